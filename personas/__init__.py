@@ -1,0 +1,1 @@
+"""Bundled persona files (YAML). This package exists so that they install with Parley."""

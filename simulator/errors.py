@@ -1,0 +1,90 @@
+"""Every error Parley raises on purpose.
+
+::
+
+    SimulatorError                 the root: catch this to catch them all
+     +-- ScenarioError             a persona or scenario file is malformed or inconsistent
+     +-- IllegalMove               a move that is not legal now (names the legal ones)
+     +-- SnapshotError             a snapshot that does not belong to this scenario or is damaged
+     |    +-- IncompatibleVersion  a snapshot or file written by a newer format
+     +-- StoreError                the session store cannot be read or written
+
+Each message is one line that says what was wrong and where, so the command-line front end can
+print it as it is instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "IllegalMove",
+    "IncompatibleVersion",
+    "ScenarioError",
+    "SimulatorError",
+    "SnapshotError",
+    "StoreError",
+]
+
+
+class SimulatorError(Exception):
+    """Root of every error Parley raises on purpose."""
+
+
+class ScenarioError(SimulatorError):
+    """A persona or scenario file that cannot be used, located as ``file:line:column``."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str = "",
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.reason}"
+
+
+class IllegalMove(SimulatorError):
+    """A move that cannot be played now. ``legal`` lists what could be played instead."""
+
+    def __init__(self, move: str, target: str | None, reason: str, legal: Sequence[str]) -> None:
+        self.move = move
+        self.target = target
+        self.legal = tuple(legal)
+        shown = f"{move}:{target}" if target else move
+        choices = ", ".join(self.legal) if self.legal else "none (the session is over)"
+        super().__init__(f"illegal move {shown!r}: {reason}; legal moves: {choices}")
+
+
+class SnapshotError(SimulatorError):
+    """A snapshot that cannot be restored onto the given scenario."""
+
+
+class IncompatibleVersion(SnapshotError):
+    """Data written by a format version this engine does not read."""
+
+    def __init__(self, what: str, found: object, supported: object) -> None:
+        self.what = what
+        self.found = found
+        self.supported = supported
+        super().__init__(f"{what} has format version {found!r}; this Parley reads {supported}")
+
+
+class StoreError(SimulatorError):
+    """The session store could not be opened, read or written."""

@@ -1,0 +1,508 @@
+"""Read persona and scenario files into validated specs; find the bundled ones.
+
+Two passes, both reporting ``file:line:column``: pydantic checks each file's shape, then
+:func:`_check_references` checks what one part says about another (a reaction to a move the
+scenario does not offer, an outcome leading to a state the persona does not have, a meter
+nobody owns). Whatever passes both can be compiled and played without a runtime surprise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ScenarioError
+from .moves import BUILTIN_MOVES
+from .scenario import Scenario
+from .spec import (
+    AllOf,
+    AnyOf,
+    ClockTest,
+    Condition,
+    MeterTest,
+    NotOf,
+    PersonaSpec,
+    Reaction,
+    ScenarioSpec,
+    StateTest,
+)
+from .yamlsource import Document, dotted, parse
+
+__all__ = ["ScenarioInfo", "bundled_scenario_paths", "list_scenarios", "load_persona", "load_scenario"]
+
+M = TypeVar("M", bound=BaseModel)
+CONDITION_TAGS = frozenset({"meter", "state", "clock", "all", "any", "not"})
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """What ``list_scenarios`` tells about a bundled scenario without compiling it."""
+
+    id: str
+    title: str
+    source: str
+    summary: str
+    cast: tuple[str, ...]
+    path: str
+
+
+# --- finding files ---------------------------------------------------------------------------
+
+
+def _bundled_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+def bundled_scenario_paths() -> list[Path]:
+    return sorted(_bundled_dir("scenarios").glob("*.yaml"))
+
+
+def list_scenarios() -> list[ScenarioInfo]:
+    """The bundled scenarios, sorted by source file (the order of the stories)."""
+    infos = []
+    for path in bundled_scenario_paths():
+        spec = _validate(ScenarioSpec, _read(path))
+        infos.append(
+            ScenarioInfo(
+                id=spec.id,
+                title=spec.title,
+                source=spec.source,
+                summary=spec.summary,
+                cast=tuple(member.name for member in spec.cast.values()),
+                path=str(path),
+            )
+        )
+    return sorted(infos, key=lambda info: (info.source, info.id))
+
+
+def _resolve_scenario_path(ref: str | Path) -> Path:
+    path = Path(ref)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        if not path.is_file():
+            raise ScenarioError("no such scenario file", file=str(path))
+        return path
+    by_id = {p.stem: p for p in bundled_scenario_paths()}
+    if str(ref) in by_id:
+        return by_id[str(ref)]
+    known = ", ".join(sorted(by_id))
+    raise ScenarioError(f"unknown scenario {str(ref)!r}; bundled scenarios: {known}", file=str(ref))
+
+
+def _resolve_persona_path(ref: str, relative_to: Path) -> Path | None:
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        candidate = (relative_to.parent / ref).resolve()
+        return candidate if candidate.is_file() else None
+    candidate = _bundled_dir("personas") / f"{ref}.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def _read(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read file: {exc.__class__.__name__}: {exc}", file=str(path)) from exc
+    return parse(text, str(path))
+
+
+# --- shape -----------------------------------------------------------------------------------
+
+
+def _validate(model: type[M], doc: Document) -> M:
+    if not isinstance(doc.data, dict):
+        raise ScenarioError("the file must hold a mapping of keys to values", file=doc.file, line=1, column=1)
+    version = doc.data.get("schema_version")
+    if isinstance(version, int) and version > 1:
+        raise doc.error(["schema_version"], f"schema_version {version} is newer than this Parley reads (1)")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _located(exc, doc, model) from None
+
+
+def _located(exc: ValidationError, doc: Document, model: type[BaseModel]) -> ScenarioError:
+    errors = exc.errors(include_url=False)
+    # Report the error a person can act on first: a wrong key before the noise it causes.
+    first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", len(e["loc"])))
+    loc = _without_union_tags(first["loc"], doc)
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, first["loc"])
+        hint = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
+        error = doc.error(loc, f"unknown key {loc[-1]!r}{hint}", key=True)
+    elif kind == "missing":
+        error = _relabel(doc.error(loc[:-1], f"missing required key {loc[-1]!r}"), field=dotted(loc))
+    else:
+        error = doc.error(loc, _first_line(first["msg"]))
+    more = len(errors) - 1
+    if more:
+        error = _relabel(error, reason=f"{error.reason} (and {more} more problem{'s' if more > 1 else ''})")
+    return error
+
+
+def _relabel(error: ScenarioError, *, reason: str | None = None, field: str | None = None) -> ScenarioError:
+    return ScenarioError(
+        error.reason if reason is None else reason,
+        file=error.file,
+        line=error.line,
+        column=error.column,
+        field=error.field if field is None else field,
+    )
+
+
+def _without_union_tags(loc: Sequence[str | int], doc: Document) -> list[str | int]:
+    """Drop the tags pydantic inserts for the condition union (``when.meter.at_least``).
+
+    A tag is the name of one of the condition's own keys, so it is recognised as a part naming a
+    key of the current mapping that is followed by another key of that same mapping.
+    """
+    out: list[str | int] = []
+    data: Any = doc.data
+    parts = list(loc)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if (
+            isinstance(data, dict)
+            and part in CONDITION_TAGS
+            and part in data
+            and (nxt is None and not isinstance(data.get(part), dict | list) or nxt in data)
+        ):
+            if nxt is None:
+                out.append(part)
+            i += 1
+            continue
+        out.append(part)
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            data = None
+        i += 1
+    return out
+
+
+def _allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys a mapping at ``loc`` may hold, found by walking the model's field types."""
+    current: Any = model
+    for part in list(loc)[:-1]:
+        current = _step_type(current, part)
+        if current is None:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(field.alias or name for name, field in current.model_fields.items())
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    args = [a for a in get_args(tp) if a is not type(None)]
+    if get_origin(tp) in (Union, UnionType) and len(args) == 1:
+        return _unwrap(args[0])
+    return tp
+
+
+def _step_type(tp: Any, part: str | int) -> Any:
+    tp = _unwrap(tp)
+    origin = get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, field in tp.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
+        return None
+    if origin in (list, tuple) and isinstance(part, int):
+        return get_args(tp)[0]
+    if origin is dict:
+        return get_args(tp)[1]
+    if origin in (Union, UnionType):
+        # the condition union: the part is the tag naming the member
+        for member in get_args(tp):
+            if get_origin(member) is Annotated:
+                base, *meta = get_args(member)
+                if any(getattr(m, "tag", None) == part for m in meta):
+                    return base
+    return None
+
+
+def _first_line(message: str) -> str:
+    return message.splitlines()[0].removeprefix("Value error, ")
+
+
+# --- references ------------------------------------------------------------------------------
+
+_TEMPLATE = string.Template.pattern
+
+
+def load_persona(ref: str | Path, *, relative_to: Path | None = None) -> PersonaSpec:
+    """A persona file by bundled id (``hr_rep``) or path, validated on its own."""
+    spec, _ = _load_persona_doc(str(ref), relative_to or Path.cwd() / "_")
+    return spec
+
+
+def _load_persona_doc(ref: str, relative_to: Path) -> tuple[PersonaSpec, Document]:
+    path = _resolve_persona_path(ref, relative_to)
+    if path is None:
+        raise ScenarioError(f"no persona file {ref!r}", file=str(relative_to))
+    doc = _read(path)
+    spec = _validate(PersonaSpec, doc)
+    _check_persona(spec, doc)
+    return spec, doc
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A scenario by bundled id (``declined-offer``) or by path to a YAML file.
+
+    Raises :class:`ScenarioError` naming file, line, column and field for anything wrong in the
+    scenario or in a persona file it casts.
+    """
+    path = _resolve_scenario_path(ref)
+    doc = _read(path)
+    spec = _validate(ScenarioSpec, doc)
+    personas: dict[str, PersonaSpec] = {}
+    persona_docs: dict[str, Document] = {}
+    for cast_id, member in spec.cast.items():
+        if _resolve_persona_path(member.persona, path) is None:
+            raise doc.error(["cast", cast_id, "persona"], f"no persona file {member.persona!r}")
+        personas[cast_id], persona_docs[cast_id] = _load_persona_doc(member.persona, path)
+    _check_scenario(spec, doc, personas)
+    digest = hashlib.sha256(
+        json.dumps(
+            {
+                "scenario": spec.model_dump(mode="json", by_alias=True),
+                "personas": {k: v.model_dump(mode="json", by_alias=True) for k, v in personas.items()},
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    return Scenario(spec=spec, personas=personas, path=path, hash=digest, document=doc, persona_documents=persona_docs)
+
+
+def _check_persona(spec: PersonaSpec, doc: Document) -> None:
+    states = set(spec.states)
+    if spec.initial not in states:
+        raise doc.error(["initial"], _unknown("state", spec.initial, states))
+    scope = _Scope(own_states=states, own_meters=set(spec.meters), cast={}, scene=None, moves=set(BUILTIN_MOVES))
+    for i, reaction in enumerate(spec.reactions):
+        _check_reaction(reaction, ["reactions", i], doc, scope, placeholders={"name"})
+    for i, line in enumerate(spec.unmoved):
+        _check_placeholders(line, ["unmoved", i], doc, {"name"})
+
+
+@dataclass
+class _Scope:
+    """What names mean where a reaction or condition stands."""
+
+    own_states: set[str] | None  # the reacting persona's states; None at scene level
+    own_meters: set[str] | None
+    cast: dict[str, PersonaSpec]  # other cast members, by cast id (empty inside a persona file)
+    scene: set[str] | None  # scene meters; None inside a persona file
+    moves: set[str]
+
+
+def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec]) -> None:
+    scene_meters = set(spec.scene.meters)
+    cast = set(spec.cast)
+    move_ids: set[str] = set()
+    targetless: set[str] = set()
+    for i, move in enumerate(spec.moves):
+        path = ["moves", i]
+        if move.id in move_ids:
+            raise doc.error([*path, "id"], f"move {move.id!r} is listed twice")
+        move_ids.add(move.id)
+        builtin = BUILTIN_MOVES.get(move.id)
+        if builtin is None and move.label is None:
+            raise doc.error(path, f"move {move.id!r} is not built in, so it needs a label")
+        for j, target in enumerate(move.targets):
+            if target not in cast:
+                raise doc.error([*path, "targets", j], _unknown("cast member", target, cast))
+        if builtin is not None and builtin.targeted and not move.targets:
+            raise doc.error(path, f"move {move.id!r} needs targets (cast ids)")
+        if builtin is not None and not builtin.targeted and move.targets:
+            raise doc.error([*path, "targets"], f"move {move.id!r} takes no target")
+        if not move.targets:
+            targetless.add(move.id)
+        if move.when is not None:
+            _check_condition(move.when, [*path, "when"], doc, _scene_scope(spec, personas, move_ids))
+    scene_scope = _scene_scope(spec, personas, move_ids)
+    for cast_id, member in spec.cast.items():
+        persona = personas[cast_id]
+        path = ["cast", cast_id]
+        states = set(persona.states)
+        if member.initial is not None and member.initial not in states:
+            raise doc.error([*path, "initial"], _unknown("state", member.initial, states))
+        for meter, value in member.meters.items():
+            bounds = persona.meters.get(meter)
+            if bounds is None:
+                raise doc.error([*path, "meters", meter], _unknown("meter", meter, set(persona.meters)), key=True)
+            if not bounds.min <= value <= bounds.max:
+                raise doc.error([*path, "meters", meter], f"{value} is outside {bounds.min} .. {bounds.max}")
+        for state in member.stories:
+            if state not in states:
+                raise doc.error([*path, "stories", state], _unknown("state", state, states), key=True)
+        scope = _Scope(
+            own_states=states,
+            own_meters=set(persona.meters),
+            cast=personas,
+            scene=scene_meters,
+            moves=move_ids - targetless,
+        )
+        for i, reaction in enumerate(member.reactions):
+            _check_reaction(reaction, [*path, "reactions", i], doc, scope, placeholders={"name", *cast})
+    for i, reaction in enumerate(spec.scene.reactions):
+        path = ["scene", "reactions", i]
+        if reaction.move not in targetless:
+            raise doc.error([*path, "move"], _unknown("move with no target", reaction.move, targetless))
+        if reaction.in_ is not None:
+            raise doc.error([*path, "in"], "scene reactions have no state of their own; use a state condition")
+        for j, outcome in enumerate(reaction.outcomes):
+            if outcome.to is not None:
+                raise doc.error([*path, "outcomes", j, "to"], "the scene has no state; use 'also' to move a persona")
+        _check_reaction(reaction, path, doc, scene_scope, placeholders={*cast})
+    ending_ids: set[str] = set()
+    fallback = False
+    for i, ending in enumerate(spec.endings):
+        if ending.id in ending_ids:
+            raise doc.error(["endings", i, "id"], f"ending {ending.id!r} is listed twice")
+        ending_ids.add(ending.id)
+        if ending.when is None:
+            if not ending.at_timeout_only:
+                raise doc.error(["endings", i], "an ending without 'when' must set at_timeout_only: true")
+            fallback = True
+        else:
+            _check_condition(ending.when, ["endings", i, "when"], doc, scene_scope)
+    if not fallback:
+        raise doc.error(["endings"], "one ending must have no 'when' and at_timeout_only: true, for when time runs out")
+    dimensions = {"outcome", "relationship", "integrity", *spec.scoring.extra}
+    rules = [("outcome", spec.scoring.outcome), ("relationship", spec.scoring.relationship)]
+    rules += [("integrity", spec.scoring.integrity), *((k, v) for k, v in spec.scoring.extra.items())]
+    for name, rule in rules:
+        path = ["scoring", name] if name in {"outcome", "relationship", "integrity"} else ["scoring", "extra", name]
+        for ref in rule.terms:
+            _check_meter_ref(ref, [*path, "terms", ref], doc, scene_scope, key=True)
+        for ending in rule.endings:
+            if ending not in ending_ids:
+                raise doc.error([*path, "endings", ending], _unknown("ending", ending, ending_ids), key=True)
+    for name in spec.scoring.overall.weights:
+        if name not in dimensions:
+            raise doc.error(["scoring", "overall", "weights", name], _unknown("dimension", name, dimensions), key=True)
+    for i, advice in enumerate(spec.advice):
+        if advice.move not in move_ids:
+            raise doc.error(["advice", i, "move"], _unknown("move", advice.move, move_ids))
+        if advice.to is not None and advice.to not in cast:
+            raise doc.error(["advice", i, "to"], _unknown("cast member", advice.to, cast))
+    lines = {"recommended": spec.recommended, **{f"anti_patterns.{k}": v for k, v in spec.anti_patterns.items()}}
+    for label, line in lines.items():
+        base = label.split(".")
+        for i, notation in enumerate(line):
+            move, _, target = notation.partition(":")
+            offered = next((m for m in spec.moves if m.id == move), None)
+            if offered is None:
+                raise doc.error([*base, i], _unknown("move", move, move_ids))
+            if (target or None) not in (offered.targets or [None]):
+                raise doc.error([*base, i], f"move {move!r} takes targets {offered.targets or 'none'}, not {target!r}")
+
+
+def _scene_scope(spec: ScenarioSpec, personas: dict[str, PersonaSpec], moves: set[str]) -> _Scope:
+    return _Scope(own_states=None, own_meters=None, cast=personas, scene=set(spec.scene.meters), moves=moves)
+
+
+def _check_reaction(reaction: Reaction, path: list[str | int], doc: Document, scope: _Scope, placeholders: set[str]) -> None:
+    if reaction.move not in scope.moves:
+        raise doc.error([*path, "move"], _unknown("move", reaction.move, scope.moves))
+    own = scope.own_states or set()
+    for j, state in enumerate(reaction.in_ or []):
+        if state not in own:
+            raise doc.error([*path, "in", j], _unknown("state", state, own))
+    if reaction.when is not None:
+        _check_condition(reaction.when, [*path, "when"], doc, scope)
+    for j, outcome in enumerate(reaction.outcomes):
+        opath = [*path, "outcomes", j]
+        if outcome.to is not None and outcome.to not in own:
+            raise doc.error([*opath, "to"], _unknown("state", outcome.to, own))
+        for field in ("effects", "set"):
+            for ref in getattr(outcome, field):
+                _check_meter_ref(ref, [*opath, field, ref], doc, scope, key=True)
+        for who, state in outcome.also.items():
+            if who not in scope.cast:
+                raise doc.error([*opath, "also", who], _unknown("cast member", who, set(scope.cast)), key=True)
+            states = set(scope.cast[who].states)
+            if state not in states:
+                raise doc.error([*opath, "also", who], _unknown(f"state of {who}", state, states))
+        for k, line in enumerate(outcome.say):
+            _check_placeholders(line, [*opath, "say", k], doc, placeholders)
+
+
+def _check_condition(cond: Condition, path: list[str | int], doc: Document, scope: _Scope) -> None:
+    if isinstance(cond, MeterTest):
+        _check_meter_ref(cond.meter, [*path, "meter"], doc, scope)
+    elif isinstance(cond, StateTest):
+        if cond.state not in scope.cast:
+            raise doc.error([*path, "state"], _unknown("cast member", cond.state, set(scope.cast)))
+        states = set(scope.cast[cond.state].states)
+        for j, state in enumerate(cond.in_):
+            if state not in states:
+                raise doc.error([*path, "in", j], _unknown(f"state of {cond.state}", state, states))
+    elif isinstance(cond, ClockTest):
+        if cond.who is not None and cond.who not in scope.cast:
+            raise doc.error([*path, "who"], _unknown("cast member", cond.who, set(scope.cast)))
+        if cond.clock == "since_contact" and cond.who is None and scope.own_states is None:
+            raise doc.error([*path], "since_contact needs 'who' here, where no persona is reacting")
+    elif isinstance(cond, AllOf | AnyOf):
+        items = cond.all if isinstance(cond, AllOf) else cond.any
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for j, inner in enumerate(items):
+            _check_condition(inner, [*path, key, j], doc, scope)
+    elif isinstance(cond, NotOf):
+        _check_condition(cond.not_, [*path, "not"], doc, scope)
+
+
+def _check_meter_ref(ref: str, path: list[str | int], doc: Document, scope: _Scope, *, key: bool = False) -> None:
+    owner, _, name = ref.rpartition(".")
+    if not owner:
+        if scope.own_meters is None:
+            raise doc.error(path, f"meter {ref!r} needs an owner here, like 'scene.{ref}' or 'hr_rep.{ref}'", key=key)
+        if ref not in scope.own_meters:
+            raise doc.error(path, _unknown("meter", ref, scope.own_meters), key=key)
+        return
+    if owner == "scene":
+        if scope.scene is None:
+            raise doc.error(path, "a persona file cannot use scene meters; add this reaction in the scenario's cast", key=key)
+        if name not in scope.scene:
+            raise doc.error(path, _unknown("scene meter", name, scope.scene), key=key)
+        return
+    if owner not in scope.cast:
+        raise doc.error(path, _unknown("cast member", owner, set(scope.cast) | {"scene"}), key=key)
+    meters = set(scope.cast[owner].meters)
+    if name not in meters:
+        raise doc.error(path, _unknown(f"meter of {owner}", name, meters), key=key)
+
+
+def _check_placeholders(line: str, path: list[str | int], doc: Document, allowed: set[str]) -> None:
+    for match in _TEMPLATE.finditer(line):
+        if match.group("invalid") is not None:
+            raise doc.error(path, "a lone '$' in a line; write '$$' for a dollar sign")
+        name = match.group("named") or match.group("braced")
+        if name is not None and name not in allowed:
+            raise doc.error(path, _unknown("placeholder", "$" + name, {"$" + a for a in allowed}))
+
+
+def _unknown(kind: str, name: str, known: set[str]) -> str:
+    choices = ", ".join(sorted(known)) if known else "none"
+    return f"unknown {kind} {name!r}; known: {choices}"
+
+
+def iter_documents(scenario: Scenario) -> Iterator[Document]:
+    yield scenario.document
+    yield from scenario.persona_documents.values()

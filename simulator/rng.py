@@ -1,0 +1,44 @@
+"""Seeded randomness whose whole state is two integers: the seed and how many draws were made.
+
+Each draw is SplitMix64 of ``seed`` and the draw's number, so a snapshot saves ``(seed, counter)``
+and a restored session draws exactly what the original would have, in any process (nothing here
+depends on ``hash()``, on set order or on the clock).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+__all__ = ["Rng", "fresh_seed"]
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _splitmix64(x: int) -> int:
+    x = (x + _GOLDEN) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def fresh_seed() -> int:
+    """A new seed for a session whose caller did not choose one (small enough to type back)."""
+    return secrets.randbelow(1_000_000)
+
+
+class Rng:
+    __slots__ = ("seed", "counter", "_base")
+
+    def __init__(self, seed: int, counter: int = 0) -> None:
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"a seed is a whole number >= 0, not {seed!r}")
+        self.seed = seed
+        self.counter = counter
+        self._base = _splitmix64(seed & _MASK)  # derived from the seed, never saved
+
+    def below(self, n: int) -> int:
+        """A number in ``range(n)``. The 64-bit draw makes the modulo bias negligible (< 2**-50)."""
+        value = _splitmix64((self._base + self.counter) & _MASK)
+        self.counter += 1
+        return value % n

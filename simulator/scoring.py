@@ -1,0 +1,161 @@
+"""Scores and debrief facts: pure functions of a situation and a transcript.
+
+Each dimension is ``base + sum(weight * meter) + the ending's bonus``, clamped to 0..100, so a
+running score is readable at any moment and becomes final when an ending adds its bonus.
+``overall`` is the weighted mean of the dimensions the rubric names, rounded half up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .rules import Rules
+from .spec import DimensionRule, ScenarioSpec
+from .transcript import Turn
+
+__all__ = ["Debrief", "Rubric", "StoryAtEnd", "TurningPoint", "build_debrief"]
+
+CORE_DIMENSIONS = ("outcome", "relationship", "integrity")
+
+
+class Rubric:
+    """A scenario's scoring rules compiled against its situation layout."""
+
+    def __init__(self, spec: ScenarioSpec, rules: Rules) -> None:
+        scoring = spec.scoring
+        named: dict[str, DimensionRule] = {
+            "outcome": scoring.outcome,
+            "relationship": scoring.relationship,
+            "integrity": scoring.integrity,
+            **scoring.extra,
+        }
+        ending_ids = [e.id for e in spec.endings]
+        self.dimensions: tuple[str, ...] = (*named, "overall")
+        self._rules = tuple(
+            (
+                name,
+                rule.base,
+                tuple((rules.layout.slot(ref, None), weight) for ref, weight in rule.terms.items()),
+                tuple(rule.endings.get(e, 0) for e in ending_ids),
+            )
+            for name, rule in named.items()
+        )
+        self._weights = tuple((name, w) for name, w in scoring.overall.weights.items())
+        self._weight_sum = sum(w for _, w in self._weights)
+
+    def score(self, s: Sequence[int]) -> dict[str, int]:
+        ending = s[-1]
+        out: dict[str, int] = {}
+        for name, base, terms, bonuses in self._rules:
+            value = base + sum(s[position] * weight for position, weight in terms)
+            if ending >= 0:
+                value += bonuses[ending]
+            out[name] = 0 if value < 0 else 100 if value > 100 else value
+        total = sum(out[name] * w for name, w in self._weights)
+        # half-up rounding in integers: the same in every process and on every platform
+        out["overall"] = (2 * total + self._weight_sum) // (2 * self._weight_sum)
+        return out
+
+    def overall(self, s: Sequence[int]) -> int:
+        return self.score(s)["overall"]
+
+
+@dataclass(frozen=True)
+class TurningPoint:
+    turn: int
+    move: str
+    target: str | None
+    label: str
+    delta: dict[str, int]
+    why: str | None
+    advice: str | None
+
+    @property
+    def helped(self) -> bool:
+        return self.delta.get("overall", 0) > 0
+
+
+@dataclass(frozen=True)
+class StoryAtEnd:
+    who: str
+    name: str
+    state: str
+    mood: str
+    story: str
+
+
+@dataclass(frozen=True)
+class Debrief:
+    scenario: str
+    title: str
+    source: str
+    ending: str | None
+    ending_title: str | None
+    ending_text: str | None
+    scores: dict[str, int]
+    turning_points: tuple[TurningPoint, ...]
+    stories: tuple[StoryAtEnd, ...]
+    recommended: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# A turn counts as a turning point when it moves overall this much, or any dimension this much.
+OVERALL_SWING = 3
+DIMENSION_SWING = 8
+MAX_TURNING_POINTS = 6
+
+
+def advice_for(spec: ScenarioSpec, move: str, target: str | None) -> str | None:
+    """The source's advice about a move: advice for this exact target first, then for the move."""
+    exact = [a.text for a in spec.advice if a.move == move and a.to == target and a.to is not None]
+    general = [a.text for a in spec.advice if a.move == move and a.to is None]
+    return (exact or general or [None])[0]
+
+
+def build_debrief(spec: ScenarioSpec, rules: Rules, transcript: Sequence[Turn], situation: Sequence[int], scores: Mapping[str, int]) -> Debrief:
+    swings = [
+        t
+        for t in transcript
+        if abs(t.delta.get("overall", 0)) >= OVERALL_SWING
+        or any(abs(v) >= DIMENSION_SWING for k, v in t.delta.items() if k != "overall")
+    ]
+    swings = sorted(swings, key=lambda t: (-abs(t.delta.get("overall", 0)), t.number))[:MAX_TURNING_POINTS]
+    points = tuple(
+        TurningPoint(
+            turn=t.number,
+            move=t.move,
+            target=t.target,
+            label=t.label,
+            delta=dict(t.delta),
+            why=t.note,
+            advice=advice_for(spec, t.move, t.target),
+        )
+        for t in sorted(swings, key=lambda t: t.number)
+    )
+    stories = tuple(
+        StoryAtEnd(
+            who=who,
+            name=rules.names[i],
+            state=rules.state_name(situation, i),
+            mood=rules.moods[i][situation[i]],
+            story=rules.stories[i][situation[i]],
+        )
+        for i, who in enumerate(rules.layout.cast)
+    )
+    ending = spec.endings[situation[-1]] if situation[-1] >= 0 else None
+    return Debrief(
+        scenario=spec.id,
+        title=spec.title,
+        source=spec.source,
+        ending=ending.id if ending else None,
+        ending_title=ending.title if ending else None,
+        ending_text=ending.text if ending else None,
+        scores=dict(scores),
+        turning_points=points,
+        stories=stories,
+        recommended=tuple(spec.recommended),
+    )

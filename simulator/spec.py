@@ -1,0 +1,327 @@
+"""Pydantic models of the two file formats, persona and scenario (plain data, no behaviour).
+
+Everything a file can say is declared here and nothing else: unknown keys are rejected, and
+conditions are structured data (``{meter: trust, at_least: 2}``), never code. Cross-references
+(a reaction to an unknown move, an outcome that names an unknown state) are checked by
+:mod:`simulator.loader`, which knows where each value stands in its file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Advice",
+    "AllOf",
+    "AnyOf",
+    "CastMember",
+    "ClockTest",
+    "Condition",
+    "DimensionRule",
+    "Ending",
+    "Limits",
+    "MeterSpec",
+    "MeterTest",
+    "MoveSpec",
+    "NotOf",
+    "Outcome",
+    "OverallRule",
+    "PersonaSpec",
+    "Reaction",
+    "ScenarioSpec",
+    "Scene",
+    "Scoring",
+    "StateSpec",
+    "StateTest",
+    "parse_duration",
+]
+
+SCHEMA_VERSION = 1
+
+# Identifiers are what scenario authors type in moves (`apologize hr_rep`), so keep them plain.
+IDENT = r"^[a-z][a-z0-9_]*$"
+SCENARIO_ID = r"^[a-z][a-z0-9-]*$"
+Ident = Annotated[str, Field(pattern=IDENT)]
+# A meter reference: `trust` (the reacting persona's own), `hr_rep.trust`, or `scene.offer`.
+MeterRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$")
+_DAYS_PER_UNIT = {"day": 1, "week": 7, "month": 30}
+
+
+def parse_duration(text: str) -> int:
+    """``"3 months"`` -> 90. A month counts 30 days so that clocks stay whole numbers."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; write it like '3 days', '2 weeks' or '1 month'")
+    return int(match.group(1)) * _DAYS_PER_UNIT[match.group(2).rstrip("s")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+class _Bounds(Model):
+    at_least: int | None = None
+    at_most: int | None = None
+    equals: int | None = None
+
+    @model_validator(mode="after")
+    def _one_bound_at_least(self) -> _Bounds:
+        if self.at_least is None and self.at_most is None and self.equals is None:
+            raise ValueError("give at least one of at_least, at_most, equals")
+        return self
+
+
+class MeterTest(_Bounds):
+    """Holds when a meter is within the bounds: ``{meter: hr_rep.trust, at_least: 3}``."""
+
+    meter: MeterRef
+
+
+class StateTest(Model):
+    """Holds when a cast member is in one of the states: ``{state: hr_rep, in: [offended]}``."""
+
+    state: Ident
+    in_: list[Ident] = Field(alias="in", min_length=1)
+
+
+class ClockTest(_Bounds):
+    """Holds when a clock is within the bounds.
+
+    ``turns`` counts moves played, ``days`` the days elapsed, and ``since_contact`` the days since
+    the learner last addressed ``who`` (the reacting persona when omitted; never addressed counts
+    as a very long time).
+    """
+
+    clock: Literal["turns", "days", "since_contact"]
+    who: Ident | None = None
+
+
+class AllOf(Model):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Model):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(Model):
+    not_: Condition = Field(alias="not")
+
+
+_CONDITION_KEYS = ("meter", "state", "clock", "all", "any", "not")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(by_alias=True)
+    if isinstance(value, dict):
+        for key in _CONDITION_KEYS:
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[MeterTest, Tag("meter")],
+        Annotated[StateTest, Tag("state")],
+        Annotated[ClockTest, Tag("clock")],
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[NotOf, Tag("not")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message="a condition needs one of the keys meter, state, clock, all, any, not",
+    ),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+# --- personas --------------------------------------------------------------------------------
+
+
+class MeterSpec(Model):
+    """A bounded integer that the learner cannot see (trust, patience, a memory of apologies)."""
+
+    initial: int = 0
+    min: int = 0
+    max: int = 10
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _initial_within_bounds(self) -> MeterSpec:
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(f"initial {self.initial} is outside min {self.min} .. max {self.max}")
+        return self
+
+
+class StateSpec(Model):
+    """A named state of a counterpart, with what the learner can perceive of it."""
+
+    mood: str = Field(min_length=1, description="The visible cue, e.g. 'arms folded, clipped answers'.")
+    story: str = Field(min_length=1, description="What the persona tells themselves about the learner.")
+    reachable: bool = Field(True, description="False when the persona no longer takes the learner's calls.")
+
+
+class Outcome(Model):
+    """One weighted result of a reaction."""
+
+    weight: int = Field(1, ge=1)
+    to: Ident | None = Field(None, description="The reacting persona's next state; omitted: unchanged.")
+    effects: dict[MeterRef, int] = Field(default_factory=dict, description="Meter changes, clamped to bounds.")
+    set: dict[MeterRef, int] = Field(default_factory=dict, description="Meters set to a value.")
+    also: dict[Ident, Ident] = Field(
+        default_factory=dict, description="Other cast members moved to a state (news travels)."
+    )
+    say: list[str] = Field(min_length=1, description="Variants of the reply; $learner and $name are filled in.")
+    note: str | None = Field(None, description="Why this helped or hurt, shown in the debrief.")
+
+
+class Reaction(Model):
+    """How a persona answers a move: the first reaction that matches wins."""
+
+    move: Ident
+    in_: list[Ident] | None = Field(None, alias="in", description="Only in these states.")
+    when: Condition | None = None
+    outcomes: list[Outcome] = Field(min_length=1)
+
+
+class PersonaSpec(Model):
+    """A reusable counterpart: ``personas/*.yaml``."""
+
+    schema_version: Literal[1]
+    id: Ident
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    initial: Ident
+    states: dict[Ident, StateSpec] = Field(min_length=1)
+    meters: dict[Ident, MeterSpec] = Field(default_factory=dict)
+    unmoved: list[str] = Field(
+        default_factory=lambda: ["$name takes that in and says nothing of substance."],
+        min_length=1,
+        description="What the persona says to a move none of its reactions covers.",
+    )
+    reactions: list[Reaction] = Field(default_factory=list)
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+
+class CastMember(Model):
+    """A persona as cast in one scenario, with that scenario's starting point and extra lines."""
+
+    persona: str = Field(min_length=1, description="A bundled persona id, or a path relative to this file.")
+    name: str = Field(min_length=1, description="Display name, e.g. 'Marcus Hale (hiring manager)'.")
+    initial: Ident | None = None
+    meters: dict[Ident, int] = Field(default_factory=dict, description="Starting meter values.")
+    stories: dict[Ident, str] = Field(default_factory=dict, description="Inner stories that replace the persona's.")
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="Scenario-specific reactions, tried before the persona's own."
+    )
+
+
+class MoveSpec(Model):
+    """A move the learner may play in this scenario."""
+
+    id: Ident
+    label: str | None = Field(None, description="Required for moves that are not built in.")
+    description: str | None = None
+    targets: list[Ident] = Field(default_factory=list, description="Cast ids; empty for moves with no target.")
+    takes: str = Field("1 day", description="Clock time the move costs, e.g. '2 weeks'.")
+    when: Condition | None = Field(None, description="The move is offered only while this holds.")
+
+    @field_validator("takes")
+    @classmethod
+    def _valid_duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
+class Scene(Model):
+    """Reactions of the world to moves with no target (time passing, the learner's own decisions)."""
+
+    meters: dict[Ident, MeterSpec] = Field(default_factory=dict)
+    reactions: list[Reaction] = Field(default_factory=list)
+
+
+class Limits(Model):
+    turns: int = Field(ge=1, le=60)
+    days: int | None = Field(None, ge=1)
+
+
+class Ending(Model):
+    id: Ident
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    when: Condition | None = Field(None, description="Omitted: the ending always applies when it is considered.")
+    at_timeout_only: bool = Field(False, description="Considered only when the turns or days run out.")
+
+
+class DimensionRule(Model):
+    """A score dimension: base + sum(weight * meter) + the ending's bonus, clamped to 0..100."""
+
+    base: int = 0
+    terms: dict[MeterRef, int] = Field(default_factory=dict)
+    endings: dict[Ident, int] = Field(default_factory=dict)
+    description: str | None = None
+
+
+class OverallRule(Model):
+    weights: dict[Ident, int] = Field(min_length=1)
+
+
+class Scoring(Model):
+    outcome: DimensionRule
+    relationship: DimensionRule
+    integrity: DimensionRule
+    extra: dict[Ident, DimensionRule] = Field(default_factory=dict, description="Further dimensions.")
+    overall: OverallRule
+
+
+class Advice(Model):
+    """What the source story advises about a move, shown in the debrief next to that move."""
+
+    move: Ident
+    to: Ident | None = None
+    text: str = Field(min_length=1)
+
+
+class ScenarioSpec(Model):
+    """A scenario: ``scenarios/*.yaml``."""
+
+    schema_version: Literal[1]
+    id: Annotated[str, Field(pattern=SCENARIO_ID)]
+    title: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="The source story's file name.")
+    summary: str = Field(min_length=1)
+    briefing: str = Field(min_length=1)
+    goal: str = Field(min_length=1)
+    cast: dict[Ident, CastMember] = Field(min_length=1)
+    moves: list[MoveSpec] = Field(min_length=1)
+    scene: Scene = Field(default_factory=Scene)
+    limits: Limits
+    endings: list[Ending] = Field(min_length=2)
+    scoring: Scoring
+    advice: list[Advice] = Field(default_factory=list)
+    recommended: list[str] = Field(
+        default_factory=list, description="The line the source recommends, as 'move' or 'move:target'."
+    )
+    anti_patterns: dict[Ident, list[str]] = Field(
+        default_factory=dict, description="Named lines the source warns against, same notation."
+    )
+    # Checked by simulator.analysis, which owns the expectation language.
+    expect: list[dict[str, Any]] = Field(default_factory=list)

@@ -1,0 +1,111 @@
+"""Safe YAML with positions: parse once, keep the node tree to say where any value stands.
+
+Pydantic reports errors by path (``('cast', 'hr_rep', 'reactions', 0, 'move')``); the loader
+turns that path into ``file:line:column`` by walking the composed node tree. Duplicate keys, which
+PyYAML silently lets the last one win, are rejected here, because a scenario author who writes
+``trust`` twice has made a mistake that would otherwise lose data without a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ScenarioError
+
+__all__ = ["Document", "parse"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its data, and the node tree that locates each part of it."""
+
+    file: str
+    data: Any
+    root: Node | None
+
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int] | None:
+        """1-based (line, column) of the value at ``path``, or of its key when ``key`` is true.
+
+        Path parts that do not exist in the file (pydantic adds union tags to its paths, and a
+        missing field has no node) are skipped, so the answer is the deepest node that exists.
+        """
+        node = self.root
+        if node is None:
+            return None
+        found: Node = node
+        for index, part in enumerate(path):
+            last = index == len(path) - 1
+            if isinstance(node, MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                        node = key_node if (last and key) else value_node
+                        found = node
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                found = node
+        mark = found.start_mark
+        return mark.line + 1, mark.column + 1
+
+    def error(self, path: Sequence[str | int], reason: str, *, key: bool = False) -> ScenarioError:
+        where = self.locate(path, key=key)
+        line, column = where if where else (None, None)
+        return ScenarioError(reason, file=self.file, line=line, column=column, field=dotted(path))
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse ``text`` with the safe loader; a syntax error becomes a located ScenarioError."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _reject_duplicate_keys(root, file)
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise ScenarioError(
+            f"YAML syntax error: {reason}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"YAML error: {' '.join(str(exc).split())}", file=file) from exc
+    finally:
+        loader.dispose()
+    return Document(file=file, data=data, root=root)
+
+
+def _reject_duplicate_keys(node: Node, file: str) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, ScalarNode):
+                    if key_node.value in seen:
+                        mark = key_node.start_mark
+                        raise ScenarioError(
+                            f"duplicate key {key_node.value!r}",
+                            file=file,
+                            line=mark.line + 1,
+                            column=mark.column + 1,
+                        )
+                    seen.add(key_node.value)
+                stack.append(value_node)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
