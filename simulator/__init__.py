@@ -6,19 +6,42 @@
 >>> turn = s.play("wait")
 >>> sorted(s.scores) == sorted(["outcome", "relationship", "integrity", "overall"])
 True
+
+Names are imported on first use (PEP 562), so ``import simulator`` stays cheap for commands
+such as ``parley list`` that never validate a file.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import IllegalMove, IncompatibleVersion, ScenarioError, SimulatorError, SnapshotError, StoreError
-from .loader import ScenarioInfo, list_scenarios, load_persona, load_scenario
-from .rules import Move
-from .scenario import Scenario
-from .scoring import Debrief, StoryAtEnd, TurningPoint
-from .session import Counterpart, Session
-from .transcript import StateChange, Turn
+
+# public name -> the module that defines it
+_LAZY = {
+    "Counterpart": "session",
+    "Course": "store",
+    "Debrief": "scoring",
+    "Move": "rules",
+    "Scenario": "scenario",
+    "ScenarioInfo": "catalogue",
+    "Session": "session",
+    "StateChange": "transcript",
+    "Store": "store",
+    "StoryAtEnd": "scoring",
+    "Turn": "transcript",
+    "TurningPoint": "scoring",
+    "analyse": "analysis",
+    "list_scenarios": "catalogue",
+    "load_persona": "loader",
+    "load_scenario": "loader",
+}
 
 __all__ = [
     "Counterpart",
+    "Course",
     "Debrief",
     "IllegalMove",
     "IncompatibleVersion",
@@ -30,12 +53,39 @@ __all__ = [
     "SimulatorError",
     "SnapshotError",
     "StateChange",
+    "Store",
     "StoreError",
     "StoryAtEnd",
     "Turn",
     "TurningPoint",
     "__version__",
+    "analyse",
     "list_scenarios",
     "load_persona",
     "load_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from .analysis import analyse
+    from .store import Course, Store
+    from .catalogue import ScenarioInfo, list_scenarios
+    from .loader import load_persona, load_scenario
+    from .rules import Move
+    from .scenario import Scenario
+    from .scoring import Debrief, StoryAtEnd, TurningPoint
+    from .session import Counterpart, Session
+    from .transcript import StateChange, Turn

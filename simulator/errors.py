@@ -51,12 +51,14 @@ class ScenarioError(SimulatorError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = self.file or "<input>"
+        field = f" {self.field}:" if self.field else ""
+        if self.file is None:
+            return f"{field.strip()} {self.reason}".strip()
+        where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.reason}"
 
 

@@ -1,7 +1,7 @@
 """Read persona and scenario files into validated specs; find the bundled ones.
 
 Two passes, both reporting ``file:line:column``: pydantic checks each file's shape, then
-:func:`_check_references` checks what one part says about another (a reaction to a move the
+:func:`_check_persona` and :func:`_check_scenario` check what one part says about another (a reaction to a move the
 scenario does not offer, an outcome leading to a state the persona does not have, a meter
 nobody owns). Whatever passes both can be compiled and played without a runtime surprise.
 """
@@ -11,15 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_scenarios
 from .errors import ScenarioError
 from .moves import BUILTIN_MOVES
 from .scenario import Scenario
@@ -40,48 +40,6 @@ from .yamlsource import Document, dotted, parse
 __all__ = ["ScenarioInfo", "bundled_scenario_paths", "list_scenarios", "load_persona", "load_scenario"]
 
 M = TypeVar("M", bound=BaseModel)
-CONDITION_TAGS = frozenset({"meter", "state", "clock", "all", "any", "not"})
-
-
-@dataclass(frozen=True)
-class ScenarioInfo:
-    """What ``list_scenarios`` tells about a bundled scenario without compiling it."""
-
-    id: str
-    title: str
-    source: str
-    summary: str
-    cast: tuple[str, ...]
-    path: str
-
-
-# --- finding files ---------------------------------------------------------------------------
-
-
-def _bundled_dir(package: str) -> Path:
-    return Path(str(resources.files(package)))
-
-
-def bundled_scenario_paths() -> list[Path]:
-    return sorted(_bundled_dir("scenarios").glob("*.yaml"))
-
-
-def list_scenarios() -> list[ScenarioInfo]:
-    """The bundled scenarios, sorted by source file (the order of the stories)."""
-    infos = []
-    for path in bundled_scenario_paths():
-        spec = _validate(ScenarioSpec, _read(path))
-        infos.append(
-            ScenarioInfo(
-                id=spec.id,
-                title=spec.title,
-                source=spec.source,
-                summary=spec.summary,
-                cast=tuple(member.name for member in spec.cast.values()),
-                path=str(path),
-            )
-        )
-    return sorted(infos, key=lambda info: (info.source, info.id))
 
 
 def _resolve_scenario_path(ref: str | Path) -> Path:
@@ -94,14 +52,14 @@ def _resolve_scenario_path(ref: str | Path) -> Path:
     if str(ref) in by_id:
         return by_id[str(ref)]
     known = ", ".join(sorted(by_id))
-    raise ScenarioError(f"unknown scenario {str(ref)!r}; bundled scenarios: {known}", file=str(ref))
+    raise ScenarioError(f"unknown scenario {str(ref)!r}; bundled scenarios: {known}")
 
 
 def _resolve_persona_path(ref: str, relative_to: Path) -> Path | None:
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         candidate = (relative_to.parent / ref).resolve()
         return candidate if candidate.is_file() else None
-    candidate = _bundled_dir("personas") / f"{ref}.yaml"
+    candidate = bundled_dir("personas") / f"{ref}.yaml"
     return candidate if candidate.is_file() else None
 
 
@@ -132,7 +90,7 @@ def _located(exc: ValidationError, doc: Document, model: type[BaseModel]) -> Sce
     errors = exc.errors(include_url=False)
     # Report the error a person can act on first: a wrong key before the noise it causes.
     first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", len(e["loc"])))
-    loc = _without_union_tags(first["loc"], doc)
+    loc = _without_union_tags(first["loc"], model)
     kind = first["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, first["loc"])
@@ -158,37 +116,20 @@ def _relabel(error: ScenarioError, *, reason: str | None = None, field: str | No
     )
 
 
-def _without_union_tags(loc: Sequence[str | int], doc: Document) -> list[str | int]:
+def _without_union_tags(loc: Sequence[str | int], model: type[BaseModel]) -> list[str | int]:
     """Drop the tags pydantic inserts for the condition union (``when.meter.at_least``).
 
-    A tag is the name of one of the condition's own keys, so it is recognised as a part naming a
-    key of the current mapping that is followed by another key of that same mapping.
+    A part is a tag exactly where the model's type at that point is the tagged union, so walk the
+    types alongside the path: a key of the data that happens to be named ``meter`` or ``state``
+    (or a missing one) is never mistaken for a tag, and a tag is never mistaken for a key.
     """
     out: list[str | int] = []
-    data: Any = doc.data
-    parts = list(loc)
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        nxt = parts[i + 1] if i + 1 < len(parts) else None
-        if (
-            isinstance(data, dict)
-            and part in CONDITION_TAGS
-            and part in data
-            and (nxt is None and not isinstance(data.get(part), dict | list) or nxt in data)
-        ):
-            if nxt is None:
-                out.append(part)
-            i += 1
-            continue
-        out.append(part)
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            data = None
-        i += 1
+    current: Any = model
+    for part in loc:
+        step = _step_type(current, part) if current is not None else None
+        if step is None or get_origin(_unwrap(current)) not in (Union, UnionType):
+            out.append(part)  # a key or an index; a union's tag is the only part left out
+        current = step
     return out
 
 
@@ -254,7 +195,7 @@ def load_persona(ref: str | Path, *, relative_to: Path | None = None) -> Persona
 def _load_persona_doc(ref: str, relative_to: Path) -> tuple[PersonaSpec, Document]:
     path = _resolve_persona_path(ref, relative_to)
     if path is None:
-        raise ScenarioError(f"no persona file {ref!r}", file=str(relative_to))
+        raise ScenarioError(f"no persona file {ref!r}", file=ref)
     doc = _read(path)
     spec = _validate(PersonaSpec, doc)
     _check_persona(spec, doc)
@@ -492,7 +433,7 @@ def _check_meter_ref(ref: str, path: list[str | int], doc: Document, scope: _Sco
 def _check_placeholders(line: str, path: list[str | int], doc: Document, allowed: set[str]) -> None:
     for match in _TEMPLATE.finditer(line):
         if match.group("invalid") is not None:
-            raise doc.error(path, "a lone '$' in a line; write '$$' for a dollar sign")
+            raise doc.error(path, "'$' must start a placeholder such as $name; write '$$' for a dollar sign")
         name = match.group("named") or match.group("braced")
         if name is not None and name not in allowed:
             raise doc.error(path, _unknown("placeholder", "$" + name, {"$" + a for a in allowed}))
@@ -501,8 +442,3 @@ def _check_placeholders(line: str, path: list[str | int], doc: Document, allowed
 def _unknown(kind: str, name: str, known: set[str]) -> str:
     choices = ", ".join(sorted(known)) if known else "none"
     return f"unknown {kind} {name!r}; known: {choices}"
-
-
-def iter_documents(scenario: Scenario) -> Iterator[Document]:
-    yield scenario.document
-    yield from scenario.persona_documents.values()

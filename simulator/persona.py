@@ -6,9 +6,11 @@ closes. Each move aimed at a persona is a trigger; each (reaction, outcome) pair
 from the reaction's states to the outcome's state, guarded by the reaction's condition and by
 which outcome the session's seeded draw picked. The after-callback applies the meter changes.
 
-Why ``model_override=True``: transitions otherwise binds a trigger method and a ``may_`` method
-per move onto every model (about 9 KB a model, measured); sessions fire events through
-``machine.events`` instead, so a model is just a slot holding its state (about 60 bytes).
+Why :class:`_SharedMachine` binds nothing onto models: transitions otherwise binds a trigger
+method and a ``may_`` method per move onto every model (about 9 KB a model, measured); sessions
+fire events through ``machine.events`` instead, so a model is just a slot holding its state
+(about 60 bytes). ``model_override=True`` alone skips the same bindings but logs a WARNING for
+each one, some thirty per session, which any application that configures logging would print.
 """
 
 from __future__ import annotations
@@ -72,15 +74,22 @@ def _applied(reaction: CompiledReaction, outcome: CompiledOutcome, event: EventD
     outcome.apply(ctx.situation, None)  # the machine itself has moved the persona's state
 
 
+class _SharedMachine(Machine):
+    """A Machine that adds no convenience methods to its models (see the module docstring)."""
+
+    def _checked_assignment(self, model: Any, name: str, func: Any) -> None:
+        return None
+
+
 def _build(rules: Rules, who: int) -> Machine:
     states = list(rules.layout.states[who])
-    machine = Machine(
+    machine = _SharedMachine(
         model=None,
         states=states,
         initial=states[rules.initial[who]],
         auto_transitions=False,
         send_event=True,
-        model_override=True,
+        model_override=True,  # still binds nothing (if noisily) should transitions rename the hook above
         name=f"{rules.scenario_id}:{rules.layout.cast[who]}",
     )
     for (move_id, target), reactions in rules.reactions.items():

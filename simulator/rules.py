@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .moves import BUILTIN_MOVES
@@ -51,24 +52,24 @@ class Layout:
     track_days: bool
     track_contacts: bool
 
-    @property
+    @cached_property
     def meter0(self) -> int:
         return len(self.cast)
 
-    @property
+    @cached_property
     def contact0(self) -> int:
         return self.meter0 + len(self.slots)
 
-    @property
+    @cached_property
     def day(self) -> int:
         """Index of the day counter (only meaningful when ``track_days``)."""
         return self.contact0 + (len(self.cast) if self.track_contacts else 0)
 
-    @property
+    @cached_property
     def turn(self) -> int:
         return self.day + (1 if self.track_days else 0)
 
-    @property
+    @cached_property
     def ending(self) -> int:
         return self.turn + 1
 
@@ -295,6 +296,16 @@ class Rules:
 
     def branches(self, s: Situation, move: Move) -> list[tuple[int, int, CompiledOutcome, Situation]]:
         """Every chance result of ``move``: ``(weight, total, outcome, next situation)``."""
+        reaction, results = self.expand(s, move)
+        return [(outcome.weight, reaction.total, outcome, nxt) for outcome, nxt in results]
+
+    def expand(
+        self, s: Situation, move: Move, *, endings: bool = True
+    ) -> tuple[CompiledReaction, list[tuple[CompiledOutcome, Situation]]]:
+        """The reaction that answers ``move`` in ``s`` and each outcome's next situation: what
+        :meth:`branches` returns, plus the reaction (the analysis records which ones fire).
+        With ``endings=False`` the next situations keep ending -1 (for a caller that decides
+        endings itself, as the exploration does, memoised)."""
         landed = self.begin(s, move)
         reaction = self.react(landed, move)
         owner = move.target_index if move.target_index >= 0 else None
@@ -302,8 +313,14 @@ class Rules:
         for outcome in reaction.outcomes:
             nxt = list(landed)
             outcome.apply(nxt, owner)
-            out.append((outcome.weight, reaction.total, outcome, self.finish(nxt, move)))
-        return out
+            if endings:
+                out.append((outcome, self.finish(nxt, move)))
+            else:
+                layout = self.layout
+                if layout.track_contacts and move.target_index >= 0:
+                    nxt[layout.contact0 + move.target_index] = nxt[layout.day]
+                out.append((outcome, tuple(nxt)))
+        return reaction, out
 
     # --- reading a situation ----------------------------------------------------------------
 

@@ -173,6 +173,7 @@ class Session:
             outcome.apply(landed, None)
         for who, state in outcome.also:
             self._machines[who].set_state(rules.layout.states[who][state], model=self._models[who])
+            landed[who] = state  # 'also' wins over the reply's own 'to', as in Rules.branches
         line = self._say(outcome, chosen)
         after = rules.finish(landed, chosen)
         scores = self.rubric.score(after)
@@ -305,6 +306,8 @@ class Session:
         seed, draws, moves = data.get("seed"), data.get("draws"), data.get("moves")
         if not isinstance(meta, Mapping) or not isinstance(seed, int) or not isinstance(draws, int):
             raise SnapshotError("the snapshot is damaged: scenario, seed or draws missing")
+        if isinstance(seed, bool) or seed < 0:
+            raise SnapshotError(f"the snapshot is damaged: seed {seed!r} is not a whole number >= 0")
         if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
             raise SnapshotError("the snapshot is damaged: moves must be a list of strings")
         if meta.get("id") != scenario.id:

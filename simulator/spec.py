@@ -187,7 +187,7 @@ class Outcome(Model):
     also: dict[Ident, Ident] = Field(
         default_factory=dict, description="Other cast members moved to a state (news travels)."
     )
-    say: list[str] = Field(min_length=1, description="Variants of the reply; $learner and $name are filled in.")
+    say: list[str] = Field(min_length=1, description="Variants of the reply; $name and cast ids ($hr_rep) are filled in.")
     note: str | None = Field(None, description="Why this helped or hurt, shown in the debrief.")
 
 

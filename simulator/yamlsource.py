@@ -76,6 +76,8 @@ def parse(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        if reason.startswith("but ") and exc.context:  # "but found another document" needs its context
+            reason = f"{' '.join(exc.context.split())}, {reason}"
         raise ScenarioError(
             f"YAML syntax error: {reason}",
             file=file,
@@ -89,13 +91,29 @@ def parse(text: str, file: str) -> Document:
     return Document(file=file, data=data, root=root)
 
 
+# A scenario file holds a few thousand values. YAML aliases can make a tiny file expand into
+# billions (each level of nested aliases multiplies the size), which would hang validation, so
+# the walk that looks for duplicate keys also counts every value it reaches through aliases.
+MAX_VALUES = 200_000
+
+
 def _reject_duplicate_keys(node: Node, file: str) -> None:
     stack = [node]
+    visited = 0
     while stack:
         current = stack.pop()
+        visited += 1
+        if visited > MAX_VALUES:
+            raise ScenarioError(
+                f"the file expands to more than {MAX_VALUES} values; are YAML aliases nested too deep?",
+                file=file,
+                line=1,
+                column=1,
+            )
         if isinstance(current, MappingNode):
             seen: set[str] = set()
             for key_node, value_node in current.value:
+                visited += 1
                 if isinstance(key_node, ScalarNode):
                     if key_node.value in seen:
                         mark = key_node.start_mark

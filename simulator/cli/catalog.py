@@ -1,0 +1,36 @@
+"""``parley list``: the bundled scenarios as a table (id, title, counterparts, source story)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "list",
+        help="list the bundled scenarios",
+        description="List the bundled scenarios: id, title, counterparts and the source story.",
+    )
+    p.add_argument("--json", action="store_true", help="print the list as JSON instead of a table")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import list_scenarios
+
+    infos = list_scenarios()
+    if args.json:
+        rows = [{"id": i.id, "title": i.title, "cast": list(i.cast), "source": i.source, "summary": i.summary} for i in infos]
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from .render import make_console, scenario_table
+
+    console = make_console()
+    console.print(scenario_table(infos, width=console.width))
+    console.print("Play one with: parley play ID", style="dim")
+    return 0

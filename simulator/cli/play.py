@@ -1,0 +1,472 @@
+"""``parley play``: the briefing, the practice loop and the debrief; also ``--moves ... --json``.
+
+:func:`practice` runs the loop over any live session, so ``parley resume`` continues a restored
+session in the same loop. The loop reads through a reader from :mod:`.tui` (prompt-toolkit on a
+terminal, plain lines when piped) and prints rich renderables from :mod:`.render`; it saves as it
+goes through the optional ``recording`` (``turn(turn)``, ``undo()``, ``finish()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import IllegalMove, SimulatorError
+
+__all__ = ["InputProblem", "Practice", "mood_of", "parse_move", "practice", "print_debrief", "register", "run"]
+
+PROMPT = "Your move › "
+QUIT_WORDS = {"quit": "/quit", "exit": "/quit", "help": "/help", "?": "/help", "moves": "/moves", "undo": "/undo", "hint": "/hint"}
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "play",
+        help="practise a scenario",
+        description="Practise a scenario: the briefing, then your moves and their replies, then a debrief.",
+        epilog="Example: parley play declined-offer --seed 7   |   "
+        "parley play declined-offer --moves 'decide_repair,apologize:hr_rep' --json",
+    )
+    p.add_argument("scenario", nargs="?", metavar="ID", help="scenario id from 'parley list' or a path to a scenario file; omitted: choose from a list")
+    p.add_argument("--seed", type=seed_type, metavar="N", help="replay a run exactly (default: a fresh seed, printed at the start)")
+    p.add_argument("--moves", metavar="LIST", help="play these moves non-interactively, comma-separated: 'apologize:hr_rep,wait'")
+    p.add_argument("--json", action="store_true", help="with --moves: print one JSON document instead of the rendered session")
+    p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
+    p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines (the default when stdin is piped)")
+    save = p.add_argument_group("saving")
+    save.add_argument("--no-save", action="store_true", help="do not record this session in the store")
+    save.add_argument("--learner", metavar="NAME", help="whose progress this is (default: your user name)")
+    save.add_argument("--db", metavar="PATH", help="the store file (default: $PARLEY_DB, else the store's default)")
+    p.set_defaults(run=run)
+
+
+def seed_type(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, not {text!r}")
+    return value
+
+
+class InputProblem(SimulatorError):
+    """Input the loop could not turn into a move; the message says what would work."""
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    from .main import UsageError
+
+    if args.json and args.moves is None:
+        raise UsageError("--json needs --moves (the JSON document is for non-interactive runs)")
+    if args.moves is not None and args.scenario is None:
+        raise UsageError("--moves needs a scenario id: parley play ID --moves LIST")
+    from ..loader import load_scenario
+    from ..session import Session
+
+    interactive = args.moves is None
+    plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    if interactive:
+        from .render import make_console
+
+        console = make_console(plain=plain)
+        reader = _make_reader(plain, console)
+    if args.scenario is None:
+        scenario_id = choose_scenario(console, reader)
+        if scenario_id is None:
+            console.print("No scenario chosen.")
+            return 0
+    else:
+        scenario_id = args.scenario
+    scenario = load_scenario(scenario_id)
+    session = Session(scenario, seed=args.seed)
+    recording = None if args.no_save else start_recording(session, learner=args.learner, db=args.db)
+    if not interactive:
+        return play_listed(session, args.moves, as_json=args.json, coach=args.coach, recording=recording)
+    return practice(session, recording=recording, coach=args.coach, console=console, reader=reader, fresh_seed=args.seed is None)
+
+
+def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any | None:
+    """Open the store and start recording (None, with a note, when the store is not installed)."""
+    try:
+        from ..store import Store  # type: ignore[attr-defined]
+    except ImportError:
+        sys.stderr.write("parley: note: this session is not saved (simulator.store is not available)\n")
+        return None
+    if learner is None:
+        import getpass
+
+        try:
+            learner = getpass.getuser()
+        except (KeyError, OSError):
+            learner = "learner"
+    path = db if db is not None else os.environ.get("PARLEY_DB") or None
+    store = Store(path)
+    return store.record(session, learner=learner)
+
+
+def _make_reader(plain: bool, console: Any) -> Any:
+    from .tui import PlainReader
+
+    return PlainReader(stdout=console.file) if plain else None  # the terminal reader is built per session
+
+
+def choose_scenario(console: Any, reader: Any) -> str | None:
+    """Ask which bundled scenario to play; None if the learner leaves instead."""
+    import asyncio
+
+    from .. import list_scenarios
+    from .render import scenario_table
+
+    infos = list_scenarios()
+    if len(infos) == 1:
+        console.print(f"Playing the only bundled scenario, {infos[0].id}.")
+        return infos[0].id
+    console.print(scenario_table(infos, numbered=True, width=console.width))
+    if reader is None:
+        from .tui import TerminalReader
+
+        reader = TerminalReader(moves=list, names={}, commands={})
+    ids = [info.id for info in infos]
+    while True:
+        try:
+            text = asyncio.run(reader.read(f"Scenario (1-{len(ids)} or id) › ")).strip()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if not text:
+            continue
+        if text.isdigit() and 1 <= int(text) <= len(ids):
+            return ids[int(text) - 1]
+        if text in ids:
+            return text
+        close = difflib.get_close_matches(text, ids, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        console.print(f"No scenario {text!r}.{hint} Type a number from 1 to {len(ids)}.", style="yellow")
+
+
+def play_listed(session: Any, moves: str, *, as_json: bool, coach: bool, recording: Any | None) -> int:
+    """``--moves``: play the listed moves; print the JSON document or the rendered session."""
+    keys = [k.strip() for k in moves.split(",") if k.strip()]
+    if not as_json:
+        from .render import briefing_view, make_console, turn_view
+
+        console = make_console(plain=not sys.stdout.isatty())
+        console.print(briefing_view(session.scenario, session.seed, fresh_seed=False))
+    for i, key in enumerate(keys, start=1):
+        if session.over:
+            raise IllegalMove(key, None, f"the session ended at move {i - 1}, before this one", [])
+        turn = session.play(key.replace(" ", ":"))
+        if recording is not None:
+            recording.turn(turn)
+        if not as_json:
+            console.print(turn_view(turn, mood=mood_of(session, turn.speaker), coach=coach))
+    if session.over and recording is not None:
+        recording.finish()
+    from .document import alternatives, build_document
+
+    if as_json:
+        doc = build_document(session, alternatives=alternatives(session))
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    print_debrief(console, session, alternatives(session))
+    return 0
+
+
+def mood_of(session: Any, who: str | None) -> str | None:
+    if who is None:
+        return None
+    return next((c.mood for c in session.counterparts() if c.id == who), None)
+
+
+def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None) -> None:
+    from .render import debrief_view
+
+    scoring = session.scenario.spec.scoring
+    descriptions = {
+        "outcome": scoring.outcome.description,
+        "relationship": scoring.relationship.description,
+        "integrity": scoring.integrity.description,
+        **{k: v.description for k, v in scoring.extra.items()},
+    }
+    names = {c.id: c.name for c in session.counterparts()}
+    console.print(debrief_view(session.debrief(), descriptions=descriptions, alternatives=alts, names=names))
+
+
+# --- reading moves ---------------------------------------------------------------------------
+
+
+def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
+    """Turn what the learner typed into a legal :class:`~simulator.rules.Move`, or raise
+    :class:`InputProblem` saying what would work: a number from the menu, ``apologize hr_rep``,
+    ``apologize:hr_rep``, ``apologize to dana``, or just ``clarify`` when it has one legal target."""
+    moves = session.moves()
+    words = text.replace(":", " ").split()
+    if not words:
+        raise InputProblem(f"Unknown move {text!r}. Type a number from the list, or /help.")
+    if len(words) == 1 and words[0].isdigit():
+        n = int(words[0])
+        if 1 <= n <= len(moves):
+            return moves[n - 1]
+        raise InputProblem(f"There is no move {n}: choose a number from 1 to {len(moves)}.")
+    move_id, rest = words[0].lower(), [w for w in words[1:] if w.lower() != "to"]
+    offered = [m for m in session.rules.moves if m.id == move_id]
+    legal_forms = [m.key.replace(":", " ") for m in moves]
+    if not offered:
+        close = difflib.get_close_matches(" ".join(words).lower(), legal_forms, n=1, cutoff=0.6)
+        close = close or difflib.get_close_matches(move_id, sorted({m.id for m in moves}), n=1, cutoff=0.6)
+        if close:
+            raise InputProblem(f"Unknown move {text!r}. Did you mean '{close[0]}'?")
+        raise InputProblem(f"Unknown move {text!r}. Type a number from the list, /moves to see it again, or /help.")
+    target = None
+    if rest:
+        target = _target(" ".join(rest), [m.target for m in offered if m.target], names)
+        if target is None:
+            targets = _or([f"{m.target}" for m in offered if m.target]) or "nobody: it takes no target"
+            raise InputProblem(f"'{move_id}' cannot go to {' '.join(rest)!r}; it goes to {targets}.")
+    candidates = [m for m in moves if m.id == move_id and (target is None or m.target == target)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        who = _or([f"{m.target} ({_short(names.get(m.target, ''))})" for m in candidates])
+        raise InputProblem(f"'{move_id}' needs a target: {who}. For example: {candidates[0].key.replace(':', ' ')}")
+    shown = f"{move_id} {target}" if target else move_id
+    raise InputProblem(f"You can't play '{shown}' now. Legal now: {', '.join(legal_forms) or 'nothing'}.")
+
+
+def _target(text: str, targets: Sequence[str], names: Mapping[str, str]) -> str | None:
+    lowered = text.lower().strip()
+    if lowered in targets:
+        return lowered
+    matches = [t for t in targets if any(w.lower().startswith(lowered) for w in names.get(t, "").replace("(", " ").split())]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _short(name: str) -> str:
+    return name.split(" (", 1)[0]
+
+
+def _or(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1] if items else ""
+
+
+# --- the practice loop -----------------------------------------------------------------------
+
+
+def practice(
+    session: Any,
+    *,
+    recording: Any | None = None,
+    coach: bool = False,
+    console: Any | None = None,
+    reader: Any | None = None,
+    fresh_seed: bool = False,
+    intro: bool = True,
+) -> int:
+    """Run the practice loop on ``session`` until an ending or until the learner quits; returns the
+    exit code (0 either way). ``reader`` defaults to prompt-toolkit on a terminal, plain lines
+    otherwise; ``recording`` gets each turn, each undo and the finish."""
+    import asyncio
+
+    return asyncio.run(
+        Practice(session, recording=recording, coach=coach, console=console, reader=reader).run(
+            fresh_seed=fresh_seed, intro=intro
+        )
+    )
+
+
+class Practice:
+    """The loop's state: the session, where output goes, where input comes from, what is saved."""
+
+    def __init__(self, session: Any, *, recording: Any | None = None, coach: bool = False, console: Any | None = None, reader: Any | None = None):
+        from .render import COMMANDS, make_console, status_text
+
+        self.session = session
+        self.recording = recording
+        self.coach = coach
+        self.names = {c.id: c.name for c in session.counterparts()}
+        if console is None:
+            plain = not (sys.stdin.isatty() and sys.stdout.isatty())
+            console = make_console(plain=plain)
+        self.console = console
+        if reader is None:
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                from .tui import TerminalReader
+
+                reader = TerminalReader(
+                    moves=lambda: [] if session.over else session.moves(),
+                    names=self.names,
+                    commands=COMMANDS,
+                    toolbar=lambda: status_text(session),
+                )
+            else:
+                from .tui import PlainReader
+
+                reader = PlainReader(stdout=console.file)
+        self.reader = reader
+        self.status_text = status_text
+        self._solver: Any = None
+        self._solver_loaded = False
+
+    async def run(self, *, fresh_seed: bool = False, intro: bool = True) -> int:
+        from .render import briefing_view, transcript_view
+
+        session, console = self.session, self.console
+        if intro:
+            console.print(briefing_view(session.scenario, session.seed, fresh_seed=fresh_seed))
+            if session.transcript:
+                console.print(f"Resuming at turn {session.turn + 1}. So far:", style="bold")
+                console.print(transcript_view(session.transcript))
+        show_menu = True
+        while not session.over:
+            if show_menu:
+                self.show_menu()
+                show_menu = False
+            try:
+                text = (await self.reader.read(PROMPT)).strip()
+            except KeyboardInterrupt:
+                if await self.reader.confirm("Quit this session? [y/N] "):
+                    return self.quit()
+                continue
+            except EOFError:
+                return self.quit()
+            if not text:
+                continue
+            command = QUIT_WORDS.get(text.lower()) if not text.startswith("/") and text.lower() not in self._move_ids() else None
+            if text.startswith("/") or command:
+                outcome = await self.command(command or text)
+                if outcome == "quit":
+                    return self.quit()
+                show_menu = outcome == "menu"
+                continue
+            try:
+                move = parse_move(text, session, self.names)
+            except InputProblem as exc:
+                console.print(str(exc), style="yellow", soft_wrap=True)
+                continue
+            self.play(move)
+            show_menu = True
+        self.finish()
+        return 0
+
+    def _move_ids(self) -> set[str]:
+        return {m.id for m in self.session.rules.moves}
+
+    def show_menu(self) -> None:
+        from .render import coach_view, move_menu
+
+        console, session = self.console, self.session
+        if self.coach:
+            scene = session.rules.layout.meters_of(session.situation, "scene")
+            console.print()
+            console.print(coach_view(session.counterparts(), session.scores, scene))
+        console.print()
+        console.print(self.status_text(session), style="dim")
+        console.print(move_menu(session.moves(), self.names, width=console.width))
+
+    def play(self, move: Any) -> None:
+        from .render import turn_view
+
+        turn = self.session.play(move)
+        if self.recording is not None:
+            self.recording.turn(turn)
+        self.console.print()
+        self.console.print(turn_view(turn, mood=mood_of(self.session, turn.speaker), coach=self.coach))
+
+    def finish(self) -> None:
+        if self.recording is not None:
+            self.recording.finish()
+        print_debrief(self.console, self.session, self.alternatives())
+        self.console.print(self.summary(), style="bold", soft_wrap=True)
+
+    def alternatives(self) -> list[dict[str, Any]] | None:
+        from .document import alternatives
+
+        solver = self.solver()
+        return alternatives(self.session, solver) if solver is not None else None
+
+    def solver(self) -> Any | None:
+        if not self._solver_loaded:
+            from .document import load_solver
+
+            self._solver = load_solver(self.session.scenario)
+            self._solver_loaded = True
+        return self._solver
+
+    def summary(self) -> str:
+        s = self.session
+        played = len(s.transcript)
+        where = f"ending '{s.ending.title}'" if s.over and s.ending else f"stopped after {played} of {s.rules.turn_limit} turns"
+        line = f"{s.scenario.id}: {where}, overall {s.scores['overall']}; seed {s.seed}"
+        session_id = getattr(self.recording, "session_id", None)
+        if session_id is not None:
+            line += f"; resume with: parley resume {session_id}" if not s.over else f"; saved as session {session_id}"
+        elif not s.over:
+            line += f"; replay with: parley play {s.scenario.id} --seed {s.seed}"
+        return line
+
+    def quit(self) -> int:
+        self.console.print(self.summary(), style="bold", soft_wrap=True)
+        return 0
+
+    async def command(self, text: str) -> str | None:
+        """Run a slash command; returns "quit", "menu" (show the moves again) or None."""
+        from .render import COMMANDS, help_view, hint_view, move_menu, transcript_view
+
+        console, session = self.console, self.session
+        name, _, arg = text.partition(" ")
+        name, arg = name.lower(), arg.strip()
+        if name == "/quit":
+            return "quit"
+        if name == "/help":
+            console.print(help_view())
+        elif name == "/moves":
+            descriptions = {m.id: m.description for m in session.scenario.spec.moves if m.description}
+            console.print(move_menu(session.moves(), self.names, descriptions=descriptions, width=console.width))
+        elif name == "/undo":
+            try:
+                last = session.undo()
+            except IllegalMove:
+                console.print("Nothing to undo yet.", style="yellow")
+                return None
+            if self.recording is not None:
+                self.recording.undo()
+            console.print(f"Took back turn {last.number}: {last.label}.", style="bold")
+            return "menu"
+        elif name == "/transcript":
+            console.print(transcript_view(session.transcript))
+        elif name == "/save":
+            self.save(arg)
+        elif name == "/hint":
+            solver = self.solver()
+            if solver is None:
+                console.print("Hints need the analysis module (simulator.analysis), which is not installed.", style="yellow")
+            else:
+                console.print(hint_view(solver.move_values(session.situation), session.moves(), self.names))
+        else:
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            hint = f" Did you mean {close[0]}?" if close else " Type /help for the list."
+            console.print(f"Unknown command {name!r}.{hint}", style="yellow")
+        return None
+
+    def save(self, arg: str) -> None:
+        from .document import build_document
+
+        s = self.session
+        path = Path(arg).expanduser() if arg else Path(f"parley-{s.scenario.id}-{s.seed}-turn{s.turn}.json")
+        doc = build_document(s)
+        try:
+            path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.console.print(f"Could not save to {str(path)!r}: {exc.strerror or exc}", style="yellow")
+            return
+        self.console.print(f"Saved the transcript to {path} (replay with: parley replay {path})", style="bold")

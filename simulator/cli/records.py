@@ -1,0 +1,291 @@
+"""``parley resume``, ``history``, ``progress``, ``show`` and ``verify``: the session store's commands.
+
+Every command takes ``--db PATH`` (default: ``$PARLEY_DB``, else ``parley.db`` in the user's data
+directory). The store and rich are imported inside the commands, so building the parser costs
+nothing. A store problem (locked, damaged, newer schema) is a :class:`StoreError`, printed by
+:mod:`.main` as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["register", "sparkline"]
+
+SPARKS = "▁▂▃▄▅▆▇█"
+SPARK_WIDTH = 20
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "resume",
+        help="continue an unfinished session",
+        description="Continue an unfinished session from its last saved turn.",
+        epilog="Example: parley resume   |   parley resume 12",
+    )
+    p.add_argument("session", nargs="?", type=_session_id, metavar="SESSION", help="session number (default: your most recent unfinished one)")
+    _learner(p, "whose most recent session to resume")
+    p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
+    p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines")
+    _db(p)
+    p.set_defaults(run=_resume)
+
+    p = subparsers.add_parser("history", help="list saved sessions", description="List a learner's saved sessions, newest first.")
+    _learner(p, "whose sessions to list")
+    p.add_argument("--all", action="store_true", help="every learner's sessions")
+    p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N sessions (default 50; 0 for all)")
+    _db(p)
+    p.set_defaults(run=_history)
+
+    p = subparsers.add_parser(
+        "progress",
+        help="attempts, best and latest scores per scenario",
+        description="Per scenario: attempts, best and latest overall score, and the trend across finished attempts.",
+    )
+    _learner(p, "whose progress to show")
+    _db(p)
+    p.set_defaults(run=_progress)
+
+    p = subparsers.add_parser("show", help="a saved session's transcript and debrief", description="Print a saved session's transcript and debrief.")
+    p.add_argument("session", type=_session_id, metavar="SESSION", help="session number (see 'parley history')")
+    _db(p)
+    p.set_defaults(run=_show)
+
+    p = subparsers.add_parser(
+        "verify",
+        help="replay saved sessions and check every score",
+        description="Replay saved sessions against the scenario files as they are now and check every reply and "
+        "score. Exit status 1 when a session no longer replays identically.",
+        epilog="Example: parley verify 12   |   parley verify --all",
+    )
+    p.add_argument("session", nargs="?", type=_session_id, metavar="SESSION", help="one session (default: all of them)")
+    p.add_argument("--all", action="store_true", help="every saved session (the default)")
+    _db(p)
+    p.set_defaults(run=_verify)
+
+
+def _learner(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--learner", metavar="NAME", help=f"{what} (default: your user name)")
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="the store file or sqlite:///URL (default: $PARLEY_DB, else the user data directory)")
+
+
+def _session_id(text: str) -> int:
+    try:
+        value = int(text.lstrip("#"), 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a session is a number from 'parley history', not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a session is a number from 'parley history', not {text!r}")
+    return value
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from ..store import Store
+
+    return Store(args.db)
+
+
+def sparkline(values: Sequence[int], *, low: int = 0, high: int = 100, width: int = SPARK_WIDTH) -> str:
+    """Scores as block characters on a fixed 0-100 scale (so two rows compare), the last ``width``."""
+    shown = list(values)[-width:]
+    span = max(high - low, 1)
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[min(top, max(0, round((v - low) * top / span)))] for v in shown)
+
+
+def _when(stamp: str | None) -> str:
+    return stamp.replace("T", " ")[:16] if stamp else "-"
+
+
+def _console() -> Any:
+    import sys
+
+    from .render import make_console
+
+    return make_console(plain=not sys.stdout.isatty())
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def _resume(args: argparse.Namespace) -> int:
+    import sys
+
+    from .play import practice
+
+    store = _open(args)
+    rec = store.resume(args.session, learner=args.learner)
+    plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    console = None
+    reader = None
+    if plain:
+        from .render import make_console
+        from .tui import PlainReader
+
+        console = make_console(plain=True)
+        reader = PlainReader(stdout=console.file)
+    try:
+        return practice(rec.session, recording=rec, coach=args.coach, console=console, reader=reader)
+    finally:
+        store.close()
+
+
+def _history(args: argparse.Namespace) -> int:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..store.store import default_learner
+
+    learner = None if args.all else (args.learner or default_learner())
+    with _open(args) as store:
+        rows = store.sessions(learner=learner, scenario=args.scenario, newest_first=True, limit=args.limit or None)
+    console = _console()
+    if not rows:
+        who = "anyone" if learner is None else f"learner {learner!r}"
+        console.print(f"No saved sessions for {who}. Start one with: parley play")
+        return 0
+    table = Table(box=box.SIMPLE_HEAD, title=f"Sessions of {learner}" if learner else "All sessions", title_justify="left", show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True, min_width=len(str(rows[0].id)))
+    if learner is None:
+        table.add_column("Learner", no_wrap=True)
+    table.add_column("Scenario", overflow="fold", min_width=10)
+    table.add_column("Started (UTC)", no_wrap=True)
+    table.add_column("Turns", justify="right", no_wrap=True)
+    table.add_column("Ending", no_wrap=True)
+    table.add_column("Overall", justify="right", no_wrap=True)
+    for s in rows:
+        overall = str((s.scores or {}).get("overall", "-"))
+        ending = Text(s.ending or "-") if s.finished else Text("unfinished", style="yellow")
+        cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id, _when(s.started), str(s.turns), ending, overall]
+        table.add_row(*cells)
+    console.print(table)
+    if any(not s.finished for s in rows):
+        console.print("Continue an unfinished one with: parley resume SESSION", style="dim")
+    return 0
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..store.store import default_learner
+
+    learner = args.learner or default_learner()
+    with _open(args) as store:
+        rows = store.progress(learner)
+    console = _console()
+    if not rows:
+        console.print(f"No saved sessions for learner {learner!r}. Start one with: parley play")
+        return 0
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"Progress of {learner}",
+        title_justify="left",
+        show_edge=False,
+        caption="Scores are overall, 0-100; trend is latest minus the attempt before; history is every finished attempt.",
+        caption_justify="left",
+    )
+    table.add_column("Scenario", overflow="fold", min_width=10)
+    table.add_column("Attempts", justify="right", no_wrap=True)
+    table.add_column("Best", justify="right", no_wrap=True)
+    table.add_column("Latest", justify="right", no_wrap=True)
+    table.add_column("Trend", justify="right", no_wrap=True)
+    table.add_column("History", no_wrap=True)
+    for p in rows:
+        attempts = str(p.attempts) + (f" (+{p.unfinished} unfinished)" if p.unfinished else "")
+        trend = p.trend
+        trend_text = Text("-", style="dim") if trend is None else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
+        table.add_row(
+            p.scenario_id,
+            attempts,
+            "-" if p.best is None else str(p.best),
+            "-" if p.latest is None else str(p.latest),
+            trend_text,
+            sparkline(p.history),
+        )
+    console.print(table)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from ..errors import SimulatorError
+    from ..transcript import StateChange, Turn
+    from .render import transcript_view
+
+    with _open(args) as store:
+        info = store.get(args.session)
+        turns = store.turns(args.session)
+        console = _console()
+        status = f"ending {info.ending}" if info.finished else "unfinished"
+        console.print(
+            Text(f"Session {info.id}: {info.title} [{info.scenario_id}], {info.display}, seed {info.seed}, "
+                 f"started {_when(info.started)} UTC, {status}", style="bold")
+        )
+        session = None
+        try:
+            scenario = store.scenario_of(info)
+            if scenario.hash == info.scenario_hash:
+                from ..session import Session
+
+                session = Session.restore(scenario, store.snapshot(info.id, turns=turns, info=info))
+        except SimulatorError as exc:
+            console.print(f"(the scenario cannot be replayed: {exc})", style="yellow")
+        if session is not None:
+            console.print(transcript_view(session.transcript))
+            from .play import print_debrief
+
+            print_debrief(console, session, None)
+            session.close()
+            return 0
+        console.print("The scenario has changed since this session; showing the stored record.", style="yellow")
+        shown = []
+        for t in turns:
+            d = t.detail
+            if d:
+                shown.append(Turn(**{**d, "changes": tuple(StateChange(**c) for c in d.get("changes", ()))}))
+            else:
+                shown.append(Turn(t.number, t.move, t.target, t.key, t.target, t.target, t.reply, None, (), t.scores, t.delta, t.ending, None))
+        console.print(transcript_view(shown))
+        if info.scores:
+            console.print("Scores: " + ", ".join(f"{k} {v}" for k, v in info.scores.items()))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    with _open(args) as store:
+        verdicts = store.verify(None if args.all else args.session)
+    console = _console()
+    if not verdicts:
+        console.print("No saved sessions to verify.")
+        return 0
+    table = Table(box=box.SIMPLE_HEAD, title="Replay check", title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Scenario", no_wrap=True)
+    table.add_column("Result", no_wrap=True)
+    table.add_column("Detail")
+    styles = {"ok": "green", "edited": "yellow"}
+    for v in verdicts:
+        detail = v.detail + "".join(f"; {n}" for n in v.notes)
+        table.add_row(str(v.session_id), v.scenario_id, Text(v.status, style=styles.get(v.status, "bold red")), Text(detail))
+    console.print(table)
+    bad = [v for v in verdicts if not v.ok]
+    if bad:
+        console.print(f"{len(bad)} of {len(verdicts)} sessions no longer replay identically: "
+                      + ", ".join(str(v.session_id) for v in bad))
+        return 1
+    console.print(f"All {len(verdicts)} sessions replay identically.")
+    return 0

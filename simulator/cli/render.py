@@ -1,0 +1,412 @@
+"""Rich renderables for the terminal front end: pure functions from library data to renderables.
+
+Nothing here reads input or touches a session's state; the practice loop decides what to show and
+when. Text that comes from scenario files is wrapped in :class:`rich.text.Text`, never parsed as
+markup, so a line with ``[brackets]`` in it is shown as written. Everything is laid out to stay
+readable at 60 columns; ``NO_COLOR`` is honoured by rich itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+__all__ = [
+    "BAR_WIDTH",
+    "alternatives_view",
+    "bar",
+    "briefing_view",
+    "coach_view",
+    "debrief_view",
+    "help_view",
+    "make_console",
+    "move_menu",
+    "reflow",
+    "scenario_table",
+    "short_name",
+    "status_text",
+    "transcript_view",
+    "turn_view",
+]
+
+BAR_WIDTH = 20
+ARROW = "→"
+
+
+def make_console(file: IO[str] | None = None, *, width: int | None = None, plain: bool = False) -> Console:
+    """The console every command prints through: no auto-highlighting, no emoji codes.
+
+    ``plain`` is for piped use: no colour and no cursor tricks, whatever the terminal says.
+    """
+    if width is None and "COLUMNS" not in os.environ and file is not None and not _isatty(file):
+        width = 80
+    return Console(
+        file=file,
+        width=width,
+        highlight=False,
+        emoji=False,
+        color_system=None if plain else "auto",
+        force_terminal=False if plain else None,
+        soft_wrap=False,
+    )
+
+
+def _isatty(file: IO[str]) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def short_name(name: str) -> str:
+    """``"Dana Reyes (HR manager)"`` -> ``"Dana Reyes"``: names as a toolbar or a menu shows them."""
+    return name.split(" (", 1)[0]
+
+
+def _signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def bar(value: int, width: int = BAR_WIDTH) -> Text:
+    """A 0-100 score as a bar of ``width`` cells (rounded to the nearest cell)."""
+    filled = max(0, min(width, (value * width + 50) // 100))
+    style = "green" if value >= 67 else "yellow" if value >= 34 else "red"
+    return Text.assemble(("█" * filled, style), ("░" * (width - filled), "dim"))
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+def scenario_table(infos: Sequence[Any], *, numbered: bool = False, width: int = 80) -> Table:
+    """The bundled scenarios: id, title, counterparts and source story (``ScenarioInfo`` rows).
+
+    Below 80 columns the source moves under the title and names lose their role, so that a
+    60-column terminal still shows every scenario without breaking ids or names mid-word.
+    """
+    narrow = width < 80
+    table = Table(title="Scenarios", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold", show_edge=False)
+    if numbered:
+        table.add_column("#", justify="right", style="bold")
+    table.add_column("ID", style="bold cyan", no_wrap=True)
+    table.add_column("Title" + (" and source" if narrow else ""), ratio=3)
+    table.add_column("Counterparts", ratio=2)
+    if not narrow:
+        table.add_column("Source", style="dim", no_wrap=True)
+    for i, info in enumerate(infos, start=1):
+        title = Text(info.title)
+        cast = [short_name(n) for n in info.cast] if narrow else list(info.cast)
+        row = [Text(info.id), title, Text("\n".join(cast))]
+        if narrow:
+            title.append("\n" + info.source, style="dim")
+        else:
+            row.append(Text(info.source))
+        table.add_row(*([Text(str(i))] if numbered else []), *row)
+    return table
+
+
+# --- the session -----------------------------------------------------------------------------
+
+
+def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
+    spec = scenario.spec
+    cast = Table.grid(padding=(0, 1))
+    cast.add_column(no_wrap=True)
+    cast.add_column()
+    for member in spec.cast.values():
+        cast.add_row(Text("•"), Text(member.name))
+    seed_line = Text.assemble(("Seed ", "dim"), (str(seed), "bold"))
+    if fresh_seed:
+        seed_line.append(f" (replay this run with --seed {seed})", style="dim")
+    body = Group(
+        Text(reflow(spec.briefing)),
+        Text(""),
+        Text.assemble(("Your goal: ", "bold"), reflow(spec.goal)),
+        Text(""),
+        Text("With you:", style="bold"),
+        cast,
+    )
+    return Group(
+        Panel(body, title=Text(spec.title, style="bold"), title_align="left", box=box.ROUNDED, padding=(0, 1)),
+        seed_line,
+        Text("Type a number or a move such as 'wait'; Tab completes; /help lists commands.", style="dim"),
+    )
+
+
+def move_label(move: Any, names: Mapping[str, str]) -> Text:
+    text = Text(move.label)
+    if move.target:
+        text.append(f" {ARROW} {short_name(names.get(move.target, move.target))}")
+    return text
+
+
+def typed_form(key: str) -> str:
+    """``"apologize:hr_rep"`` -> ``"apologize hr_rep"``, the way a learner types a move."""
+    return key.replace(":", " ")
+
+
+def move_menu(
+    moves: Sequence[Any],
+    names: Mapping[str, str],
+    *,
+    descriptions: Mapping[str, str] | None = None,
+    width: int = 80,
+) -> Table:
+    """The legal moves, numbered as the prompt accepts them, with the typed form of each
+    (below 80 columns the typed form is left to Tab completion)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold cyan", no_wrap=True)
+    table.add_column(ratio=1)
+    wide = width >= 80
+    if wide:
+        table.add_column(style="dim", no_wrap=True)
+    for i, move in enumerate(moves, start=1):
+        label = move_label(move, names)
+        if descriptions and descriptions.get(move.id):
+            label.append("\n" + descriptions[move.id], style="dim italic")
+        table.add_row(f"{i}", label, *([typed_form(move.key)] if wide else []))
+    return table
+
+
+def reflow(text: str) -> str:
+    """YAML block text with its line breaks joined: paragraphs (blank-line separated) survive."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def turn_view(turn: Any, *, mood: str | None, coach: bool = False) -> Group:
+    """One move and its answer: the learner's move, the reply in a panel, perceivable changes."""
+    parts: list[RenderableType] = []
+    you = Text.assemble(("You: ", "bold"), turn.label)
+    if turn.speaker_name:
+        you.append(f" {ARROW} {short_name(turn.speaker_name)}")
+    parts.append(you)
+    if turn.speaker:
+        parts.append(
+            Panel(
+                Text(turn.line),
+                title=Text(turn.speaker_name or turn.speaker, style="bold"),
+                title_align="left",
+                subtitle=Text(mood, style="italic") if mood else None,
+                subtitle_align="right",
+                box=box.ROUNDED,
+                border_style="cyan",
+                padding=(0, 1),
+            )
+        )
+    else:
+        parts.append(Padding(Text(turn.line, style="italic"), (0, 0, 0, 2)))
+    for change in turn.changes:
+        if change.who == turn.speaker:
+            continue  # the panel's mood already shows it
+        line = Text.assemble(("  ▸ ", "cyan"), (short_name(change.name), "bold"), " now: ", (change.mood, "italic"))
+        if coach:
+            line.append(f" ({change.before} {ARROW} {change.after})", style="magenta")
+        parts.append(line)
+    if coach:
+        if turn.speaker and any(c.who == turn.speaker for c in turn.changes):
+            change = next(c for c in turn.changes if c.who == turn.speaker)
+            parts.append(Text(f"  coach: {short_name(change.name)} {change.before} {ARROW} {change.after}", style="magenta"))
+        deltas = ", ".join(f"{k} {_signed(v)}" for k, v in turn.delta.items() if v)
+        parts.append(Text(f"  coach: {deltas or 'no change in the scores'}", style="magenta"))
+        if turn.note:
+            parts.append(Text(f"  coach: {turn.note}", style="magenta"))
+    if turn.ending:
+        parts.append(Text("The conversation has reached an ending.", style="bold"))
+    return Group(*parts)
+
+
+def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Mapping[str, int] | None = None) -> Table:
+    """What is hidden from learners: each counterpart's state and meters, the scene's meters and
+    the running scores."""
+    table = Table(box=box.SIMPLE, title="Coach", title_justify="left", title_style="magenta", show_edge=False)
+    table.add_column("Who", no_wrap=True)
+    table.add_column("State", style="magenta", no_wrap=True)
+    table.add_column("Meters", ratio=1)
+    for c in counterparts:
+        meters = "  ".join(f"{k} {v}" for k, v in c.meters.items())
+        table.add_row(Text(short_name(c.name)), Text(c.state + ("" if c.reachable else " (unreachable)")), Text(meters))
+    if scene:
+        table.add_row(Text("scene"), Text(""), Text("  ".join(f"{k} {v}" for k, v in scene.items())))
+    table.add_row(Text("scores"), Text(""), Text("  ".join(f"{k} {v}" for k, v in scores.items())))
+    return table
+
+
+def status_text(session: Any) -> str:
+    """One line: turn and time left and who is present (the toolbar and plain mode's status)."""
+    turn, limit = session.turn, session.rules.turn_limit
+    parts = [f"Turn {min(turn + 1, limit)} of {limit}", f"{session.turns_left} left"]
+    if session.day is not None:
+        day = f"day {session.day}"
+        if session.days_left is not None:
+            day += f", {session.days_left} days left"
+        parts.append(day)
+    present = [short_name(c.name) for c in session.counterparts() if c.reachable]
+    parts.append("present: " + (", ".join(present) if present else "nobody"))
+    return " · ".join(parts)
+
+
+COMMANDS: dict[str, str] = {
+    "/help": "this help",
+    "/moves": "the moves you can make now, with descriptions",
+    "/hint": "what the analysis rates highest now",
+    "/undo": "take back your last move",
+    "/transcript": "everything said so far",
+    "/save": "save the transcript as JSON: /save [FILE]",
+    "/quit": "stop here (Ctrl-D does the same)",
+}
+
+
+def help_view() -> Group:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for command, text in COMMANDS.items():
+        table.add_row(command, text)
+    return Group(
+        Text("Play a move by its number, or type it: 'apologize hr_rep', 'wait'.", style="bold"),
+        Text("Tab completes moves and targets; the up arrow recalls earlier input.", style="dim"),
+        table,
+        Text("Ctrl-C clears the line, or on an empty line asks whether to quit.", style="dim"),
+    )
+
+
+def transcript_view(turns: Sequence[Any]) -> Group | Text:
+    if not turns:
+        return Text("Nothing has been said yet.", style="dim")
+    lines: list[RenderableType] = []
+    for turn in turns:
+        head = Text.assemble((f"{turn.number:>2}. ", "bold"), turn.label)
+        if turn.speaker_name:
+            head.append(f" {ARROW} {short_name(turn.speaker_name)}")
+        lines.append(head)
+        who = short_name(turn.speaker_name) + ": " if turn.speaker_name else ""
+        lines.append(Padding(Text(who + turn.line, style="italic"), (0, 0, 0, 4)))
+    return Group(*lines)
+
+
+# --- the debrief ------------------------------------------------------------------------------
+
+
+def debrief_view(
+    debrief: Any,
+    *,
+    descriptions: Mapping[str, str | None] | None = None,
+    alternatives: Sequence[Mapping[str, Any]] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Group:
+    """The ending, the scores with bars, the turning points with the source's advice, each
+    counterpart's inner story, and (when the analysis is available) better moves per turn."""
+    names = names or {}
+    parts: list[RenderableType] = [Text("")]
+    if debrief.ending:
+        parts.append(
+            Panel(
+                Text(reflow(debrief.ending_text or "")),
+                title=Text(f"Ending: {debrief.ending_title}", style="bold"),
+                title_align="left",
+                box=box.DOUBLE,
+                padding=(0, 1),
+            )
+        )
+    else:
+        parts.append(Text("No ending yet: the conversation was left unfinished.", style="bold"))
+
+    scores = Table(box=box.SIMPLE_HEAD, title="Scores", title_justify="left", title_style="bold", show_edge=False)
+    scores.add_column("Dimension", no_wrap=True)
+    scores.add_column("Score", justify="right", no_wrap=True)
+    scores.add_column("", no_wrap=True)
+    for name, value in debrief.scores.items():
+        style = "bold" if name == "overall" else ""
+        scores.add_row(Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value))
+    parts.append(scores)
+    if descriptions:
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(style="dim", no_wrap=True)
+        notes.add_column(style="dim")
+        for name in debrief.scores:
+            if descriptions.get(name):
+                notes.add_row(name.replace("_", " ").capitalize() + ":", Text(descriptions[name] or ""))
+        if notes.row_count:
+            parts.append(Padding(notes, (0, 0, 1, 1)))
+
+    parts.append(Text("Turning points", style="bold"))
+    if not debrief.turning_points:
+        parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
+    for point in debrief.turning_points:
+        head = Text.assemble((f" Turn {point.turn}: ", "bold"), point.label)
+        if point.target:
+            head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}")
+        overall = point.delta.get("overall", 0)
+        head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+        parts.append(head)
+        if point.why:
+            parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
+        if point.advice:
+            parts.append(Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3)))
+    if alternatives is not None:
+        parts.append(Text(""))
+        parts.append(alternatives_view(alternatives, names))
+
+    parts.append(Text(""))
+    parts.append(Text("Their side of the story", style="bold"))
+    for story in debrief.stories:
+        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
+        parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
+    if debrief.recommended:
+        parts.append(Text(""))
+        line = f" {ARROW} ".join(typed_form(k) for k in debrief.recommended)
+        parts.append(Text.assemble(("The line the source recommends: ", "bold"), line))
+    return Group(*parts)
+
+
+def alternatives_view(alternatives: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> RenderableType:
+    """Per turn, the move the analysis rates best when it beats the one played."""
+    better = [a for a in alternatives if a["best_value"] - a["played_value"] >= 0.5]
+    if not alternatives:
+        return Text("Better moves: no moves were played.", style="dim")
+    if not better:
+        return Text("Better moves: none; every move you played was among the best.", style="bold green")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title="Better moves",
+        title_justify="left",
+        title_style="bold",
+        caption="(expected overall score with the best play afterwards)",
+        caption_justify="left",
+        caption_style="dim",
+        show_edge=False,
+    )
+    table.add_column("Turn", justify="right", no_wrap=True)
+    table.add_column("You played", ratio=1)
+    table.add_column("Better", ratio=1)
+    table.add_column("Gain", justify="right", no_wrap=True)
+    for alt in better:
+        table.add_row(
+            str(alt["turn"]),
+            Text(f"{typed_form(alt['played'])} ({alt['played_value']:.1f})"),
+            Text(f"{typed_form(alt['best'])} ({alt['best_value']:.1f})"),
+            Text(f"+{alt['best_value'] - alt['played_value']:.1f}", style="green"),
+        )
+    return table
+
+
+def hint_view(values: Mapping[str, float], moves: Sequence[Any], names: Mapping[str, str], *, top: int = 3) -> RenderableType:
+    by_key = {m.key: m for m in moves}
+    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(ratio=1)
+    table.add_column(justify="right", no_wrap=True)
+    for key, value in ranked:
+        move = by_key.get(key)
+        label = move_label(move, names) if move else Text(typed_form(key))
+        table.add_row(typed_form(key), label, f"{value:.1f}")
+    return Group(Text("Hint: the strongest moves now", style="bold"), table, Text("(expected overall score with the best play afterwards)", style="dim"))

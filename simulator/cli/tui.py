@@ -1,0 +1,162 @@
+"""Reading the learner's input: a prompt-toolkit line editor, or plain lines when piped.
+
+Both readers offer the same two coroutines, ``read(prompt)`` and ``confirm(question)``; ``read``
+raises ``EOFError`` when the learner quits (Ctrl-D, end of input) and ``KeyboardInterrupt`` for
+Ctrl-C on an empty line. Ctrl-C on a line with text in it only clears the line.
+
+This is the only module that imports prompt-toolkit, and only :class:`TerminalReader` does, so a
+piped session (and every other command) never loads it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, Any
+
+__all__ = ["PlainReader", "TerminalReader", "completions_for"]  # and MoveCompleter, built on first use
+
+
+def completions_for(
+    text: str, moves: Sequence[Any], names: Mapping[str, str], commands: Mapping[str, str]
+) -> list[tuple[str, int, str]]:
+    """What Tab offers for the text before the cursor: ``(insert, start_position, meta)`` each.
+
+    The first word completes to a legal move id (or a slash command), the second to a target that
+    move can be played on now. Kept free of prompt-toolkit so it is cheap to test.
+    """
+    stripped = text.lstrip()
+    if stripped.startswith("/"):
+        if " " in stripped:
+            return []
+        return [(c, -len(stripped), help) for c, help in commands.items() if c.startswith(stripped)]
+    words = text.split()
+    typing_first = not words or (len(words) == 1 and not text.endswith(" "))
+    if typing_first:
+        prefix = words[0] if words else ""
+        seen: dict[str, tuple[str, str]] = {}
+        for move in moves:
+            if move.id.startswith(prefix) and move.id not in seen:
+                # a move that takes a target completes with a space, ready for the target
+                seen[move.id] = (move.id + (" " if move.target else ""), move.label)
+        return [(insert, -len(prefix), label) for insert, label in seen.values()]
+    typing_second = len(words) == 1 or (len(words) == 2 and not text.endswith(" "))
+    if not typing_second:
+        return []
+    move_id = words[0].rstrip(":")
+    prefix = words[1] if len(words) == 2 else ""
+    return [
+        (m.target, -len(prefix), names.get(m.target, m.target))
+        for m in moves
+        if m.id == move_id and m.target and m.target.startswith(prefix)
+    ]
+
+
+def _completer_class() -> type:
+    from prompt_toolkit.completion import Completer, Completion
+
+    class MoveCompleter(Completer):
+        """Moves and targets that are legal now, asked for afresh on every Tab."""
+
+        def __init__(self, moves: Callable[[], Sequence[Any]], names: Mapping[str, str], commands: Mapping[str, str]):
+            self.moves, self.names, self.commands = moves, names, commands
+
+        def get_completions(self, document: Any, complete_event: Any) -> Iterable[Completion]:
+            for insert, start, meta in completions_for(
+                document.text_before_cursor, self.moves(), self.names, self.commands
+            ):
+                yield Completion(insert, start_position=start, display=insert.strip(), display_meta=meta)
+
+    return MoveCompleter
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MoveCompleter":
+        return _completer_class()
+    raise AttributeError(name)
+
+
+class TerminalReader:
+    """A prompt-toolkit prompt with completion, history and a bottom toolbar."""
+
+    def __init__(
+        self,
+        *,
+        moves: Callable[[], Sequence[Any]],
+        names: Mapping[str, str],
+        commands: Mapping[str, str],
+        toolbar: Callable[[], str] | None = None,
+    ) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.key_binding import KeyBindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-c")
+        def _clear_or_interrupt(event: Any) -> None:
+            buffer = event.app.current_buffer
+            if buffer.text:
+                buffer.reset()  # a half-typed move is thrown away, the prompt stays
+            else:
+                event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        self._toolbar = toolbar
+        self._prompt = PromptSession(
+            completer=_completer_class()(moves, names, commands),
+            complete_while_typing=False,
+            history=InMemoryHistory(),
+            key_bindings=bindings,
+            bottom_toolbar=self._bottom_toolbar if toolbar else None,
+            reserve_space_for_menu=6,
+        )
+        self._confirm = PromptSession()
+
+    def _bottom_toolbar(self) -> str:
+        return " " + self._toolbar() if self._toolbar else ""
+
+    async def read(self, prompt: str) -> str:
+        return await self._prompt.prompt_async(prompt)
+
+    async def confirm(self, question: str) -> bool:
+        """A yes/no question; Ctrl-C or Ctrl-D answer yes (the learner is trying to leave)."""
+        try:
+            answer = await self._confirm.prompt_async(question)
+        except (KeyboardInterrupt, EOFError):
+            return True
+        return answer.strip().lower() in {"y", "yes"}
+
+
+class PlainReader:
+    """Line by line from a file (stdin when piped): no editing, no toolbar, no escape codes."""
+
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None, *, echo: bool | None = None):
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        # Piped input is not echoed by a terminal; echo it so a saved log reads like a session.
+        self.echo = (not _isatty(self.stdin)) if echo is None else echo
+
+    async def read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.stdout.write("\n")
+            raise EOFError
+        if self.echo:
+            self.stdout.write(line if line.endswith("\n") else line + "\n")
+        return line.rstrip("\r\n")
+
+    async def confirm(self, question: str) -> bool:
+        try:
+            answer = await self.read(question)
+        except (EOFError, KeyboardInterrupt):
+            return True
+        return answer.strip().lower() in {"y", "yes"}
+
+
+def _isatty(file: IO[str]) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError):
+        return False

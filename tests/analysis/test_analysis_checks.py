@@ -1,0 +1,106 @@
+"""Diagnostics: what `parley check` and `simulator.analysis.analyse` report, and where."""
+
+from __future__ import annotations
+
+import json
+
+import analysis_fixtures as fx
+
+from simulator.analysis import analyse, check_file
+from simulator.cli.main import main
+
+
+def _codes(report, severity=None):
+    return [d.code for d in report.diagnostics if severity is None or d.severity == severity]
+
+
+def test_unreachable_ending_and_dead_reaction_are_located(tmp_path):
+    report = analyse(fx.load(tmp_path))
+    assert report.ok
+    ending = next(d for d in report.diagnostics if d.code == "ending-unreachable")
+    assert "'never'" in ending.message and ending.line == 57 and ending.file.endswith("tiny.yaml")
+    reaction = next(d for d in report.diagnostics if d.code == "reaction-never-fires")
+    assert (reaction.line, reaction.column) == (29, 9) and "'counter'" in reaction.message
+    said = [d for d in report.diagnostics if d.code == "line-never-said" and d.file.endswith("tiny.yaml")]
+    assert [d.message for d in said] == ["never said: 'Never said.'"]
+
+
+def test_persona_material_is_reported_in_the_persona_file(tmp_path):
+    report = analyse(fx.load(tmp_path))
+    states = [d for d in report.diagnostics if d.code == "state-unreachable"]
+    assert [d.severity for d in states] == ["info"] and states[0].file.endswith("hr_rep.yaml")
+    assert "'neutral'" in states[0].message
+    assert any(d.code == "meter-unread" and "hr_rep.patience" in d.message for d in report.diagnostics)
+
+
+def test_score_ranges_and_a_dimension_that_never_moves(tmp_path):
+    report = analyse(fx.load(tmp_path))
+    assert report.stats["score_ranges"]["integrity"] == [100, 100]
+    assert report.stats["score_ranges"]["overall"] == [25, 80]
+    assert "dimension-never-lost" in _codes(report, "warning")  # integrity is pinned at 100
+
+
+def test_dead_end_is_an_error_with_the_line_that_reaches_it(tmp_path):
+    text = fx.TINY.replace("  - id: wait\n    takes: 2 weeks\n", "").replace(
+        "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: [\"Two weeks pass.\"]\n",
+        "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n",
+    ).replace("    when: {state: hr_rep, in: [closed]}", "    when: {meter: hr_rep.trust, at_least: 9}")
+    report = analyse(fx.load(tmp_path, text))
+    dead = [d for d in report.diagnostics if d.code == "dead-end"]
+    assert dead and dead[0].severity == "error" and not report.ok
+    assert dead[0].moves == ("vent:hr_rep",)
+
+
+def test_dominant_move_is_a_warning(tmp_path):
+    # Only apologize and vent are offered: apologising every turn is the best there is.
+    text = fx.TINY.replace("  - id: counter\n    targets: [hr_rep]\n", "").replace("      - move: counter\n        when: {meter: trust, at_least: 99}\n        outcomes:\n          - say: [\"Never said.\"]\n", "")
+    text = text.replace("  - id: wait\n    takes: 2 weeks\n", "").replace(
+        "  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: [\"Two weeks pass.\"]\n", ""
+    )
+    report = analyse(fx.load(tmp_path, text))
+    dominant = [d for d in report.diagnostics if d.code == "dominant-move"]
+    assert dominant and "apologize:hr_rep" in dominant[0].message and dominant[0].line == 30
+
+
+def test_a_file_that_does_not_load_is_one_located_error(tmp_path):
+    path = fx.write(tmp_path, fx.TINY.replace("limits:\n  turns: 3", "limits:\n  turns: 0"))
+    report = check_file(str(path))
+    assert not report.ok and report.codes() == ["load-error"]
+    assert report.diagnostics[0].line is not None
+
+
+def test_cli_check_json_is_the_report_data(tmp_path, capsys):
+    path = fx.write(tmp_path)
+    assert main(["check", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True
+    expected = json.loads(json.dumps(analyse(fx.load(tmp_path)).to_dict()))
+    got = data["reports"][0]
+    got["stats"].pop("seconds")
+    expected["stats"].pop("seconds")
+    assert got == expected
+
+
+def test_cli_check_exit_codes_and_folders(tmp_path, capsys):
+    fx.write(tmp_path)
+    assert main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "tiny: 0 error(s)" in out and out.rstrip().endswith("ok")
+    fx.write(tmp_path, fx.TINY.replace("turns: 3", "turns: 0"), "broken.yaml")
+    assert main(["check", str(tmp_path), "-q"]) == 1
+    out = capsys.readouterr().out
+    assert "broken.yaml:" in out and "error[load-error]" in out
+
+
+def test_cli_check_defaults_to_every_bundled_scenario(capsys):
+    code = main(["check", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(r["scenario"] for r in data["reports"]) == sorted(fx.bundled_ids())
+    assert code == (0 if data["ok"] else 1)
+
+
+def test_a_scenario_past_the_limit_is_one_error(capsys):
+    report = analyse(fx.bundled("declined-offer"), limit=500)
+    assert report.codes() == ["too-large"] and not report.ok
+    assert main(["solve", "declined-offer", "--max-situations", "500"]) == 2
+    assert "raise --max-situations" in capsys.readouterr().err

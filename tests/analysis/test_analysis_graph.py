@@ -1,0 +1,59 @@
+"""Diagrams through transitions' own GraphMachine (mermaid needs no graphviz)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import analysis_fixtures as fx
+import pytest
+
+from simulator.analysis.graph import (
+    GraphUnavailable,
+    describe,
+    persona_diagram,
+    situation_diagram,
+)
+from simulator.cli.main import main
+from simulator.spec import ScenarioSpec
+
+
+def test_persona_diagram_in_mermaid(tmp_path):
+    text = persona_diagram(fx.load(tmp_path), "hr_rep")
+    assert "stateDiagram-v2" in text and "tiny: hr_rep (Dana)" in text
+    assert "offended --> receptive: apologize [apologies<=0 & p=3/4]" in text
+    assert "offended --> closed: vent" in text
+    assert "[*] --> offended" in text
+
+
+def test_situation_diagram_summarises_by_persona_state(tmp_path):
+    text = situation_diagram(fx.load(tmp_path))
+    assert "[*] --> hr_rep_offended" in text
+    assert "hr_rep_offended --> end_closed_door: vent:hr_rep" in text
+
+
+def test_conditions_read_as_short_text():
+    spec = ScenarioSpec.model_validate
+    cond = {"all": [{"meter": "trust", "at_least": 2}, {"not": {"state": "hr_rep", "in": ["closed"]}}]}
+    from pydantic import TypeAdapter
+
+    from simulator.spec import Condition
+
+    assert describe(TypeAdapter(Condition).validate_python(cond)) == "trust>=2 & not(hr_rep in closed)"
+    assert spec  # the import is what is under test above
+
+
+@pytest.mark.skipif(importlib.util.find_spec("graphviz") is not None, reason="graphviz is installed here")
+def test_dot_without_graphviz_says_so(tmp_path, capsys):
+    with pytest.raises(GraphUnavailable, match="pip install graphviz"):
+        persona_diagram(fx.load(tmp_path), "hr_rep", fmt="dot")
+    assert main(["graph", str(fx.write(tmp_path)), "--format", "dot"]) == 2
+    assert "graphviz" in capsys.readouterr().err
+
+
+def test_cli_graph_one_persona_and_unknown_persona(tmp_path, capsys):
+    path = str(fx.write(tmp_path))
+    assert main(["graph", path, "--persona", "hr_rep"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("stateDiagram-v2") == 1
+    assert main(["graph", path, "--persona", "boss"]) == 2
+    assert "unknown cast member 'boss'; cast: hr_rep" in capsys.readouterr().err

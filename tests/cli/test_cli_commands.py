@@ -1,0 +1,268 @@
+"""The installed ``parley`` command run as a subprocess: exit codes, one-line errors, ``--json``
+against its schema, ``replay``, ``schema``, plain piped play and start-up imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+import simulator
+from simulator.cli.document import SCHEMA_FILE
+from simulator.cli.schema import KINDS, render_schema
+
+SCENARIO_IDS = [info.id for info in simulator.list_scenarios()]
+REPO = Path(__file__).resolve().parents[2]
+PLAY_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def validate(doc: dict) -> None:
+    jsonschema.validate(doc, PLAY_SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+# --- usage errors ----------------------------------------------------------------------------
+
+
+def test_unknown_scenario(run_parley, run_installed):
+    for run in (run_parley, run_installed):  # in this process, and as a real process exit code
+        result = run(["play", "no-such-scenario", "--no-save"])
+        assert_one_line_error(result, "unknown scenario 'no-such-scenario'", SCENARIO_IDS[0])
+
+
+@pytest.mark.parametrize("seed", ["abc", "-3", "1.5"])
+def test_bad_seed(run_parley, seed):
+    result = run_parley(["play", SCENARIO_IDS[0], f"--seed={seed}", "--no-save"])
+    assert_one_line_error(result, "a seed is a whole number >= 0")
+
+
+def test_unknown_move_names_the_legal_ones(run_parley):
+    result = run_parley(["play", SCENARIO_IDS[0], "--moves", "dance:everyone", "--json", "--no-save"])
+    assert_one_line_error(result, "illegal move 'dance:everyone'", "legal moves:")
+
+
+def test_illegal_move_after_the_end(run_parley, ending_line):
+    line = ending_line(SCENARIO_IDS[0])
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "1", "--moves", ",".join([*line, line[-1]]), "--no-save"])
+    assert_one_line_error(result, "the session ended at move")
+
+
+def test_json_without_moves_is_a_usage_error(run_parley):
+    assert_one_line_error(run_parley(["play", SCENARIO_IDS[0], "--json"]), "--json needs --moves")
+
+
+def test_unknown_command_and_option_are_one_line(run_parley):
+    assert_one_line_error(run_parley(["dance"]), "invalid choice: 'dance'")
+    assert_one_line_error(run_parley(["list", "--colour"]), "unrecognized arguments: --colour")
+
+
+def test_replay_of_a_missing_or_foreign_file(run_parley, tmp_path):
+    assert_one_line_error(run_parley(["replay", str(tmp_path / "nope.json")]), "no such file")
+    (tmp_path / "x.json").write_text('{"format": "something-else"}')
+    assert_one_line_error(run_parley(["replay", str(tmp_path / "x.json")]), "not a Parley transcript")
+    (tmp_path / "bad.json").write_text("{not json")
+    assert_one_line_error(run_parley(["replay", str(tmp_path / "bad.json")]), "not JSON")
+
+
+def test_help_everywhere(run_parley, run_installed):
+    for args in (["--help"], ["list", "--help"], ["play", "--help"], ["replay", "--help"], ["schema", "--help"]):
+        result = run_parley(args)
+        assert result.returncode == 0 and "usage: parley" in result.stdout
+    assert run_parley([]).returncode == 0
+    assert run_installed(["--help"]).returncode == 0
+    module = subprocess.run([sys.executable, "-m", "simulator", "list", "--json"], capture_output=True, text=True, timeout=60, check=False)
+    assert module.returncode == 0 and json.loads(module.stdout)
+    assert_one_line_error(run_installed(["play", "--seed", "x"]), "a seed is a whole number")
+
+
+# --- list, --json, replay ----------------------------------------------------------------------
+
+
+def test_list_shows_every_scenario(run_parley):
+    result = run_parley(["list"])
+    assert result.returncode == 0
+    for info in simulator.list_scenarios():
+        assert info.id in result.stdout
+    rows = json.loads(run_parley(["list", "--json"]).stdout)
+    assert [r["id"] for r in rows] == SCENARIO_IDS
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_json_output_matches_its_schema_and_replays(run_parley, ending_line, scenario_id, tmp_path):
+    line = ending_line(scenario_id, seed=3)
+    result = run_parley(["play", scenario_id, "--seed", "3", "--moves", ",".join(line), "--json", "--no-save"])
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert doc["scenario"]["id"] == scenario_id and doc["seed"] == 3 and doc["over"] is True
+    assert [m["key"] for m in doc["moves"]] == line
+    assert doc["ending"]["id"] == doc["debrief"]["ending"] == doc["moves"][-1]["ending"]
+    # the same document replays to itself
+    path = tmp_path / "run.json"
+    path.write_text(result.stdout)
+    again = run_parley(["replay", str(path), "--json"])
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == doc
+    shown = run_parley(["replay", str(path)])
+    assert shown.returncode == 0 and "Their side of the story" in shown.stdout
+
+
+def test_a_partial_run_is_valid_too(run_parley):
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "0", "--moves", "", "--json", "--no-save"])
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert doc["over"] is False and doc["ending"] is None and doc["moves"] == []
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_committed_schema_files_equal_the_command_output(run_parley, kind):
+    printed = run_parley(["schema", kind]).stdout
+    assert printed == render_schema(kind)
+    committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    assert committed == printed, "run: parley schema --out schemas"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bundled_files_validate_against_the_schemas_they_name(kind):
+    schema = json.loads(render_schema(kind))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    folder = REPO / ("personas" if kind == "persona" else "scenarios")
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == f"# yaml-language-server: $schema=../schemas/{kind}.schema.json", path
+        jsonschema.validate(yaml.safe_load(text), schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_schema_out_writes_both(run_parley, tmp_path):
+    result = run_parley(["schema", "--out", str(tmp_path / "s")])
+    assert result.returncode == 0
+    for kind in KINDS:
+        assert (tmp_path / "s" / f"{kind}.schema.json").read_text() == render_schema(kind)
+
+
+# --- plain, piped play -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_piped_stdin_plays_a_whole_session_in_plain_mode(run_parley, run_installed, ending_line, scenario_id):
+    line = ending_line(scenario_id, seed=2)
+    typed = "\n".join(["", "/help", *(k.replace(":", " ") for k in line)]) + "\n"
+    # one scenario through a real pipe into the installed command, the others in this process
+    run = run_installed if scenario_id == SCENARIO_IDS[0] else run_parley
+    result = run(["play", scenario_id, "--seed", "2", "--no-save"], input=typed, env={"COLUMNS": "60"})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out
+    assert out.count("You: ") == len(line)
+    assert "Their side of the story" in out
+    assert out.rstrip().splitlines()[-1].startswith(f"{scenario_id}: ending '")
+    too_wide = [l for l in out.splitlines()[:-1] if len(l) > 60]
+    assert not too_wide
+
+
+def test_end_of_piped_input_quits_with_a_summary(run_parley):
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "4", "--no-save"], input="")
+    assert result.returncode == 0
+    assert result.stdout.rstrip().splitlines()[-1] == (
+        f"{SCENARIO_IDS[0]}: stopped after 0 of {simulator.load_scenario(SCENARIO_IDS[0]).rules.turn_limit} turns, "
+        f"overall {simulator.Session(simulator.load_scenario(SCENARIO_IDS[0]), seed=4).scores['overall']}; "
+        f"seed 4; replay with: parley play {SCENARIO_IDS[0]} --seed 4"
+    )
+
+
+def test_a_fresh_seed_is_printed_so_the_run_can_be_replayed(run_parley):
+    out = run_parley(["play", SCENARIO_IDS[0], "--no-save"], input="").stdout
+    assert "(replay this run with --seed " in out
+
+
+def test_without_an_id_a_scenario_is_chosen_from_a_list(run_parley):
+    if len(SCENARIO_IDS) < 2:
+        pytest.skip("with one scenario there is nothing to choose")
+    result = run_parley(["play", "--no-save", "--seed", "1"], input="nope\n2\n")
+    assert result.returncode == 0
+    assert "No scenario 'nope'." in result.stdout
+    assert f"{SCENARIO_IDS[1]}: stopped after 0 of" in result.stdout
+
+
+# --- start-up ------------------------------------------------------------------------------------
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_import_simulator_loads_no_front_end():
+    modules = loaded_after("import simulator")
+    assert not {m for m in modules if m.startswith(("prompt_toolkit", "rich"))}
+
+
+def test_parley_list_does_not_import_prompt_toolkit():
+    modules = loaded_after("from simulator.cli.main import main\nmain(['list'])")
+    assert "rich.console" in modules
+    assert not {m for m in modules if m.startswith("prompt_toolkit")}
+
+
+def test_piped_play_does_not_import_prompt_toolkit():
+    code = f"import io, sys\nsys.stdin = io.StringIO('')\nfrom simulator.cli.main import main\nmain(['play', {SCENARIO_IDS[0]!r}, '--no-save'])"
+    assert not {m for m in loaded_after(code) if m.startswith("prompt_toolkit")}
+
+
+# --- saving --------------------------------------------------------------------------------------
+
+
+def test_play_saves_as_it_goes_under_the_learner(run_parley, ending_line, tmp_path):
+    from simulator.store import Store
+
+    line = ending_line(SCENARIO_IDS[0], seed=6)
+    db = tmp_path / "course.db"
+    typed = "\n".join([line[0].replace(":", " "), "/undo", *(k.replace(":", " ") for k in line)]) + "\n"
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6", "--learner", "ana", "--db", str(db)], input=typed)
+    assert result.returncode == 0, result.stderr
+    store = Store(db)
+    [record] = store.sessions(learner="ana")
+    assert record.finished
+    assert [t.key for t in store.turns(record.id)] == line
+    assert len(store.turns(record.id, undone=True)) == len(line) + 1
+    store.close()
+
+
+def test_quitting_a_saved_session_says_how_to_resume(run_parley, cli_env):
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6"], input="/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "; resume with: parley resume " in result.stdout.splitlines()[-1]
+    assert Path(cli_env["PARLEY_DB"]).exists()
+
+
+def test_no_save_writes_no_store(run_parley, cli_env):
+    run_parley(["play", SCENARIO_IDS[0], "--seed", "6", "--no-save"], input="/quit\n")
+    assert not Path(cli_env["PARLEY_DB"]).exists()
+
+
+def test_replay_of_an_edited_scenario_shows_the_recording(run_parley, tmp_path):
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--json", "--no-save"])
+    doc = json.loads(result.stdout)
+    doc["snapshot"]["scenario"]["hash"] = "0" * 64  # as if the scenario file changed since
+    (tmp_path / "old.json").write_text(json.dumps(doc))
+    shown = run_parley(["replay", str(tmp_path / "old.json")])
+    assert shown.returncode == 0
+    assert "has changed since the snapshot was taken" in shown.stderr and "as it was recorded" in shown.stderr
+    assert "(as recorded, seed 3)" in shown.stdout and "Their side of the story" in shown.stdout
+    (tmp_path / "bare.json").write_text(json.dumps(doc["snapshot"]))
+    assert_one_line_error(run_parley(["replay", str(tmp_path / "bare.json")]), "has changed since the snapshot was taken")

@@ -1,0 +1,188 @@
+"""Rich renderables checked as exact text on a 60-column console (no colour, no codes).
+
+The inputs are built by hand, not taken from a bundled scenario, so these tests pin the layout
+and stay put while scenario files are edited. Trailing spaces (rich pads table cells) are
+stripped before comparing.
+"""
+
+from __future__ import annotations
+
+from simulator.catalogue import ScenarioInfo
+from simulator.cli import render
+from simulator.rules import Move
+from simulator.scoring import Debrief, StoryAtEnd, TurningPoint
+from simulator.transcript import StateChange, Turn
+
+NAMES = {"hr_rep": "Dana Reyes (HR manager)", "boss": "Tom Okafor (your manager)"}
+
+TURN = Turn(
+    number=2,
+    move="apologize",
+    target="hr_rep",
+    label="Apologize",
+    speaker="hr_rep",
+    speaker_name="Dana Reyes (HR manager)",
+    line="Thank you for calling. I'll admit that call stayed with me. [I'll tell Marcus.]",
+    note="It was sincere.",
+    changes=(
+        StateChange("hr_rep", "Dana Reyes (HR manager)", "offended", "receptive", "warmer"),
+        StateChange("boss", "Tom Okafor (your manager)", "calm", "curious", "raises an eyebrow"),
+    ),
+    scores={"outcome": 18, "relationship": 56, "integrity": 100, "overall": 50},
+    delta={"outcome": 8, "relationship": 32, "integrity": 0, "overall": 16},
+    ending=None,
+    day=None,
+)
+
+DEBRIEF = Debrief(
+    scenario="x",
+    title="T",
+    source="s.txt",
+    ending="job_back",
+    ending_title="The offer is reworked",
+    ending_text="The hiring manager took the grade back to HR.\nRare.",
+    scores={"outcome": 100, "relationship": 72, "integrity": 100, "overall": 89},
+    turning_points=(TurningPoint(2, "apologize", "hr_rep", "Apologize", {"overall": 16}, "It was sincere.", "Apologise for the upset."),),
+    stories=(StoryAtEnd("hr_rep", "Dana Reyes (HR manager)", "receptive", "warmer", "Maybe a bad week, not a bad person."),),
+    recommended=("decide_repair", "apologize:hr_rep"),
+)
+
+
+def shown(console, renderable, width=60) -> str:
+    c = console(width)
+    c.print(renderable)
+    return "\n".join(line.rstrip() for line in c.file.getvalue().splitlines())
+
+
+def test_reply_panel_names_the_speaker_and_shows_the_mood(console):
+    assert shown(console, render.turn_view(TURN, mood="warmer")) == (
+        "You: Apologize → Dana Reyes\n"
+        "╭─ Dana Reyes (HR manager) ────────────────────────────────╮\n"
+        "│ Thank you for calling. I'll admit that call stayed with  │\n"
+        "│ me. [I'll tell Marcus.]                                  │\n"
+        "╰───────────────────────────────────────────────── warmer ─╯\n"
+        "  ▸ Tom Okafor now: raises an eyebrow"
+    )
+
+
+def test_coach_mode_adds_hidden_states_score_changes_and_the_note(console):
+    text = shown(console, render.turn_view(TURN, mood="warmer", coach=True))
+    assert text.splitlines()[5:] == [
+        "  ▸ Tom Okafor now: raises an eyebrow (calm → curious)",
+        "  coach: Dana Reyes offended → receptive",
+        "  coach: outcome +8, relationship +32, overall +16",
+        "  coach: It was sincere.",
+    ]
+
+
+def test_scene_narration_has_no_speaker_panel(console):
+    wait = Turn(3, "wait", None, "Wait", None, None, "A week passes.", None, (), {"overall": 1}, {"overall": 0}, None, None)
+    assert shown(console, render.turn_view(wait, mood=None)) == "You: Wait\n  A week passes."
+
+
+def test_debrief_shows_ending_scores_turning_points_alternatives_and_stories(console):
+    alternatives = [
+        {"turn": 1, "played": "wait", "played_value": 40.0, "best": "apologize:hr_rep", "best_value": 62.5},
+        {"turn": 2, "played": "apologize:hr_rep", "played_value": 62.5, "best": "apologize:hr_rep", "best_value": 62.5},
+    ]
+    text = shown(console, render.debrief_view(DEBRIEF, descriptions={"outcome": "What you got."}, alternatives=alternatives, names=NAMES))
+    assert text == (
+        "\n"
+        "╔═ Ending: The offer is reworked ══════════════════════════╗\n"
+        "║ The hiring manager took the grade back to HR. Rare.      ║\n"
+        "╚══════════════════════════════════════════════════════════╝\n"
+        "Scores\n"
+        " Dimension      Score\n"
+        "─────────────────────────────────────────────\n"
+        " Outcome          100   ████████████████████\n"
+        " Relationship      72   ██████████████░░░░░░\n"
+        " Integrity        100   ████████████████████\n"
+        " Overall           89   ██████████████████░░\n"
+        " Outcome: What you got.\n"
+        "\n"
+        "Turning points\n"
+        " Turn 2: Apologize → Dana Reyes  overall +16\n"
+        "   It was sincere.\n"
+        "   The source advises: Apologise for the upset.\n"
+        "\n"
+        "Better moves\n"
+        " Turn   You played    Better                     Gain\n"
+        "──────────────────────────────────────────────────────\n"
+        "    1   wait (40.0)   apologize hr_rep (62.5)   +22.5\n"
+        "(expected overall score with the best play afterwards)\n"
+        "\n"
+        "Their side of the story\n"
+        " Dana Reyes (HR manager) · warmer\n"
+        "   “Maybe a bad week, not a bad person.”\n"
+        "\n"
+        "The line the source recommends: decide_repair → apologize\n"
+        "hr_rep"
+    )
+
+
+def test_debrief_without_analysis_leaves_alternatives_out(console):
+    text = shown(console, render.debrief_view(DEBRIEF, alternatives=None))
+    assert "Better moves" not in text
+    perfect = [{"turn": 1, "played": "wait", "played_value": 50.0, "best": "wait", "best_value": 50.0}]
+    text = " ".join(shown(console, render.debrief_view(DEBRIEF, alternatives=perfect)).split())
+    assert "Better moves: none; every move you played was among the best." in text
+
+
+def test_bars_round_to_the_nearest_cell(console):
+    assert [shown(console, render.bar(v, width=10)) for v in (0, 4, 5, 50, 96, 100)] == [
+        "░░░░░░░░░░",
+        "░░░░░░░░░░",
+        "█░░░░░░░░░",
+        "█████░░░░░",
+        "██████████",
+        "██████████",
+    ]
+
+
+def test_move_menu_at_60_and_80_columns(console):
+    moves = [
+        Move(id="apologize", target="hr_rep", label="Apologize", target_index=1, days=1, when=None),
+        Move(id="walk_away", target="boss", label="Withdraw your candidacy, politely and for good", target_index=0, days=1, when=None),
+        Move(id="wait", target=None, label="Wait", target_index=-1, days=7, when=None),
+    ]
+    assert shown(console, render.move_menu(moves, NAMES, width=60), 60) == (
+        "1 Apologize → Dana Reyes\n"
+        "2 Withdraw your candidacy, politely and for good → Tom\n"
+        "  Okafor\n"
+        "3 Wait"
+    )
+    assert shown(console, render.move_menu(moves, NAMES, width=80), 80) == (
+        "1 Apologize → Dana Reyes                                      apologize hr_rep\n"
+        "2 Withdraw your candidacy, politely and for good → Tom Okafor walk_away boss\n"
+        "3 Wait                                                        wait"
+    )
+
+
+def test_scenario_table_fits_60_columns(console):
+    infos = [
+        ScenarioInfo(
+            "declined-offer",
+            "The offer you turned down in anger",
+            "000_f3b7d7ffc4f8a2c5.txt",
+            "summary",
+            ("Marcus Hale (hiring manager)", "Dana Reyes (HR manager)"),
+            "path",
+        )
+    ]
+    assert shown(console, render.scenario_table(infos, width=60)) == (
+        "Scenarios\n"
+        " ID               Title and source             Counterparts\n"
+        "────────────────────────────────────────────────────────────\n"
+        " declined-offer   The offer you turned down    Marcus Hale\n"
+        "                  in anger                     Dana Reyes\n"
+        "                  000_f3b7d7ffc4f8a2c5.txt"
+    )
+
+
+def test_scenario_file_text_is_never_parsed_as_markup(console):
+    turn = Turn(1, "wait", None, "Wait [bold]now[/bold]", None, None, "[red]not red[/red]", None, (), {}, {}, None, None)
+    assert shown(console, render.turn_view(turn, mood=None)) == "You: Wait [bold]now[/bold]\n  [red]not red[/red]"
+
+
+def test_reflow_joins_yaml_line_breaks_but_keeps_paragraphs():
+    assert render.reflow("one\ntwo\n\nthree\n") == "one two\n\nthree"

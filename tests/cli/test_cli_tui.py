@@ -1,0 +1,254 @@
+"""The practice loop driven through prompt-toolkit: pipe input, DummyOutput, whole sessions.
+
+Keys are sent as a person would type them; after a Tab the test waits until the completion
+has landed in the buffer (completion runs in a background task), so nothing depends on timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+import simulator
+from simulator.cli.play import Practice
+from simulator.cli.render import COMMANDS, make_console, status_text
+from simulator.cli.tui import TerminalReader, completions_for
+
+SCENARIO_IDS = [info.id for info in simulator.list_scenarios()]
+
+
+class Driver:
+    """Runs one practice loop over a pipe and lets the test type into it."""
+
+    def __init__(self, scenario_id: str, seed: int = 1, coach: bool = False):
+        self.session = simulator.Session(simulator.load_scenario(scenario_id), seed=seed)
+        self.out = io.StringIO()
+        self.console = make_console(self.out, width=80, plain=True)
+        self.coach = coach
+
+    async def run(self, steps) -> tuple[int, str]:
+        with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+            self.inp = inp
+            session = self.session
+            names = {c.id: c.name for c in session.counterparts()}
+            self.reader = TerminalReader(
+                moves=lambda: [] if session.over else session.moves(),
+                names=names,
+                commands=COMMANDS,
+                toolbar=lambda: status_text(session),
+            )
+            practice = Practice(session, console=self.console, reader=self.reader, coach=self.coach)
+            task = asyncio.create_task(practice.run())
+            for step in steps:
+                if callable(step):
+                    await step(self)
+                else:
+                    await self.idle()
+                    inp.send_text(step)
+            code = await asyncio.wait_for(task, timeout=20)
+        return code, self.out.getvalue()
+
+    def buffer_text(self) -> str:
+        app = self.reader._prompt.app
+        return app.current_buffer.text if app.is_running else ""
+
+    async def idle(self) -> None:
+        await asyncio.sleep(0)
+
+    async def until(self, predicate, timeout: float = 5.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out; buffer is {self.buffer_text()!r}")
+            await asyncio.sleep(0.01)
+
+
+def buffer_is(text: str):
+    async def wait(driver: Driver) -> None:
+        await driver.until(lambda: driver.buffer_text() == text)
+
+    return wait
+
+
+def typed(key: str) -> str:
+    return key.replace(":", " ") + "\r"
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
+    line = ending_line(scenario_id)
+    # the first move by its number in the menu, the rest typed out
+    first = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
+    number = [m.key for m in first.moves()].index(line[0]) + 1
+    first.close()
+    steps = [f"{number}\r", *(typed(k) for k in line[1:])]
+    code, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert code == 0
+    assert "Scores" in out and "Their side of the story" in out
+    assert out.rstrip().splitlines()[-1].startswith(f"{scenario_id}: ending '")
+    assert out.count("You: ") == len(line)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_tab_completes_move_then_target(scenario_id, ending_line):
+    line = ending_line(scenario_id)
+    targeted = next((k for k in line if ":" in k), line[0])
+    index = line.index(targeted)
+    move, _, target = targeted.partition(":")
+    session = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
+    for key in line[:index]:
+        session.play(key)
+    same_prefix = [m.id for m in session.moves() if m.id.startswith(move[:3])]
+    targets = [m.target for m in session.moves() if m.id == move]
+    session.close()
+    steps = [typed(k) for k in line[:index]]
+    if len(set(same_prefix)) == 1:
+        steps += [move[:3] + "\t", buffer_is(move + (" " if target else ""))]
+    else:
+        steps += [move + " "]
+    if not target:
+        pass  # a move without a target: the id alone was completed
+    elif len(targets) == 1:
+        steps += ["\t", buffer_is(f"{move} {target}")]
+    else:
+        steps += [target[:1], f"{target[1:]}"]
+    steps += ["\r", *(typed(k) for k in line[index + 1 :])]
+    code, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert code == 0
+    assert out.count("You: ") == len(line)
+
+
+def test_undo_takes_back_a_move_and_the_session_goes_on(ending_line):
+    scenario_id = SCENARIO_IDS[0]
+    line = ending_line(scenario_id)
+    steps = [typed(line[0]), "/undo\r", *(typed(k) for k in line)]
+    code, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert code == 0
+    assert "Took back turn 1" in out
+    assert out.count("You: ") == len(line) + 1
+
+
+def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
+    scenario_id = SCENARIO_IDS[0]
+    line = ending_line(scenario_id)
+    steps = [
+        "not a move at all",
+        buffer_is("not a move at all"),
+        "\x03",  # clears the line: nothing is played
+        buffer_is(""),
+        typed(line[0]),
+        "\x03",  # on an empty line: asks
+        "n\r",  # ... and we stay
+        "\x03",
+        "y\r",
+    ]
+    code, out = asyncio.run(Driver(scenario_id, seed=5).run(steps))
+    assert code == 0
+    assert "not a move" not in out
+    assert out.count("You: ") == 1
+    last = out.rstrip().splitlines()[-1]
+    assert last == f"{scenario_id}: stopped after 1 of {simulator.load_scenario(scenario_id).rules.turn_limit} turns, overall {last.split('overall ')[1].split(';')[0]}; seed 5; replay with: parley play {scenario_id} --seed 5"
+
+
+def test_ctrl_d_quits_with_a_one_line_summary():
+    code, out = asyncio.run(Driver(SCENARIO_IDS[0], seed=9).run(["\x04"]))
+    assert code == 0
+    assert out.rstrip().splitlines()[-1].startswith(f"{SCENARIO_IDS[0]}: stopped after 0 of ")
+
+
+def test_unknown_input_gets_a_suggestion_and_empty_input_reprompts():
+    scenario_id = "declined-offer"
+    if scenario_id not in SCENARIO_IDS:
+        pytest.skip("uses declined-offer's moves")
+    steps = ["\r", "apologise hr_rep\r", "apologize\r", "/sav\r", "99\r", "\x04"]
+    _, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert "Unknown move 'apologise hr_rep'. Did you mean 'apologize hr_rep'?" in out
+    assert "'apologize' needs a target: hr_rep (Dana Reyes) or hiring_manager (Marcus Hale)." in out
+    assert "Unknown command '/sav'. Did you mean /save?" in out
+    assert "There is no move 99: choose a number from 1 to 12." in out
+    assert "You: " not in out
+
+
+def test_illegal_move_names_the_legal_ones():
+    if "declined-offer" not in SCENARIO_IDS:
+        pytest.skip("uses declined-offer's moves")
+    steps = ["decide_repair\r", "decide_job\r", "\x04"]
+    _, out = asyncio.run(Driver("declined-offer").run(steps))
+    assert "You can't play 'decide_job' now. Legal now: apologize hr_rep, apologize hiring_manager," in " ".join(out.split())
+
+
+def test_coach_mode_shows_hidden_meters(ending_line):
+    scenario_id = SCENARIO_IDS[0]
+    line = ending_line(scenario_id)
+    _, coached = asyncio.run(Driver(scenario_id, coach=True).run([typed(line[0]), "\x04"]))
+    _, plain = asyncio.run(Driver(scenario_id).run([typed(line[0]), "\x04"]))
+    assert "Coach" in coached and "Meters" in coached
+    assert "Meters" not in plain and "coach:" not in plain
+
+
+def test_help_moves_transcript_and_save(tmp_path, ending_line):
+    scenario_id = SCENARIO_IDS[0]
+    line = ending_line(scenario_id)
+    path = tmp_path / "run.json"
+    steps = ["/help\r", "/moves\r", typed(line[0]), "/transcript\r", f"/save {path}\r", "/quit\r"]
+    code, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert code == 0
+    assert "/undo" in out and "take back your last move" in out
+    assert f"Saved the transcript to {path}" in " ".join(out.split())
+    import json
+
+    import jsonschema
+
+    from simulator.cli.document import SCHEMA_FILE
+
+    doc = json.loads(path.read_text())
+    jsonschema.validate(doc, json.loads(SCHEMA_FILE.read_text()), cls=jsonschema.Draft202012Validator)
+    assert [m["key"] for m in doc["moves"]] == line[:1]
+
+
+def test_up_arrow_recalls_earlier_input():
+    scenario_id = SCENARIO_IDS[0]
+
+    async def recall(driver: Driver) -> None:
+        # History loads in the background when a prompt starts; pressing up again at the oldest
+        # entry changes nothing, so press until the earlier line is back.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while driver.buffer_text() != "/transcript":
+            assert loop.time() < deadline, f"buffer is {driver.buffer_text()!r}"
+            driver.inp.send_text("\x1b[A")
+            await asyncio.sleep(0.02)
+
+    steps = ["/transcript\r", recall, "\r", "\x04"]
+    _, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert out.count("Nothing has been said yet.") == 2
+
+
+def test_the_toolbar_tells_turn_time_and_who_is_present():
+    scenario = simulator.load_scenario(SCENARIO_IDS[0])
+    with simulator.Session(scenario, seed=1) as session:
+        text = status_text(session)
+        names = [c.name.split(" (")[0] for c in session.counterparts() if c.reachable]
+        assert text.startswith(f"Turn 1 of {scenario.rules.turn_limit} · {scenario.rules.turn_limit} left")
+        assert text.endswith("present: " + ", ".join(names))
+
+
+def test_completions_offer_legal_moves_targets_and_commands():
+    class M:
+        def __init__(self, id, target, label):
+            self.id, self.target, self.label = id, target, label
+
+    moves = [M("apologize", "hr_rep", "Apologize"), M("apologize", "boss", "Apologize"), M("wait", None, "Wait")]
+    names = {"hr_rep": "Dana Reyes (HR)", "boss": "Tom (boss)"}
+    assert completions_for("ap", moves, names, COMMANDS) == [("apologize ", -2, "Apologize")]
+    assert completions_for("w", moves, names, COMMANDS) == [("wait", -1, "Wait")]
+    assert completions_for("apologize ", moves, names, COMMANDS) == [("hr_rep", 0, "Dana Reyes (HR)"), ("boss", 0, "Tom (boss)")]
+    assert completions_for("apologize b", moves, names, COMMANDS) == [("boss", -1, "Tom (boss)")]
+    assert completions_for("wait ", moves, names, COMMANDS) == []
+    assert [c[0] for c in completions_for("/u", moves, names, COMMANDS)] == ["/undo"]

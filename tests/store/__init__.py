@@ -1,0 +1,1 @@
+"""The session store's tests (a package, so its conftest does not shadow tests/conftest.py)."""

@@ -1,0 +1,113 @@
+"""Safe YAML with positions: locating values, rejecting duplicates, wrapping syntax errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.errors import ScenarioError
+from simulator.yamlsource import dotted, parse
+
+TEXT = """\
+id: demo
+cast:
+  hr_rep:
+    name: Dana
+    reactions:
+      - move: apologize
+        say: ["Thanks.", "Noted."]
+"""
+
+
+def test_parse_keeps_data_and_positions():
+    doc = parse(TEXT, "demo.yaml")
+    assert doc.file == "demo.yaml"
+    assert doc.data["cast"]["hr_rep"]["reactions"][0]["say"] == ["Thanks.", "Noted."]
+    assert doc.locate(["id"]) == (1, 5)
+    assert doc.locate(["id"], key=True) == (1, 1)
+    assert doc.locate(["cast", "hr_rep", "name"]) == (4, 11)
+    assert doc.locate(["cast", "hr_rep", "reactions", 0, "move"]) == (6, 15)
+    assert doc.locate(["cast", "hr_rep", "reactions", 0, "say", 1]) == (7, 26)
+    assert doc.locate([]) == (1, 1)
+
+
+def test_locate_stops_at_the_deepest_part_that_exists():
+    doc = parse(TEXT, "demo.yaml")
+    # a missing key, an index past the end, a key under a scalar: the nearest existing node
+    assert doc.locate(["cast", "hr_rep", "initial"]) == (4, 5)
+    assert doc.locate(["cast", "hr_rep", "reactions", 5]) == (6, 7)
+    assert doc.locate(["id", "deeper"]) == (1, 5)
+
+
+def test_error_builds_a_located_scenario_error():
+    doc = parse(TEXT, "demo.yaml")
+    error = doc.error(["cast", "hr_rep", "reactions", 0, "move"], "unknown move")
+    assert str(error) == "demo.yaml:6:15: cast.hr_rep.reactions[0].move: unknown move"
+    key_error = doc.error(["cast", "hr_rep", "name"], "bad key", key=True)
+    assert (key_error.line, key_error.column, key_error.field) == (4, 5, "cast.hr_rep.name")
+
+
+@pytest.mark.parametrize("text", ["", "# nothing but a comment\n"])
+def test_an_empty_document_has_no_data_and_no_positions(text):
+    doc = parse(text, "empty.yaml")
+    assert doc.data is None and doc.root is None
+    assert doc.locate(["id"]) is None
+    assert str(doc.error(["id"], "missing")) == "empty.yaml: id: missing"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ([], ""),
+        (["id"], "id"),
+        (["cast", "hr_rep", "reactions", 0, "move"], "cast.hr_rep.reactions[0].move"),
+        (["moves", 2, "targets", 0], "moves[2].targets[0]"),
+        ([0, "a"], "[0].a"),
+    ],
+)
+def test_dotted(path, expected):
+    assert dotted(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: 2\na: 3\n", "x.yaml:3:1: duplicate key 'a'"),
+        ("top:\n  - k: 1\n    j: 2\n    k: 3\n", "x.yaml:4:5: duplicate key 'k'"),
+        ("m: {x: 1, y: 2, x: 3}\n", "x.yaml:1:17: duplicate key 'x'"),
+    ],
+)
+def test_duplicate_keys_are_rejected_where_they_repeat(text, expected):
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "x.yaml")
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [1, 2\n", "x.yaml:2:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+        ("a: {b: 1\nc: 2\n", "x.yaml:2:2: YAML syntax error: expected ',' or '}', but got ':'"),
+        ("\tx: 1\n", "x.yaml:1:1: YAML syntax error: found character '\\t' that cannot start any token"),
+        (
+            "a: 1\n---\nb: 2\n",
+            "x.yaml:2:1: YAML syntax error: expected a single document in the stream, but found another document",
+        ),
+    ],
+)
+def test_syntax_errors_become_one_located_line(text, expected):
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "x.yaml")
+    assert str(info.value) == expected
+    assert info.value.__cause__ is not None  # the YAML error stays attached for debugging
+
+
+def test_python_tags_are_never_constructed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f'a: !!python/object/apply:os.system ["touch {marker}"]\n'
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "x.yaml")
+    assert str(info.value) == (
+        "x.yaml:1:4: YAML syntax error: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'"
+    )
+    assert not marker.exists()
