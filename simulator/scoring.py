@@ -8,7 +8,7 @@ running score is readable at any moment and becomes final when an ending adds it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .rules import Rules
@@ -98,6 +98,8 @@ class Debrief:
     turning_points: tuple[TurningPoint, ...]
     stories: tuple[StoryAtEnd, ...]
     recommended: tuple[str, ...]
+    # What reaching the ending itself added to the scores (not credited to the last move).
+    ending_effect: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,21 +118,39 @@ def advice_for(spec: ScenarioSpec, move: str, target: str | None) -> str | None:
     return (exact or general or [None])[0]
 
 
-def build_debrief(spec: ScenarioSpec, rules: Rules, transcript: Sequence[Turn], situation: Sequence[int], scores: Mapping[str, int]) -> Debrief:
+def build_debrief(
+    spec: ScenarioSpec,
+    rules: Rules,
+    transcript: Sequence[Turn],
+    situation: Sequence[int],
+    scores: Mapping[str, int],
+    ending_effect: Mapping[str, int] | None = None,
+) -> Debrief:
+    """The debrief's facts. ``ending_effect`` is what the ending's bonus added to ``scores``; it
+    is taken off the last turn's change, so that a move is not credited with the ending."""
+    effect = dict(ending_effect or {})
+    last = transcript[-1].number if transcript else None
+
+    def own_delta(t: Turn) -> dict[str, int]:
+        if t.number != last or not effect:
+            return dict(t.delta)
+        return {k: v - effect.get(k, 0) for k, v in t.delta.items()}
+
+    deltas = {t.number: own_delta(t) for t in transcript}
     swings = [
         t
         for t in transcript
-        if abs(t.delta.get("overall", 0)) >= OVERALL_SWING
-        or any(abs(v) >= DIMENSION_SWING for k, v in t.delta.items() if k != "overall")
+        if abs(deltas[t.number].get("overall", 0)) >= OVERALL_SWING
+        or any(abs(v) >= DIMENSION_SWING for k, v in deltas[t.number].items() if k != "overall")
     ]
-    swings = sorted(swings, key=lambda t: (-abs(t.delta.get("overall", 0)), t.number))[:MAX_TURNING_POINTS]
+    swings = sorted(swings, key=lambda t: (-abs(deltas[t.number].get("overall", 0)), t.number))[:MAX_TURNING_POINTS]
     points = tuple(
         TurningPoint(
             turn=t.number,
             move=t.move,
             target=t.target,
             label=t.label,
-            delta=dict(t.delta),
+            delta=deltas[t.number],
             why=t.note,
             advice=advice_for(spec, t.move, t.target),
         )
@@ -155,6 +175,7 @@ def build_debrief(spec: ScenarioSpec, rules: Rules, transcript: Sequence[Turn], 
         ending_title=ending.title if ending else None,
         ending_text=ending.text if ending else None,
         scores=dict(scores),
+        ending_effect=effect,
         turning_points=points,
         stories=stories,
         recommended=tuple(spec.recommended),

@@ -151,7 +151,11 @@ class Session:
 
     def debrief(self) -> Debrief:
         """What happened and why; available mid-session too (then ``ending`` is None)."""
-        return build_debrief(self.scenario.spec, self.rules, self._transcript, self._situation, self._scores)
+        effect: dict[str, int] = {}
+        if self.over:
+            unended = self.rubric.score((*self._situation[:-1], -1))
+            effect = {k: v - unended[k] for k, v in self._scores.items() if v != unended[k]}
+        return build_debrief(self.scenario.spec, self.rules, self._transcript, self._situation, self._scores, effect)
 
     # --- playing ---------------------------------------------------------------------------------
 

@@ -351,6 +351,11 @@ def debrief_view(
             parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
         if point.advice:
             parts.append(Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3)))
+    if debrief.ending and debrief.ending_effect:
+        overall = debrief.ending_effect.get("overall", 0)
+        head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
+        head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+        parts.append(head)
     if alternatives is not None:
         parts.append(Text(""))
         parts.append(alternatives_view(alternatives, names))

@@ -42,6 +42,7 @@ DEBRIEF = Debrief(
     ending_title="The offer is reworked",
     ending_text="The hiring manager took the grade back to HR.\nRare.",
     scores={"outcome": 100, "relationship": 72, "integrity": 100, "overall": 89},
+    ending_effect={"outcome": 60, "overall": 24},
     turning_points=(TurningPoint(2, "apologize", "hr_rep", "Apologize", {"overall": 16}, "It was sincere.", "Apologise for the upset."),),
     stories=(StoryAtEnd("hr_rep", "Dana Reyes (HR manager)", "receptive", "warmer", "Maybe a bad week, not a bad person."),),
     recommended=("decide_repair", "apologize:hr_rep"),
@@ -104,6 +105,7 @@ def test_debrief_shows_ending_scores_turning_points_alternatives_and_stories(con
         " Turn 2: Apologize → Dana Reyes  overall +16\n"
         "   It was sincere.\n"
         "   The source advises: Apologise for the upset.\n"
+        " The ending itself: The offer is reworked  overall +24\n"
         "\n"
         "Better moves\n"
         " Turn   You played    Better                     Gain\n"
