@@ -17,7 +17,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import IllegalMove, IncompatibleVersion, ScenarioError, SimulatorError, SnapshotError, StoreError
+from .errors import (
+    IllegalMove,
+    IncompatibleVersion,
+    InvalidSeed,
+    ScenarioError,
+    SimulatorError,
+    SnapshotError,
+    StoreError,
+)
 
 # public name -> the module that defines it
 _LAZY = {
@@ -45,6 +53,7 @@ __all__ = [
     "Debrief",
     "IllegalMove",
     "IncompatibleVersion",
+    "InvalidSeed",
     "Move",
     "Scenario",
     "ScenarioError",

@@ -4,9 +4,11 @@
 
     SimulatorError                 the root: catch this to catch them all
      +-- ScenarioError             a persona or scenario file is malformed or inconsistent
+     |                             (including one written for a newer schema_version)
      +-- IllegalMove               a move that is not legal now (names the legal ones)
+     +-- InvalidSeed               a seed that is not a whole number from 0 to 2**63 - 1
      +-- SnapshotError             a snapshot that does not belong to this scenario or is damaged
-     |    +-- IncompatibleVersion  a snapshot or file written by a newer format
+     |    +-- IncompatibleVersion  a snapshot written by a newer snapshot format
      +-- StoreError                the session store cannot be read or written
 
 Each message is one line that says what was wrong and where, so the command-line front end can
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 __all__ = [
     "IllegalMove",
     "IncompatibleVersion",
+    "InvalidSeed",
     "ScenarioError",
     "SimulatorError",
     "SnapshotError",
@@ -72,6 +75,10 @@ class IllegalMove(SimulatorError):
         shown = f"{move}:{target}" if target else move
         choices = ", ".join(self.legal) if self.legal else "none (the session is over)"
         super().__init__(f"illegal move {shown!r}: {reason}; legal moves: {choices}")
+
+
+class InvalidSeed(SimulatorError, ValueError):
+    """A seed that is not a whole number in ``range(MAX_SEED + 1)``; also a ``ValueError``."""
 
 
 class SnapshotError(SimulatorError):

@@ -40,11 +40,12 @@ from .yamlsource import Document, dotted, parse
 __all__ = ["ScenarioInfo", "bundled_scenario_paths", "list_scenarios", "load_persona", "load_scenario"]
 
 M = TypeVar("M", bound=BaseModel)
+RESERVED_DIMENSIONS = frozenset({"outcome", "relationship", "integrity", "overall"})
 
 
 def _resolve_scenario_path(ref: str | Path) -> Path:
     path = Path(ref)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
+    if path.suffix in {".yaml", ".yml"} or path.is_file():
         if not path.is_file():
             raise ScenarioError("no such scenario file", file=str(path))
         return path
@@ -84,6 +85,8 @@ def _validate(model: type[M], doc: Document) -> M:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         raise _located(exc, doc, model) from None
+    except RecursionError as exc:
+        raise ScenarioError("values are nested too deep", file=doc.file, line=1, column=1) from exc
 
 
 def _located(exc: ValidationError, doc: Document, model: type[BaseModel]) -> ScenarioError:
@@ -325,11 +328,12 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
             _check_condition(ending.when, ["endings", i, "when"], doc, scene_scope)
     if not fallback:
         raise doc.error(["endings"], "one ending must have no 'when' and at_timeout_only: true, for when time runs out")
-    dimensions = {"outcome", "relationship", "integrity", *spec.scoring.extra}
-    rules = [("outcome", spec.scoring.outcome), ("relationship", spec.scoring.relationship)]
-    rules += [("integrity", spec.scoring.integrity), *((k, v) for k, v in spec.scoring.extra.items())]
-    for name, rule in rules:
-        path = ["scoring", name] if name in {"outcome", "relationship", "integrity"} else ["scoring", "extra", name]
+    for name in spec.scoring.extra:
+        if name in RESERVED_DIMENSIONS:
+            raise doc.error(["scoring", "extra", name], f"{name!r} is a core dimension; give this one another name", key=True)
+    dimensions = spec.scoring.dimensions()
+    for name, rule in dimensions.items():
+        path = ["scoring", name] if name in RESERVED_DIMENSIONS else ["scoring", "extra", name]
         for ref in rule.terms:
             _check_meter_ref(ref, [*path, "terms", ref], doc, scene_scope, key=True)
         for ending in rule.endings:

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import secrets
 
-__all__ = ["Rng", "fresh_seed"]
+from .errors import InvalidSeed
+
+__all__ = ["MAX_SEED", "Rng", "fresh_seed"]
+
+# Seeds are stored in SQLite (signed 64-bit) and JSON, so they stay below 2**63.
+MAX_SEED = 2**63 - 1
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -31,8 +36,8 @@ class Rng:
     __slots__ = ("seed", "counter", "_base")
 
     def __init__(self, seed: int, counter: int = 0) -> None:
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"a seed is a whole number >= 0, not {seed!r}")
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+            raise InvalidSeed(f"a seed is a whole number from 0 to {MAX_SEED}, not {seed!r}")
         self.seed = seed
         self.counter = counter
         self._base = _splitmix64(seed & _MASK)  # derived from the seed, never saved

@@ -224,14 +224,15 @@ class Rules:
         for i, (cast_id, persona) in enumerate(zip(cast, personas, strict=True)):
             written = [(("cast", cast_id, "reactions", k), r) for k, r in enumerate(spec.cast[cast_id].reactions)]
             written += [(("persona", cast_id, "reactions", k), r) for k, r in enumerate(persona.reactions)]
-            for move_id in {m.id for m in self.moves if m.target_index == i}:
+            # dict.fromkeys, not a set: the order must not depend on hash randomisation
+            for move_id in dict.fromkeys(m.id for m in self.moves if m.target_index == i):
                 chosen = [(origin, r) for origin, r in written if r.move == move_id]
                 self.reactions[(move_id, i)] = tuple(
                     _compile_reaction(n, origin, r, layout, i) for n, (origin, r) in enumerate(chosen)
                 )
             self.fallbacks.append(_fallback(tuple(persona.unmoved)))
         scene = [(("scene", "reactions", k), r) for k, r in enumerate(spec.scene.reactions)]
-        for move_id in {m.id for m in self.moves if m.target_index < 0}:
+        for move_id in dict.fromkeys(m.id for m in self.moves if m.target_index < 0):
             chosen = [(origin, r) for origin, r in scene if r.move == move_id]
             self.reactions[(move_id, -1)] = tuple(
                 _compile_reaction(n, origin, r, layout, None) for n, (origin, r) in enumerate(chosen)
@@ -276,11 +277,14 @@ class Rules:
 
     def finish(self, s: list[int], move: Move) -> Situation:
         """Record the contact and decide whether an ending has been reached."""
+        self._record_contact(s, move)
+        s[self.layout.ending] = self.ending_index(s)
+        return tuple(s)
+
+    def _record_contact(self, s: list[int], move: Move) -> None:
         layout = self.layout
         if layout.track_contacts and move.target_index >= 0:
             s[layout.contact0 + move.target_index] = s[layout.day]
-        s[layout.ending] = self.ending_index(s)
-        return tuple(s)
 
     def ending_index(self, s: Sequence[int]) -> int:
         layout = self.layout
@@ -316,9 +320,7 @@ class Rules:
             if endings:
                 out.append((outcome, self.finish(nxt, move)))
             else:
-                layout = self.layout
-                if layout.track_contacts and move.target_index >= 0:
-                    nxt[layout.contact0 + move.target_index] = nxt[layout.day]
+                self._record_contact(nxt, move)
                 out.append((outcome, tuple(nxt)))
         return reaction, out
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .rules import Rules
-from .spec import DimensionRule, ScenarioSpec
+from .spec import ScenarioSpec
 from .transcript import Turn
 
 __all__ = ["Debrief", "Rubric", "StoryAtEnd", "TurningPoint", "build_debrief"]
@@ -25,12 +25,7 @@ class Rubric:
 
     def __init__(self, spec: ScenarioSpec, rules: Rules) -> None:
         scoring = spec.scoring
-        named: dict[str, DimensionRule] = {
-            "outcome": scoring.outcome,
-            "relationship": scoring.relationship,
-            "integrity": scoring.integrity,
-            **scoring.extra,
-        }
+        named = scoring.dimensions()
         ending_ids = [e.id for e in spec.endings]
         self.dimensions: tuple[str, ...] = (*named, "overall")
         self._rules = tuple(

@@ -17,12 +17,13 @@ from typing import Any
 from ._version import __version__
 from .errors import IllegalMove, IncompatibleVersion, SnapshotError
 from .persona import Exchange, PersonaModel, machine_for
-from .rng import Rng, fresh_seed
+from .rng import MAX_SEED, Rng, fresh_seed
 from .rules import CompiledOutcome, CompiledReaction, Move
 from .scenario import Scenario
 from .scoring import Debrief, build_debrief
 from .spec import Ending
 from .transcript import StateChange, Turn
+from .yamlsource import dotted
 
 __all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "Counterpart", "Session"]
 
@@ -45,8 +46,7 @@ class Counterpart:
 
 def _release(machines: Sequence[Any], models: Sequence[PersonaModel]) -> None:
     for machine, model in zip(machines, models, strict=True):
-        if model in machine.models:
-            machine.remove_model(model)
+        machine.remove_model(model)
 
 
 class Session:
@@ -82,6 +82,8 @@ class Session:
         # The shared machines hold every model they know; release ours when this session is
         # closed, finished or garbage-collected, whichever comes first.
         self._finalizer = weakref.finalize(self, _release, self._machines, self._models)
+        # Nothing to release when the interpreter exits; skipping it keeps exit fast with many sessions.
+        self._finalizer.atexit = False
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -196,6 +198,8 @@ class Session:
             ending=rules.ending_id(after),
             day=after[rules.layout.day] if rules.layout.track_days else None,
             rule=_rule_path(reaction, outcome),
+            mood=rules.moods[chosen.target_index][after[chosen.target_index]] if chosen.target else None,
+            draws=self._rng.counter,
         )
         self._situation, self._scores = after, scores
         self._played.append(chosen)
@@ -310,8 +314,8 @@ class Session:
         seed, draws, moves = data.get("seed"), data.get("draws"), data.get("moves")
         if not isinstance(meta, Mapping) or not isinstance(seed, int) or not isinstance(draws, int):
             raise SnapshotError("the snapshot is damaged: scenario, seed or draws missing")
-        if isinstance(seed, bool) or seed < 0:
-            raise SnapshotError(f"the snapshot is damaged: seed {seed!r} is not a whole number >= 0")
+        if isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+            raise SnapshotError(f"the snapshot is damaged: seed {seed!r} is not a whole number from 0 to {MAX_SEED}")
         if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
             raise SnapshotError("the snapshot is damaged: moves must be a list of strings")
         if meta.get("id") != scenario.id:
@@ -337,8 +341,4 @@ class Session:
 def _rule_path(reaction: CompiledReaction, outcome: CompiledOutcome) -> str:
     if not reaction.origin:
         return "unmoved"
-    head, *rest = reaction.origin
-    parts = [str(head)]
-    for part in rest:
-        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
-    return "".join(parts) + f".outcomes[{outcome.index}]"
+    return f"{dotted(reaction.origin)}.outcomes[{outcome.index}]"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag, field_validator, model_validator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -281,7 +281,7 @@ class DimensionRule(Model):
 
 
 class OverallRule(Model):
-    weights: dict[Ident, int] = Field(min_length=1)
+    weights: dict[Ident, Annotated[int, Field(ge=1)]] = Field(min_length=1)
 
 
 class Scoring(Model):
@@ -290,6 +290,10 @@ class Scoring(Model):
     integrity: DimensionRule
     extra: dict[Ident, DimensionRule] = Field(default_factory=dict, description="Further dimensions.")
     overall: OverallRule
+
+    def dimensions(self) -> dict[str, DimensionRule]:
+        """Every dimension's rule, the three core ones first, ``overall`` (a mean) excluded."""
+        return {"outcome": self.outcome, "relationship": self.relationship, "integrity": self.integrity, **self.extra}
 
 
 class Advice(Model):
@@ -324,4 +328,4 @@ class ScenarioSpec(Model):
         default_factory=dict, description="Named lines the source warns against, same notation."
     )
     # Checked by simulator.analysis, which owns the expectation language.
-    expect: list[dict[str, Any]] = Field(default_factory=list)
+    expect: list[dict[str, JsonValue]] = Field(default_factory=list)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 __all__ = ["StateChange", "Turn"]
@@ -35,6 +36,8 @@ class Turn:
     ending: str | None
     day: int | None
     rule: str = field(default="")  # where the reaction was written, e.g. "cast.hr_rep.reactions[1].outcomes[0]"
+    mood: str | None = None  # the speaker's visible mood after the reply
+    draws: int = 0  # random draws made since the session began, after this turn (replay check)
 
     @property
     def key(self) -> str:
@@ -44,3 +47,16 @@ class Turn:
         data = asdict(self)
         data["changes"] = [asdict(c) for c in self.changes]
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Turn:
+        """The inverse of :meth:`to_dict`; keys it does not know (such as ``key``) are ignored.
+
+        Raises ``KeyError``, ``TypeError`` or ``ValueError`` for damaged data; callers that read
+        files turn those into a one-line error naming the file.
+        """
+        known = {f.name for f in fields(cls)} - {"changes"}
+        return cls(
+            **{k: v for k, v in data.items() if k in known},
+            changes=tuple(StateChange(**c) for c in data["changes"]),
+        )

@@ -86,6 +86,9 @@ def parse(text: str, file: str) -> Document:
         ) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {' '.join(str(exc).split())}", file=file) from exc
+    except RecursionError as exc:
+        # PyYAML composes recursively; a few hundred levels of nesting exhaust the stack.
+        raise ScenarioError("values are nested too deep", file=file, line=1, column=1) from exc
     finally:
         loader.dispose()
     return Document(file=file, data=data, root=root)

@@ -17,6 +17,7 @@ EXPECTED = {
     "Debrief",
     "IllegalMove",
     "IncompatibleVersion",
+    "InvalidSeed",
     "Move",
     "Scenario",
     "ScenarioError",

@@ -236,3 +236,9 @@ def test_broken_references_are_located(write_scenario, old, new, expected):
         simulator.load_scenario(path)
     assert str(info.value) == f"{path}:{expected}"
 
+
+
+def test_a_bundled_id_wins_over_a_folder_of_the_same_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "declined-offer").mkdir()
+    assert simulator.load_scenario("declined-offer").id == "declined-offer"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.rng import Rng, _splitmix64, fresh_seed
+from simulator import InvalidSeed, SimulatorError
+from simulator.rng import MAX_SEED, Rng, _splitmix64, fresh_seed
 
 GOLDEN = 0x9E3779B97F4A7C15
 
@@ -27,7 +28,7 @@ def test_draws_are_pinned():
     assert Rng(0).below(2**64) == 12035550249420947055
 
 
-@given(seed=st.integers(0, 2**70), skip=st.integers(0, 50), n=st.integers(1, 2**40))
+@given(seed=st.integers(0, MAX_SEED), skip=st.integers(0, 50), n=st.integers(1, 2**40))
 def test_a_saved_counter_continues_the_same_draws(seed, skip, n):
     original = Rng(seed)
     for _ in range(skip):
@@ -36,7 +37,7 @@ def test_a_saved_counter_continues_the_same_draws(seed, skip, n):
     assert [restored.below(n) for _ in range(5)] == [original.below(n) for _ in range(5)]
 
 
-@given(seed=st.integers(0, 2**64), n=st.integers(1, 1000))
+@given(seed=st.integers(0, MAX_SEED), n=st.integers(1, 1000))
 def test_below_stays_in_range(seed, n):
     rng = Rng(seed)
     assert all(0 <= rng.below(n) < n for _ in range(20))
@@ -54,11 +55,16 @@ def test_different_seeds_differ():
     assert len(streams) == 100
 
 
-@pytest.mark.parametrize("seed", [-1, True, 1.5, "3", None])
-def test_seed_must_be_a_whole_number(seed):
-    with pytest.raises(ValueError) as info:
+@pytest.mark.parametrize("seed", [-1, True, 1.5, "3", None, 2**63])
+def test_seed_must_be_a_whole_number_that_fits_a_store(seed):
+    with pytest.raises(InvalidSeed) as info:
         Rng(seed)
-    assert str(info.value) == f"a seed is a whole number >= 0, not {seed!r}"
+    assert isinstance(info.value, ValueError) and isinstance(info.value, SimulatorError)
+    assert str(info.value) == f"a seed is a whole number from 0 to 9223372036854775807, not {seed!r}"
+
+
+def test_the_largest_seed_is_accepted():
+    assert Rng(MAX_SEED).below(10) in range(10)
 
 
 def test_fresh_seed_is_small_enough_to_type():

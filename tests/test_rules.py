@@ -204,3 +204,24 @@ def test_rules_are_compiled_once_per_content(mini, declined):
     assert compile_rules(mini) is mini.rules
     assert compile_rules(declined) is declined.rules is simulator.load_scenario("declined-offer").rules
     assert mini.rules is not declined.rules
+
+
+def test_reaction_order_does_not_depend_on_hash_randomisation():
+    # Analyses iterate Rules.reactions; its order must be the same in every process.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, simulator;"
+        "r = simulator.load_scenario('declined-offer').rules;"
+        "print(json.dumps([list(k) for k in r.reactions]))"
+    )
+    orders = set()
+    for hash_seed in ("1", "2", "3", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        orders.add(out.stdout)
+    assert len(orders) == 1
+    assert json.loads(orders.pop())[0] == ["apologize", 0]

@@ -8,7 +8,7 @@ import pytest
 from core_support import MINI
 
 import simulator
-from simulator import IllegalMove, IncompatibleVersion, Session, SnapshotError
+from simulator import IllegalMove, IncompatibleVersion, InvalidSeed, Session, SnapshotError
 from simulator.rules import Move
 from simulator.session import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
 
@@ -63,6 +63,8 @@ def test_a_turn_says_what_happened(mini):
         "ending": None,
         "day": None,
         "rule": "cast.hr_rep.reactions[0].outcomes[0]",
+        "mood": "warmer, asks how things are going",
+        "draws": 1,
     }
     assert turn.key == "apologize:hr_rep"
 
@@ -225,7 +227,7 @@ def test_same_seed_same_session_and_seeds_matter(declined):
 
 def test_seeds(declined):
     assert 0 <= Session(declined).seed < 1_000_000
-    with pytest.raises(ValueError, match="a seed is a whole number >= 0, not -1"):
+    with pytest.raises(InvalidSeed, match="a seed is a whole number from 0 to 9223372036854775807, not -1"):
         Session(declined, seed=-1)
 
 
@@ -287,8 +289,8 @@ def _snapshot(scenario, changes=None):
         ({"seed": None}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"draws": "3"}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"scenario": "mini"}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
-        ({"seed": -4}, SnapshotError, "the snapshot is damaged: seed -4 is not a whole number >= 0"),
-        ({"seed": True}, SnapshotError, "the snapshot is damaged: seed True is not a whole number >= 0"),
+        ({"seed": -4}, SnapshotError, "the snapshot is damaged: seed -4 is not a whole number from 0 to 9223372036854775807"),
+        ({"seed": True}, SnapshotError, "the snapshot is damaged: seed True is not a whole number from 0 to 9223372036854775807"),
         ({"moves": "wait"}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
         ({"moves": [1]}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
         ({"scenario": {"id": "declined-offer", "hash": "x"}}, SnapshotError, "the snapshot is of scenario 'declined-offer', not 'mini'"),
