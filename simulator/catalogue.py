@@ -17,6 +17,8 @@ from .errors import ScenarioError
 
 __all__ = ["ScenarioInfo", "bundled_dir", "bundled_scenario_paths", "list_scenarios"]
 
+# libyaml is fine here: this reads only the files shipped inside the package. Files a user
+# passes in go through simulator.yamlsource, which avoids libyaml (see the note there).
 _FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

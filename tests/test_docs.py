@@ -30,3 +30,16 @@ def test_ci_runs_exactly_the_readme_test_command():
     # .ci/run may add quiet flags to the install, but runs the test steps verbatim and in order
     assert any(line.startswith("python3 -m pip install") and '-e ".[test]"' in line for line in ci_lines)
     assert [line for line in ci_lines if "pytest" in line] == runs
+
+
+def test_the_readme_python_examples_run(tmp_path, monkeypatch):
+    # Run every ```python block of the README in order, as a reader would paste them.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARLEY_DB", str(tmp_path / "parley.db"))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.+?)\n```", text, flags=re.S)
+    assert len(blocks) >= 2
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    assert (tmp_path / "course.db").exists()

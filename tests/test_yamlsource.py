@@ -111,3 +111,16 @@ def test_python_tags_are_never_constructed(tmp_path):
         "'tag:yaml.org,2002:python/object/apply:os.system'"
     )
     assert not marker.exists()
+
+
+def test_extreme_nesting_is_a_located_error_not_a_crash(tmp_path):
+    # libyaml segfaults on this; in a subprocess a crash fails the test instead of killing pytest.
+    import subprocess
+    import sys
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    code = f"import simulator\ntry:\n    simulator.load_scenario({str(path)!r})\nexcept simulator.ScenarioError as e:\n    print(e)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip() == f"{path}:1:1: values are nested too deep"
