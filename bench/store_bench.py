@@ -3,7 +3,8 @@
     python bench/store_bench.py [--sessions 1000]
 
 Targets (issue 5): saving adds at most 2 ms per turn; the progress of a learner with 1,000
-sessions reads in under 100 ms. Both figures are measured in this one run, on a store file in a
+sessions reads in under 100 ms. It also times Course.report and reading a cohort's turns in one
+query against one query per session. The figures are measured in this one run, on a store file in a
 temporary directory (the same kind of disk as the user's data directory, usually). This prints
 figures and never asserts: timing belongs in a report, not in a test.
 """
@@ -104,6 +105,38 @@ def bench_progress(scenario, folder: Path, sessions: int) -> None:
     print(f"  `parley progress` in process:      {(time.perf_counter() - t) * 1000:8.2f} ms (rendering the table included)")
 
 
+def bench_course(folder: Path, sessions: int) -> None:
+    """Course.report reads the cohort once: its turns in one query against one query per session."""
+    from simulator.store import Course
+
+    db = folder / "progress.db"  # built by bench_progress: the busy learner and 20 others
+    with Store(db) as store:
+        course = Course(store)
+        infos = store.sessions()
+        ids = [s.id for s in infos]
+
+        def median_ms(run) -> float:
+            run()
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                run()
+                times.append(time.perf_counter() - t)
+            return statistics.median(times) * 1000
+
+        per_session = median_ms(lambda: {i: store.turns(i) for i in ids})
+        one_query = median_ms(lambda: store.turns_of(ids))
+        statements: list[str] = []
+        store.con.set_trace_callback(statements.append)
+        course.report()
+        store.con.set_trace_callback(None)
+        report = median_ms(course.report)
+    print(f"\nCourse over {len(ids)} sessions")
+    print(f"  turns, one query per session:      {per_session:8.2f} ms")
+    print(f"  turns, one query (Store.turns_of): {one_query:8.2f} ms  ratio {per_session / one_query:5.1f}x")
+    print(f"  Course.report():                   {report:8.2f} ms  ({len(statements)} queries)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1000, help="sessions of the busy learner (default 1000)")
@@ -113,6 +146,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
         bench_turns(scenario, Path(tmp), args.rounds)
         bench_progress(scenario, Path(tmp), args.sessions)
+        bench_course(Path(tmp), args.sessions)
 
 
 if __name__ == "__main__":

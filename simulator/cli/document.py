@@ -2,41 +2,73 @@
 
 One format for all three, described by ``play_output.schema.json`` beside this module. It carries
 the session's snapshot, so ``parley replay`` re-runs the moves against the scenario (and refuses
-a scenario whose content has changed) instead of trusting the recorded replies.
+a scenario whose content has changed) instead of trusting the recorded replies. A scenario loaded
+from a file outside the bundled set is named by its path as well as its id, so it can be found
+again.
+
+Reading is strict: :func:`read_document` checks every part a replay uses, and anything damaged is
+one :class:`~simulator.errors.SnapshotError` line naming the file.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import SnapshotError
 
-__all__ = ["DOCUMENT_FORMAT", "DOCUMENT_VERSION", "SCHEMA_FILE", "alternatives", "build_document", "read_document"]
+__all__ = [
+    "ANALYSIS_LIMIT",
+    "DOCUMENT_FORMAT",
+    "DOCUMENT_VERSION",
+    "SCHEMA_FILE",
+    "Recorded",
+    "alternatives",
+    "build_document",
+    "load_solver",
+    "move_values",
+    "read_document",
+    "read_recorded",
+    "review",
+    "scenario_path",
+    "situations_before_each_turn",
+    "too_large",
+]
 
 DOCUMENT_FORMAT = "parley-transcript"
 DOCUMENT_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("play_output.schema.json")
 
+# The front end explores at most this many situations to rate moves (the bundled scenarios have
+# ~2,500-31,000; each costs ~300 bytes). Past it the table is incomplete and its values are those
+# of a part of the scenario, so nothing is rated rather than something rated wrongly.
+ANALYSIS_LIMIT = 200_000
+UNKNOWN_SITUATION = "the analysis does not hold a situation this run reached"
+
+
+def too_large() -> str:
+    """Why nothing is rated when the table is incomplete (one line, no final stop)."""
+    return f"this scenario has more than {ANALYSIS_LIMIT:,} situations, too many to rate every move"
+
 
 def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The whole run as JSON-ready data: scenario, seed, moves with replies, ending, scores, debrief."""
     scenario = session.scenario
-    moods = _moods_after_each_turn(session)
-    moves = []
-    for turn, mood in zip(session.transcript, moods, strict=True):
-        entry = turn.to_dict()
-        entry["key"] = turn.key
-        entry["mood"] = mood
-        moves.append(entry)
+    moves = [{**turn.to_dict(), "key": turn.key} for turn in session.transcript]
     ending = session.ending
     debrief = session.debrief().to_dict()
     debrief["alternatives"] = alternatives
+    about = {"id": scenario.id, "title": scenario.title, "source": scenario.source, "hash": scenario.hash}
+    path = scenario_path(scenario)
+    if path is not None:
+        about["path"] = path
     return {
         "format": DOCUMENT_FORMAT,
         "version": DOCUMENT_VERSION,
-        "scenario": {"id": scenario.id, "title": scenario.title, "source": scenario.source, "hash": scenario.hash},
+        "scenario": about,
         "seed": session.seed,
         "over": session.over,
         "moves": moves,
@@ -47,24 +79,26 @@ def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = 
     }
 
 
-def _moods_after_each_turn(session: Any) -> list[str | None]:
-    """The speaker's visible mood after each turn, found by replaying the moves (cheap: no I/O)."""
-    from ..session import Session
+def scenario_path(scenario: Any) -> str | None:
+    """The scenario file's absolute path when it is not one of the bundled scenarios (which are
+    found by id), else None."""
+    from ..loader import bundled_scenario_paths
 
-    turns = session.transcript
-    if not turns:
-        return []
-    moods: list[str | None] = []
-    with Session(session.scenario, session.seed) as again:
-        for turn in turns:
-            again.play(turn.key)
-            by_id = {c.id: c.mood for c in again.counterparts()}
-            moods.append(by_id.get(turn.speaker) if turn.speaker else None)
-    return moods
+    path = Path(scenario.path).resolve()
+    if any(path == bundled.resolve() for bundled in bundled_scenario_paths()):
+        return None
+    return str(path)
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
-    """A saved transcript (or a bare session snapshot); raises SnapshotError, one line, if unusable."""
+    """A saved transcript (or a bare session snapshot); raises SnapshotError, one line, if unusable.
+
+    Everything a replay reads is checked here: the snapshot's scenario, and for a transcript the
+    scenario it names and the recorded moves and debrief (see :func:`read_recorded`).
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -74,17 +108,123 @@ def read_document(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
     if isinstance(data, dict) and data.get("format") == "parley-session":
-        return {"snapshot": data}
-    if not isinstance(data, dict) or data.get("format") != DOCUMENT_FORMAT:
-        raise SnapshotError(f"{path}: not a Parley transcript (expected format {DOCUMENT_FORMAT!r})")
-    version = data.get("version")
-    if not isinstance(version, int) or not 1 <= version <= DOCUMENT_VERSION:
-        from ..errors import IncompatibleVersion
+        data = {"snapshot": data}
+    else:
+        if not isinstance(data, dict) or data.get("format") != DOCUMENT_FORMAT:
+            raise SnapshotError(f"{path}: not a Parley transcript (expected format {DOCUMENT_FORMAT!r})")
+        version = data.get("version")
+        if not isinstance(version, int) or not 1 <= version <= DOCUMENT_VERSION:
+            from ..errors import IncompatibleVersion
 
-        raise IncompatibleVersion(f"{path}", version, f"version {DOCUMENT_VERSION}")
-    if not isinstance(data.get("snapshot"), dict):
+            raise IncompatibleVersion(f"{path}", version, f"version {DOCUMENT_VERSION}")
+    snapshot = data.get("snapshot")
+    if not isinstance(snapshot, dict):
         raise SnapshotError(f"{path}: the transcript has no snapshot to replay")
+    meta = snapshot.get("scenario")
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise SnapshotError(f"{path}: the snapshot names no scenario")
+    # Session.restore checks these too, but a transcript of an edited scenario is shown without it.
+    from ..rng import MAX_SEED
+
+    seed, draws, moves = snapshot.get("seed"), snapshot.get("draws"), snapshot.get("moves")
+    if not (_whole(seed) and seed <= MAX_SEED and _whole(draws)):
+        raise SnapshotError(f"{path}: the snapshot is damaged: its seed and draws must be whole numbers from 0")
+    if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
+        raise SnapshotError(f"{path}: the snapshot is damaged: its moves must be a list of moves")
+    if "format" in data:
+        read_recorded(data, path)
     return data
+
+
+class Recorded(NamedTuple):
+    """A transcript document's recorded part, rebuilt as library objects for display."""
+
+    turns: list[Any]
+    debrief: Any
+    alternatives: list[dict[str, Any]] | None
+
+
+def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
+    """The recorded moves, debrief and alternatives of a transcript document (not replayed);
+    raises SnapshotError naming ``path`` when any of them is damaged."""
+    from ..scoring import Debrief, StoryAtEnd, TurningPoint
+    from ..transcript import Turn
+
+    try:
+        about = data["scenario"]
+        if not isinstance(about, dict) or not isinstance(about.get("path", ""), str):
+            raise TypeError("'scenario' must be an object, its 'path' a string")
+        turns = [Turn.from_dict(_mapping(m, "a move")) for m in _list(data["moves"], "'moves'")]
+        snapshot_moves = data["snapshot"].get("moves")
+        if [t.key for t in turns] != snapshot_moves:
+            raise ValueError("the recorded moves differ from the snapshot's")
+        d = dict(_mapping(data["debrief"], "'debrief'"))
+        alts = _alternatives(d.pop("alternatives", None))
+        debrief = Debrief(
+            **{k: v for k, v in d.items() if k not in {"turning_points", "stories", "recommended"}},
+            turning_points=tuple(TurningPoint(**_mapping(t, "a turning point")) for t in _list(d["turning_points"], "'turning_points'")),
+            stories=tuple(StoryAtEnd(**_mapping(s, "a story")) for s in _list(d["stories"], "'stories'")),
+            recommended=tuple(_list(d["recommended"], "'recommended'")),
+        )
+        for item in (*turns, *(c for t in turns for c in t.changes), debrief, *debrief.turning_points, *debrief.stories):
+            _check_types(item)
+        if not all(isinstance(k, str) for k in debrief.recommended):
+            raise ValueError("'recommended' must list moves")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"{path}: the transcript is damaged ({exc.__class__.__name__}: {exc})") from exc
+    return Recorded(turns, debrief, alts)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"{what} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} must be an object, not {value!r:.40}")
+    return value
+
+
+def _alternatives(value: Any) -> list[dict[str, Any]] | None:
+    if value is None:
+        return None
+    for alt in _list(value, "'alternatives'"):
+        alt = _mapping(alt, "an alternative")
+        if not (
+            isinstance(alt.get("turn"), int)
+            and all(isinstance(alt.get(k), str) for k in ("played", "best"))
+            and all(isinstance(alt.get(k), (int, float)) and not isinstance(alt.get(k), bool) for k in ("played_value", "best_value"))
+        ):
+            raise ValueError(f"an alternative must have turn, played, played_value, best and best_value: {alt!r:.60}")
+    return value
+
+
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "None": (type(None),), "dict[str, int]": (dict,)}
+
+
+def _check_types(record: Any) -> None:
+    """Raise TypeError when a field of a rebuilt record does not have its declared type (fields
+    whose annotation is not a plain one here, such as tuples of records, are checked apart)."""
+    assert is_dataclass(record)
+    for f in fields(record):
+        parts = [p.strip() for p in str(f.type).split("|")]
+        if not all(p in _TYPES for p in parts):
+            continue
+        allowed = tuple(t for p in parts for t in _TYPES[p])
+        value = getattr(record, f.name)
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise TypeError(f"{type(record).__name__}.{f.name} must be {f.type}, not {value!r:.40}")
+        if isinstance(value, dict) and not all(isinstance(k, str) and isinstance(v, int) for k, v in value.items()):
+            raise TypeError(f"{type(record).__name__}.{f.name} must map names to whole numbers")
+
+
+# --- the analysis -------------------------------------------------------------------------------
 
 
 def situations_before_each_turn(session: Any) -> list[tuple[int, ...]]:
@@ -100,33 +240,46 @@ def situations_before_each_turn(session: Any) -> list[tuple[int, ...]]:
 
 
 def load_solver(scenario: Any) -> Any | None:
-    """The analysis solver for a scenario, or None when :mod:`simulator.analysis` is not installed."""
+    """The analysis solver for a scenario, explored up to :data:`ANALYSIS_LIMIT` situations; None
+    when the scenario is larger (an incomplete table rates moves by a part of the scenario)."""
+    from ..analysis import solver_for
+
+    solver = solver_for(scenario, limit=ANALYSIS_LIMIT)
+    return solver if solver.table.complete else None
+
+
+def move_values(solver: Any, situation: tuple[int, ...]) -> dict[str, float] | None:
+    """Each legal move's value in ``situation``, or None for a situation the table does not hold."""
     try:
-        from ..analysis import solver_for  # type: ignore[attr-defined]
-    except ImportError:
+        return dict(solver.move_values(situation))
+    except KeyError:
         return None
-    return solver_for(scenario)
 
 
-def alternatives(session: Any, solver: Any | None = None) -> list[dict[str, Any]] | None:
-    """Per turn played: the move played and the best one, each with its value under best play after.
-
-    None when the analysis is not available.
-    """
+def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """Per turn played: the move played and the best one, each with its value under best play
+    after; or None and a one-line reason why the moves cannot be rated."""
     solver = solver if solver is not None else load_solver(session.scenario)
     if solver is None:
-        return None
+        return None, too_large()
     out = []
     for number, (situation, key) in enumerate(zip(situations_before_each_turn(session), session.played), start=1):
-        values = solver.move_values(situation)
+        values = move_values(solver, situation)
+        if not values or key not in values:
+            return None, UNKNOWN_SITUATION
         best = max(values, key=lambda k: (values[k], k == key))
         out.append(
             {
                 "turn": number,
                 "played": key,
-                "played_value": float(values.get(key, 0.0)),
+                "played_value": float(values[key]),
                 "best": best,
                 "best_value": float(values[best]),
             }
         )
-    return out
+    return out, None
+
+
+def alternatives(session: Any, solver: Any | None = None) -> list[dict[str, Any]] | None:
+    """The rows of :func:`review`, or None when the moves cannot be rated."""
+    return review(session, solver)[0]

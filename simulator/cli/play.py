@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from ..errors import IllegalMove, SimulatorError
 
-__all__ = ["InputProblem", "Practice", "mood_of", "parse_move", "practice", "print_debrief", "register", "run"]
+__all__ = ["InputProblem", "Practice", "parse_move", "practice", "print_debrief", "register", "run"]
 
 PROMPT = "Your move › "
 QUIT_WORDS = {"quit": "/quit", "exit": "/quit", "help": "/help", "?": "/help", "moves": "/moves", "undo": "/undo", "hint": "/hint"}
@@ -47,12 +46,15 @@ def register(subparsers: Any) -> None:
 
 
 def seed_type(text: str) -> int:
+    """``--seed``: a whole number the engine accepts (0 to MAX_SEED), checked before anything runs."""
+    from ..rng import MAX_SEED
+
     try:
         value = int(text, 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, not {text!r}")
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED}, not {text!r}")
     return value
 
 
@@ -89,29 +91,24 @@ def run(args: argparse.Namespace) -> int:
         scenario_id = args.scenario
     scenario = load_scenario(scenario_id)
     session = Session(scenario, seed=args.seed)
-    recording = None if args.no_save else start_recording(session, learner=args.learner, db=args.db)
     if not interactive:
-        return play_listed(session, args.moves, as_json=args.json, coach=args.coach, recording=recording)
+        # Every listed move is played before anything is saved: a bad one leaves no session behind.
+        play_keys(session, args.moves)
+        if not args.no_save:
+            recording = start_recording(session, learner=args.learner, db=args.db)  # commits the turns
+            if session.over:
+                recording.finish()
+        return show_listed(session, as_json=args.json, coach=args.coach)
+    recording = None if args.no_save else start_recording(session, learner=args.learner, db=args.db)
     return practice(session, recording=recording, coach=args.coach, console=console, reader=reader, fresh_seed=args.seed is None)
 
 
-def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any | None:
-    """Open the store and start recording (None, with a note, when the store is not installed)."""
-    try:
-        from ..store import Store  # type: ignore[attr-defined]
-    except ImportError:
-        sys.stderr.write("parley: note: this session is not saved (simulator.store is not available)\n")
-        return None
-    if learner is None:
-        import getpass
+def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any:
+    """Start recording ``session`` (and the turns it has already played) in the store: ``db``, or
+    the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner."""
+    from ..store import Store
 
-        try:
-            learner = getpass.getuser()
-        except (KeyError, OSError):
-            learner = "learner"
-    path = db if db is not None else os.environ.get("PARLEY_DB") or None
-    store = Store(path)
-    return store.record(session, learner=learner)
+    return Store(db).record(session, learner=learner)
 
 
 def _make_reader(plain: bool, console: Any) -> Any:
@@ -122,10 +119,9 @@ def _make_reader(plain: bool, console: Any) -> Any:
 
 def choose_scenario(console: Any, reader: Any) -> str | None:
     """Ask which bundled scenario to play; None if the learner leaves instead."""
-    import asyncio
-
     from .. import list_scenarios
     from .render import scenario_table
+    from .tui import run_coroutine
 
     infos = list_scenarios()
     if len(infos) == 1:
@@ -139,7 +135,8 @@ def choose_scenario(console: Any, reader: Any) -> str | None:
     ids = [info.id for info in infos]
     while True:
         try:
-            text = asyncio.run(reader.read(f"Scenario (1-{len(ids)} or id) › ")).strip()
+            prompt = f"Scenario (1-{len(ids)} or id) › "
+            text = run_coroutine(reader.read(prompt), reader=reader).strip()
         except (EOFError, KeyboardInterrupt):
             return None
         if not text:
@@ -153,52 +150,43 @@ def choose_scenario(console: Any, reader: Any) -> str | None:
         console.print(f"No scenario {text!r}.{hint} Type a number from 1 to {len(ids)}.", style="yellow")
 
 
-def play_listed(session: Any, moves: str, *, as_json: bool, coach: bool, recording: Any | None) -> int:
-    """``--moves``: play the listed moves; print the JSON document or the rendered session."""
+def play_keys(session: Any, moves: str) -> None:
+    """``--moves``: play the comma-separated moves; raises IllegalMove at the first bad one."""
     keys = [k.strip() for k in moves.split(",") if k.strip()]
-    if not as_json:
-        from .render import briefing_view, make_console, turn_view
-
-        console = make_console(plain=not sys.stdout.isatty())
-        console.print(briefing_view(session.scenario, session.seed, fresh_seed=False))
     for i, key in enumerate(keys, start=1):
         if session.over:
             raise IllegalMove(key, None, f"the session ended at move {i - 1}, before this one", [])
-        turn = session.play(key.replace(" ", ":"))
-        if recording is not None:
-            recording.turn(turn)
-        if not as_json:
-            console.print(turn_view(turn, mood=mood_of(session, turn.speaker), coach=coach))
-    if session.over and recording is not None:
-        recording.finish()
-    from .document import alternatives, build_document
+        session.play(key.replace(" ", ":"))
 
+
+def show_listed(session: Any, *, as_json: bool, coach: bool) -> int:
+    """After ``--moves``: print the JSON document, or the briefing, each turn and the debrief."""
+    from .document import build_document, review
+
+    alts, note = review(session)
     if as_json:
-        doc = build_document(session, alternatives=alternatives(session))
+        doc = build_document(session, alternatives=alts)
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
-    print_debrief(console, session, alternatives(session))
+    from .render import briefing_view, make_console, turn_view
+
+    console = make_console(plain=not sys.stdout.isatty())
+    console.print(briefing_view(session.scenario, session.seed, fresh_seed=False))
+    for turn in session.transcript:
+        console.print(turn_view(turn, mood=turn.mood, coach=coach))
+    print_debrief(console, session, alts, note=note)
     return 0
 
 
-def mood_of(session: Any, who: str | None) -> str | None:
-    if who is None:
-        return None
-    return next((c.mood for c in session.counterparts() if c.id == who), None)
-
-
-def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None) -> None:
+def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None) -> None:
+    """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
+    ``note`` saying why when there is a reason to give)."""
     from .render import debrief_view
 
-    scoring = session.scenario.spec.scoring
-    descriptions = {
-        "outcome": scoring.outcome.description,
-        "relationship": scoring.relationship.description,
-        "integrity": scoring.integrity.description,
-        **{k: v.description for k, v in scoring.extra.items()},
-    }
+    rules = session.scenario.spec.scoring.dimensions()
+    descriptions = {name: rules[name].description for name in session.rubric.dimensions if name in rules}
     names = {c.id: c.name for c in session.counterparts()}
-    console.print(debrief_view(session.debrief(), descriptions=descriptions, alternatives=alts, names=names))
+    console.print(debrief_view(session.debrief(), descriptions=descriptions, alternatives=alts, names=names, note=note))
 
 
 # --- reading moves ---------------------------------------------------------------------------
@@ -208,6 +196,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     """Turn what the learner typed into a legal :class:`~simulator.rules.Move`, or raise
     :class:`InputProblem` saying what would work: a number from the menu, ``apologize hr_rep``,
     ``apologize:hr_rep``, ``apologize to dana``, or just ``clarify`` when it has one legal target."""
+    from .render import short_name
+
     moves = session.moves()
     words = text.replace(":", " ").split()
     if not words:
@@ -236,7 +226,7 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
-        who = _or([f"{m.target} ({_short(names.get(m.target, ''))})" for m in candidates])
+        who = _or([f"{m.target} ({short_name(names.get(m.target, ''))})" for m in candidates])
         raise InputProblem(f"'{move_id}' needs a target: {who}. For example: {candidates[0].key.replace(':', ' ')}")
     shown = f"{move_id} {target}" if target else move_id
     raise InputProblem(f"You can't play '{shown}' now. Legal now: {', '.join(legal_forms) or 'nothing'}.")
@@ -248,10 +238,6 @@ def _target(text: str, targets: Sequence[str], names: Mapping[str, str]) -> str 
         return lowered
     matches = [t for t in targets if any(w.lower().startswith(lowered) for w in names.get(t, "").replace("(", " ").split())]
     return matches[0] if len(matches) == 1 else None
-
-
-def _short(name: str) -> str:
-    return name.split(" (", 1)[0]
 
 
 def _or(items: Sequence[str]) -> str:
@@ -275,13 +261,10 @@ def practice(
     """Run the practice loop on ``session`` until an ending or until the learner quits; returns the
     exit code (0 either way). ``reader`` defaults to prompt-toolkit on a terminal, plain lines
     otherwise; ``recording`` gets each turn, each undo and the finish."""
-    import asyncio
+    from .tui import run_coroutine
 
-    return asyncio.run(
-        Practice(session, recording=recording, coach=coach, console=console, reader=reader).run(
-            fresh_seed=fresh_seed, intro=intro
-        )
-    )
+    loop = Practice(session, recording=recording, coach=coach, console=console, reader=reader)
+    return run_coroutine(loop.run(fresh_seed=fresh_seed, intro=intro), reader=loop.reader)
 
 
 class Practice:
@@ -380,21 +363,19 @@ class Practice:
         if self.recording is not None:
             self.recording.turn(turn)
         self.console.print()
-        self.console.print(turn_view(turn, mood=mood_of(self.session, turn.speaker), coach=self.coach))
+        self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach))
 
     def finish(self) -> None:
         if self.recording is not None:
             self.recording.finish()
-        print_debrief(self.console, self.session, self.alternatives())
+        from .document import review
+
+        alts, note = review(self.session, self.solver())
+        print_debrief(self.console, self.session, alts, note=note)
         self.console.print(self.summary(), style="bold", soft_wrap=True)
 
-    def alternatives(self) -> list[dict[str, Any]] | None:
-        from .document import alternatives
-
-        solver = self.solver()
-        return alternatives(self.session, solver) if solver is not None else None
-
     def solver(self) -> Any | None:
+        """The scenario's solver, loaded on first use; None when the scenario is too large."""
         if not self._solver_loaded:
             from .document import load_solver
 
@@ -430,8 +411,7 @@ class Practice:
         if name == "/help":
             console.print(help_view())
         elif name == "/moves":
-            descriptions = {m.id: m.description for m in session.scenario.spec.moves if m.description}
-            console.print(move_menu(session.moves(), self.names, descriptions=descriptions, width=console.width))
+            console.print(move_menu(session.moves(), self.names, descriptions=session.rules.move_descriptions, width=console.width))
         elif name == "/undo":
             try:
                 last = session.undo()
@@ -447,11 +427,14 @@ class Practice:
         elif name == "/save":
             self.save(arg)
         elif name == "/hint":
+            from .document import UNKNOWN_SITUATION, move_values, too_large
+
             solver = self.solver()
-            if solver is None:
-                console.print("Hints need the analysis module (simulator.analysis), which is not installed.", style="yellow")
+            values = move_values(solver, session.situation) if solver is not None else None
+            if values is None:
+                console.print(f"No hint: {too_large() if solver is None else UNKNOWN_SITUATION}.", style="yellow")
             else:
-                console.print(hint_view(solver.move_values(session.situation), session.moves(), self.names))
+                console.print(hint_view(values, session.moves(), self.names))
         else:
             close = difflib.get_close_matches(name, list(COMMANDS), n=1)
             hint = f" Did you mean {close[0]}?" if close else " Type /help for the list."

@@ -16,6 +16,7 @@ __all__ = ["register", "sparkline"]
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 20
+MAX_SESSION = 2**63 - 1  # SQLite's largest INTEGER (the store's MAX_INTEGER, not imported: parsing stays light)
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +37,7 @@ def register(subparsers: Any) -> None:
     _learner(p, "whose sessions to list")
     p.add_argument("--all", action="store_true", help="every learner's sessions")
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N sessions (default 50; 0 for all)")
+    p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N sessions (default 50; 0 for all)")
     _db(p)
     p.set_defaults(run=_history)
 
@@ -79,16 +80,38 @@ def _session_id(text: str) -> int:
     try:
         value = int(text.lstrip("#"), 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a session is a number from 'parley history', not {text!r}") from None
-    if value < 1:
+        value = 0
+    # ids are SQLite INTEGERs: a bigger number could never name a session (and would overflow)
+    if not 1 <= value <= MAX_SESSION:
         raise argparse.ArgumentTypeError(f"a session is a number from 'parley history', not {text!r}")
     return value
 
 
+def _limit(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a limit is a whole number, 0 for all, not {text!r}")
+    return min(value, MAX_SESSION)  # more than any store can hold: all of them
+
+
 def _open(args: argparse.Namespace) -> Any:
+    """The store, for reading: a path where nothing was ever saved is a StoreError, not a new file."""
     from ..store import Store
 
-    return Store(args.db)
+    return Store(args.db, create=False)
+
+
+def _nothing_saved(args: argparse.Namespace) -> str | None:
+    """When no store file exists yet: a message naming where it was looked for; else None."""
+    from ..store.store import store_path
+
+    path = store_path(args.db)
+    if path is None or path.exists():
+        return None
+    return f"No saved sessions: there is no session store at {path} yet. Start one with: parley play"
 
 
 def sparkline(values: Sequence[int], *, low: int = 0, high: int = 100, width: int = SPARK_WIDTH) -> str:
@@ -120,7 +143,11 @@ def _resume(args: argparse.Namespace) -> int:
     from .play import practice
 
     store = _open(args)
-    rec = store.resume(args.session, learner=args.learner)
+    try:
+        rec = store.resume(args.session, learner=args.learner)
+    except BaseException:
+        store.close()
+        raise
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     console = None
     reader = None
@@ -144,14 +171,18 @@ def _history(args: argparse.Namespace) -> int:
     from ..store.store import default_learner
 
     learner = None if args.all else (args.learner or default_learner())
+    if message := _nothing_saved(args):
+        _console().print(message, markup=False)
+        return 0
     with _open(args) as store:
         rows = store.sessions(learner=learner, scenario=args.scenario, newest_first=True, limit=args.limit or None)
     console = _console()
     if not rows:
         who = "anyone" if learner is None else f"learner {learner!r}"
-        console.print(f"No saved sessions for {who}. Start one with: parley play")
+        console.print(f"No saved sessions for {who}. Start one with: parley play", markup=False)
         return 0
-    table = Table(box=box.SIMPLE_HEAD, title=f"Sessions of {learner}" if learner else "All sessions", title_justify="left", show_edge=False)
+    title = Text(f"Sessions of {learner}" if learner else "All sessions")  # Text: names are not markup
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
     table.add_column("#", justify="right", no_wrap=True, min_width=len(str(rows[0].id)))
     if learner is None:
         table.add_column("Learner", no_wrap=True)
@@ -163,8 +194,8 @@ def _history(args: argparse.Namespace) -> int:
     for s in rows:
         overall = str((s.scores or {}).get("overall", "-"))
         ending = Text(s.ending or "-") if s.finished else Text("unfinished", style="yellow")
-        cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id, _when(s.started), str(s.turns), ending, overall]
-        table.add_row(*cells)
+        cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id, _when(s.started), str(s.turns)]
+        table.add_row(*(Text(c) for c in cells), ending, Text(overall))
     console.print(table)
     if any(not s.finished for s in rows):
         console.print("Continue an unfinished one with: parley resume SESSION", style="dim")
@@ -179,15 +210,18 @@ def _progress(args: argparse.Namespace) -> int:
     from ..store.store import default_learner
 
     learner = args.learner or default_learner()
+    if message := _nothing_saved(args):
+        _console().print(message, markup=False)
+        return 0
     with _open(args) as store:
         rows = store.progress(learner)
     console = _console()
     if not rows:
-        console.print(f"No saved sessions for learner {learner!r}. Start one with: parley play")
+        console.print(f"No saved sessions for learner {learner!r}. Start one with: parley play", markup=False)
         return 0
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=f"Progress of {learner}",
+        title=Text(f"Progress of {learner}"),
         title_justify="left",
         show_edge=False,
         caption="Scores are overall, 0-100; trend is latest minus the attempt before; history is every finished attempt.",
@@ -204,7 +238,7 @@ def _progress(args: argparse.Namespace) -> int:
         trend = p.trend
         trend_text = Text("-", style="dim") if trend is None else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
         table.add_row(
-            p.scenario_id,
+            Text(p.scenario_id),
             attempts,
             "-" if p.best is None else str(p.best),
             "-" if p.latest is None else str(p.latest),
@@ -219,7 +253,6 @@ def _show(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from ..errors import SimulatorError
-    from ..transcript import StateChange, Turn
     from .render import transcript_view
 
     with _open(args) as store:
@@ -232,14 +265,16 @@ def _show(args: argparse.Namespace) -> int:
                  f"started {_when(info.started)} UTC, {status}", style="bold")
         )
         session = None
+        why = "The scenario has changed since this session"
         try:
             scenario = store.scenario_of(info)
             if scenario.hash == info.scenario_hash:
                 from ..session import Session
 
+                why = "This session no longer replays"
                 session = Session.restore(scenario, store.snapshot(info.id, turns=turns, info=info))
         except SimulatorError as exc:
-            console.print(f"(the scenario cannot be replayed: {exc})", style="yellow")
+            console.print(Text(f"(the scenario cannot be replayed: {exc})", style="yellow"))
         if session is not None:
             console.print(transcript_view(session.transcript))
             from .play import print_debrief
@@ -247,18 +282,28 @@ def _show(args: argparse.Namespace) -> int:
             print_debrief(console, session, None)
             session.close()
             return 0
-        console.print("The scenario has changed since this session; showing the stored record.", style="yellow")
-        shown = []
-        for t in turns:
-            d = t.detail
-            if d:
-                shown.append(Turn(**{**d, "changes": tuple(StateChange(**c) for c in d.get("changes", ()))}))
-            else:
-                shown.append(Turn(t.number, t.move, t.target, t.key, t.target, t.target, t.reply, None, (), t.scores, t.delta, t.ending, None))
-        console.print(transcript_view(shown))
+        console.print(f"{why}; showing the stored record.", style="yellow", markup=False)
+        console.print(transcript_view([_stored_turn(t) for t in turns]))
         if info.scores:
-            console.print("Scores: " + ", ".join(f"{k} {v}" for k, v in info.scores.items()))
+            console.print("Scores: " + ", ".join(f"{k} {v}" for k, v in info.scores.items()), markup=False)
     return 0
+
+
+def _stored_turn(record: Any) -> Any:
+    """The Turn a stored record holds: its full ``detail`` when it has one, else what the columns keep."""
+    from ..transcript import Turn
+
+    if record.detail:
+        try:
+            return Turn.from_dict(record.detail)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged detail: the columns below still hold the essentials
+    return Turn.from_dict({
+        "number": record.number, "move": record.move, "target": record.target, "label": record.key,
+        "speaker": record.target, "speaker_name": record.target, "line": record.reply, "note": None,
+        "changes": [], "scores": record.scores, "delta": record.delta, "ending": record.ending, "day": None,
+        "draws": record.draws,
+    })
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -280,7 +325,7 @@ def _verify(args: argparse.Namespace) -> int:
     styles = {"ok": "green", "edited": "yellow"}
     for v in verdicts:
         detail = v.detail + "".join(f"; {n}" for n in v.notes)
-        table.add_row(str(v.session_id), v.scenario_id, Text(v.status, style=styles.get(v.status, "bold red")), Text(detail))
+        table.add_row(str(v.session_id), Text(v.scenario_id), Text(v.status, style=styles.get(v.status, "bold red")), Text(detail))
     console.print(table)
     bad = [v for v in verdicts if not v.ok]
     if bad:

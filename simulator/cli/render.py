@@ -19,6 +19,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .tui import isatty
+
 __all__ = [
     "BAR_WIDTH",
     "alternatives_view",
@@ -46,7 +48,7 @@ def make_console(file: IO[str] | None = None, *, width: int | None = None, plain
 
     ``plain`` is for piped use: no colour and no cursor tricks, whatever the terminal says.
     """
-    if width is None and "COLUMNS" not in os.environ and file is not None and not _isatty(file):
+    if width is None and "COLUMNS" not in os.environ and file is not None and not isatty(file):
         width = 80
     return Console(
         file=file,
@@ -57,13 +59,6 @@ def make_console(file: IO[str] | None = None, *, width: int | None = None, plain
         force_terminal=False if plain else None,
         soft_wrap=False,
     )
-
-
-def _isatty(file: IO[str]) -> bool:
-    try:
-        return file.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def short_name(name: str) -> str:
@@ -169,8 +164,9 @@ def move_menu(
         table.add_column(style="dim", no_wrap=True)
     for i, move in enumerate(moves, start=1):
         label = move_label(move, names)
-        if descriptions and descriptions.get(move.id):
-            label.append("\n" + descriptions[move.id], style="dim italic")
+        description = (descriptions or {}).get(move.id)
+        if description and description != move.label:  # a move without one is described by its label
+            label.append("\n" + description, style="dim italic")
         table.add_row(f"{i}", label, *([typed_form(move.key)] if wide else []))
     return table
 
@@ -301,9 +297,11 @@ def debrief_view(
     descriptions: Mapping[str, str | None] | None = None,
     alternatives: Sequence[Mapping[str, Any]] | None = None,
     names: Mapping[str, str] | None = None,
+    note: str | None = None,
 ) -> Group:
     """The ending, the scores with bars, the turning points with the source's advice, each
-    counterpart's inner story, and (when the analysis is available) better moves per turn."""
+    counterpart's inner story, and (when the analysis could rate them) better moves per turn;
+    without them, ``note`` says in one line why not."""
     names = names or {}
     parts: list[RenderableType] = [Text("")]
     if debrief.ending:
@@ -359,6 +357,9 @@ def debrief_view(
     if alternatives is not None:
         parts.append(Text(""))
         parts.append(alternatives_view(alternatives, names))
+    elif note:
+        parts.append(Text(""))
+        parts.append(Text(f"Better moves: not shown; {note}.", style="dim"))
 
     parts.append(Text(""))
     parts.append(Text("Their side of the story", style="bold"))

@@ -2,7 +2,9 @@
 
 Both readers offer the same two coroutines, ``read(prompt)`` and ``confirm(question)``; ``read``
 raises ``EOFError`` when the learner quits (Ctrl-D, end of input) and ``KeyboardInterrupt`` for
-Ctrl-C on an empty line. Ctrl-C on a line with text in it only clears the line.
+Ctrl-C on an empty line. Ctrl-C on a line with text in it only clears the line. Run a loop over
+either reader with :func:`run_coroutine`: only prompt-toolkit needs an event loop, and a plain
+reader must not run under one (see there).
 
 This is the only module that imports prompt-toolkit, and only :class:`TerminalReader` does, so a
 piped session (and every other command) never loads it.
@@ -11,10 +13,33 @@ piped session (and every other command) never loads it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import IO, Any, TypeVar
 
-__all__ = ["PlainReader", "TerminalReader", "completions_for"]  # and MoveCompleter, built on first use
+T = TypeVar("T")
+
+__all__ = ["PlainReader", "TerminalReader", "completions_for", "isatty", "run_coroutine"]  # and MoveCompleter, built on first use
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Any) -> T:
+    """Run ``coro``, which reads through ``reader``, to the end and return its result.
+
+    A reader whose ``needs_event_loop`` is true (prompt-toolkit's, and any reader that does not
+    say) runs under :func:`asyncio.run`. A plain reader's coroutine is stepped here instead: it
+    never suspends, and under ``asyncio.run`` Python 3.11 replaces the SIGINT handler, so a
+    Ctrl-C would only cancel the task at its next await (which a blocking ``readline`` never
+    reaches) instead of raising ``KeyboardInterrupt`` in the read.
+    """
+    if getattr(reader, "needs_event_loop", True):
+        import asyncio
+
+        return asyncio.run(coro)
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError(f"{type(reader).__name__} suspended: a reader that awaits needs needs_event_loop = True")
 
 
 def completions_for(
@@ -79,6 +104,8 @@ def __getattr__(name: str) -> Any:
 class TerminalReader:
     """A prompt-toolkit prompt with completion, history and a bottom toolbar."""
 
+    needs_event_loop = True
+
     def __init__(
         self,
         *,
@@ -128,13 +155,19 @@ class TerminalReader:
 
 
 class PlainReader:
-    """Line by line from a file (stdin when piped): no editing, no toolbar, no escape codes."""
+    """Line by line from a file (stdin when piped): no editing, no toolbar, no escape codes.
+
+    Its coroutines never suspend, so :func:`run_coroutine` runs them without an event loop and
+    Ctrl-C raises ``KeyboardInterrupt`` in ``readline``.
+    """
+
+    needs_event_loop = False
 
     def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None, *, echo: bool | None = None):
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         # Piped input is not echoed by a terminal; echo it so a saved log reads like a session.
-        self.echo = (not _isatty(self.stdin)) if echo is None else echo
+        self.echo = (not isatty(self.stdin)) if echo is None else echo
 
     async def read(self, prompt: str) -> str:
         self.stdout.write(prompt)
@@ -155,7 +188,8 @@ class PlainReader:
         return answer.strip().lower() in {"y", "yes"}
 
 
-def _isatty(file: IO[str]) -> bool:
+def isatty(file: IO[str]) -> bool:
+    """Whether ``file`` is a terminal (False for closed files and objects without ``isatty``)."""
     try:
         return file.isatty()
     except (AttributeError, ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,116 +148,39 @@ class Course:
         return self.store.sessions(learner=learner, scenario=scenario, cohort=self.cohort, finished=finished)
 
     def _turns(self, sessions: Iterable[SessionRecord], *, undone: bool = False) -> dict[int, list[TurnRecord]]:
-        return {s.id: self.store.turns(s.id, undone=undone) for s in sessions}
+        return self.store.turns_of((s.id for s in sessions), undone=undone)  # one query, not one per session
 
     # --- questions ------------------------------------------------------------------------------
 
     def by_learner(self) -> dict[str, dict[str, Any]]:
         """Per learner: sessions, finished, mean and best ``overall`` of finished sessions."""
-        out: dict[str, dict[str, Any]] = {}
-        for s in self.sessions():
-            row = out.setdefault(s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": []})
-            row["sessions"] += 1
-            if s.finished:
-                row["finished"] += 1
-                if s.scores:
-                    row["overall"].append(s.scores.get("overall", 0))
-        for row in out.values():
-            scores = row.pop("overall")
-            row["mean_overall"] = round(sum(scores) / len(scores), 1) if scores else None
-            row["best"] = max(scores) if scores else None
-        return out
+        return _by_learner(self.sessions())
 
     def by_scenario(self) -> list[ScenarioSummary]:
-        groups: dict[str, list[SessionRecord]] = defaultdict(list)
-        for s in self.sessions():
-            groups[s.scenario_id].append(s)
-        out = []
-        for sid, group in sorted(groups.items()):
-            done = [s for s in group if s.finished and s.scores]
-            overall = [s.scores["overall"] for s in done if s.scores and "overall" in s.scores]
-            endings: dict[str, int] = defaultdict(int)
-            for s in done:
-                endings[s.ending or "none"] += 1
-            out.append(
-                ScenarioSummary(
-                    scenario_id=sid,
-                    title=group[-1].title,
-                    sessions=len(group),
-                    finished=len(done),
-                    learners=len({s.learner for s in group}),
-                    mean_overall=round(sum(overall) / len(overall), 1) if overall else None,
-                    best=max(overall) if overall else None,
-                    endings=dict(sorted(endings.items())),
-                )
-            )
-        return out
+        return _by_scenario(self.sessions())
 
     def moves(self, scenario: str | None = None) -> list[MoveStats]:
         """Which moves learners choose, most chosen first (per scenario)."""
         sessions = self.sessions(scenario=scenario)
-        turns = self._turns(sessions)
-        acc: dict[tuple[str, str], dict[str, Any]] = {}
-        for s in sessions:
-            for t in turns[s.id]:
-                a = acc.setdefault(
-                    (s.scenario_id, t.key), {"times": 0, "sessions": set(), "learners": set(), "first": 0, "turn": 0, "delta": 0}
-                )
-                a["times"] += 1
-                a["sessions"].add(s.id)
-                a["learners"].add(s.learner)
-                a["first"] += t.number == 1
-                a["turn"] += t.number
-                a["delta"] += t.delta.get("overall", 0)
-        stats = [
-            MoveStats(
-                scenario_id=sid,
-                key=key,
-                times=a["times"],
-                sessions=len(a["sessions"]),
-                learners=len(a["learners"]),
-                first=a["first"],
-                mean_turn=round(a["turn"] / a["times"], 2),
-                mean_delta=round(a["delta"] / a["times"], 2),
-            )
-            for (sid, key), a in acc.items()
-        ]
-        return sorted(stats, key=lambda m: (m.scenario_id, -m.times, m.key))
+        return _moves(sessions, self._turns(sessions))
 
     def relationship_losses(self, scenario: str | None = None, *, dimension: str = "relationship") -> list[RelationshipLoss]:
         """For each finished session, the turn at which the relationship was lost (see :class:`RelationshipLoss`)."""
         sessions = self.sessions(scenario=scenario, finished=True)
-        turns = self._turns(sessions)
-        out = []
-        for s in sessions:
-            played = turns[s.id]
-            if not played:
-                continue
-            start = played[0].scores.get(dimension, 0) - played[0].delta.get(dimension, 0)
-            values = [t.scores.get(dimension, 0) for t in played]
-            lost_at: TurnRecord | None = None
-            if values[-1] < start:
-                i = len(values) - 1
-                while i > 0 and values[i - 1] < start:
-                    i -= 1
-                lost_at = played[i]
-            out.append(
-                RelationshipLoss(
-                    session_id=s.id,
-                    learner=s.learner,
-                    scenario_id=s.scenario_id,
-                    turn=lost_at.number if lost_at else None,
-                    move=lost_at.key if lost_at else None,
-                    start=start,
-                    end=values[-1],
-                )
-            )
-        return out
+        return _losses(sessions, self._turns(sessions), dimension)
 
     def report(self) -> str:
-        """A plain-text cohort report: per scenario, per learner, the most chosen moves, the losses."""
-        lines = [f"Cohort {self.cohort or '(all learners)'}: {len(self.learners())} learners"]
-        for sc in self.by_scenario():
+        """A plain-text cohort report: per scenario, per learner, the most chosen moves, the losses.
+
+        Three queries whatever the cohort's size: its learners, its sessions, and all their turns;
+        every section of the report is worked out from those.
+        """
+        learners = self.learners()
+        sessions = self.sessions()
+        turns = self._turns(sessions)
+        lines = [f"Cohort {self.cohort or '(all learners)'}: {len(learners)} learners"]
+        for sc in _by_scenario(sessions):
+            mine = [s for s in sessions if s.scenario_id == sc.scenario_id]
             lines.append("")
             lines.append(f"{sc.title} [{sc.scenario_id}]")
             lines.append(
@@ -265,9 +188,9 @@ class Course:
                 f"mean overall {sc.mean_overall}, best {sc.best}"
             )
             lines.append("  endings: " + ", ".join(f"{k} {v}" for k, v in sc.endings.items()))
-            top = [m for m in self.moves(sc.scenario_id)][:5]
+            top = _moves(mine, turns)[:5]
             lines.append("  most chosen: " + ", ".join(f"{m.key} x{m.times} ({m.mean_delta:+.1f})" for m in top))
-            losses = [x for x in self.relationship_losses(sc.scenario_id) if x.turn is not None]
+            losses = [x for x in _losses([s for s in mine if s.finished], turns, "relationship") if x.turn is not None]
             if losses:
                 at: dict[int, int] = defaultdict(int)
                 for x in losses:
@@ -278,7 +201,7 @@ class Course:
                 lines.append("  relationship lost in no session")
         lines.append("")
         lines.append(f"{'learner':<16} {'sessions':>8} {'finished':>8} {'mean':>6} {'best':>5}")
-        for name, row in sorted(self.by_learner().items()):
+        for name, row in sorted(_by_learner(sessions).items()):
             mean = "-" if row["mean_overall"] is None else f"{row['mean_overall']:.1f}"
             best = "-" if row["best"] is None else str(row["best"])
             lines.append(f"{name:<16} {row['sessions']:>8} {row['finished']:>8} {mean:>6} {best:>5}")
@@ -294,7 +217,11 @@ class Course:
         return write_jsonl(Path(path), sessions, self._turns(sessions, undone=True))
 
     def export_csv(self, path: str | os.PathLike[str], *, table: str = "sessions") -> int:
-        """``table="sessions"``: one row per session; ``"turns"``: one row per turn. Returns rows."""
+        """``table="sessions"``: one row per session; ``"turns"``: one row per turn. Returns rows.
+
+        Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+        tab or a carriage return) is written with a leading ``'``; see :func:`.exports.csv_cell`.
+        """
         from .exports import write_csv
 
         sessions = self.sessions()
@@ -327,3 +254,105 @@ class Course:
 def _wait_or_first(session: Session) -> str:
     legal = [m.key for m in session.moves()]
     return "wait" if "wait" in legal else legal[0]
+
+
+# --- the questions, worked out from sessions and turns already read (so report() reads once) ------
+
+
+def _by_learner(sessions: Sequence[SessionRecord]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for s in sessions:
+        row = out.setdefault(s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": []})
+        row["sessions"] += 1
+        if s.finished:
+            row["finished"] += 1
+            if s.scores:
+                row["overall"].append(s.scores.get("overall", 0))
+    for row in out.values():
+        scores = row.pop("overall")
+        row["mean_overall"] = round(sum(scores) / len(scores), 1) if scores else None
+        row["best"] = max(scores) if scores else None
+    return out
+
+
+def _by_scenario(sessions: Sequence[SessionRecord]) -> list[ScenarioSummary]:
+    groups: dict[str, list[SessionRecord]] = defaultdict(list)
+    for s in sessions:
+        groups[s.scenario_id].append(s)
+    out = []
+    for sid, group in sorted(groups.items()):
+        done = [s for s in group if s.finished and s.scores]
+        overall = [s.scores["overall"] for s in done if s.scores and "overall" in s.scores]
+        endings: dict[str, int] = defaultdict(int)
+        for s in done:
+            endings[s.ending or "none"] += 1
+        out.append(
+            ScenarioSummary(
+                scenario_id=sid,
+                title=group[-1].title,
+                sessions=len(group),
+                finished=len(done),
+                learners=len({s.learner for s in group}),
+                mean_overall=round(sum(overall) / len(overall), 1) if overall else None,
+                best=max(overall) if overall else None,
+                endings=dict(sorted(endings.items())),
+            )
+        )
+    return out
+
+
+def _moves(sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]]) -> list[MoveStats]:
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in sessions:
+        for t in turns[s.id]:
+            a = acc.setdefault(
+                (s.scenario_id, t.key), {"times": 0, "sessions": set(), "learners": set(), "first": 0, "turn": 0, "delta": 0}
+            )
+            a["times"] += 1
+            a["sessions"].add(s.id)
+            a["learners"].add(s.learner)
+            a["first"] += t.number == 1
+            a["turn"] += t.number
+            a["delta"] += t.delta.get("overall", 0)
+    stats = [
+        MoveStats(
+            scenario_id=sid,
+            key=key,
+            times=a["times"],
+            sessions=len(a["sessions"]),
+            learners=len(a["learners"]),
+            first=a["first"],
+            mean_turn=round(a["turn"] / a["times"], 2),
+            mean_delta=round(a["delta"] / a["times"], 2),
+        )
+        for (sid, key), a in acc.items()
+    ]
+    return sorted(stats, key=lambda m: (m.scenario_id, -m.times, m.key))
+
+
+def _losses(sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]], dimension: str) -> list[RelationshipLoss]:
+    out = []
+    for s in sessions:
+        played = turns[s.id]
+        if not played:
+            continue
+        start = played[0].scores.get(dimension, 0) - played[0].delta.get(dimension, 0)
+        values = [t.scores.get(dimension, 0) for t in played]
+        lost_at: TurnRecord | None = None
+        if values[-1] < start:
+            i = len(values) - 1
+            while i > 0 and values[i - 1] < start:
+                i -= 1
+            lost_at = played[i]
+        out.append(
+            RelationshipLoss(
+                session_id=s.id,
+                learner=s.learner,
+                scenario_id=s.scenario_id,
+                turn=lost_at.number if lost_at else None,
+                move=lost_at.key if lost_at else None,
+                start=start,
+                end=values[-1],
+            )
+        )
+    return out

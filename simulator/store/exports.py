@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from .store import SessionRecord, TurnRecord
 
-__all__ = ["PARLEY_NAMESPACE", "XapiOptions", "registration", "write_csv", "write_jsonl", "xapi_statements"]
+__all__ = ["FORMULA_STARTS", "PARLEY_NAMESPACE", "XapiOptions", "csv_cell", "registration", "write_csv", "write_jsonl", "xapi_statements"]
 
 # Fixed forever: changing it would change every exported statement id.
 PARLEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://parley.example/xapi")
@@ -69,6 +69,23 @@ def _dimensions(score_maps: Sequence[Mapping[str, int] | None]) -> list[str]:
     return [d for d in CORE if d in seen] + sorted(seen - set(CORE))
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (CSV injection): learner names and replies are text someone typed, so such a cell gets a leading
+# single quote, as OWASP's CSV injection guidance says. Numbers are written as numbers (-5 stays -5).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` safe for a spreadsheet: text that would start a formula is prefixed with ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _row(writer: Any, cells: Sequence[Any]) -> None:
+    writer.writerow([csv_cell(v) for v in cells])
+
+
 def write_csv(
     path: Path,
     sessions: Sequence[SessionRecord],
@@ -84,30 +101,33 @@ def write_csv(
             dims = _dimensions([s.scores for s in sessions])
             head = ["session", "uid", "learner", "display", "scenario", "scenario_hash", "engine", "seed",
                     "started", "ended", "ending", "turns"]
-            writer.writerow(head + [f"score_{d}" for d in dims])
+            _row(writer, head + [f"score_{d}" for d in dims])
             for s in sessions:
                 scores = s.scores or {}
-                writer.writerow(
+                _row(
+                    writer,
                     [s.id, s.uid, s.learner, s.display, s.scenario_id, s.scenario_hash, s.engine, s.seed,
                      s.started, s.ended or "", s.ending or "", s.turns]
-                    + [scores.get(d, "") for d in dims]
+                    + [scores.get(d, "") for d in dims],
                 )
             return len(sessions)
         assert turns is not None
         by_id = {s.id: s for s in sessions}
         rows = [(by_id[sid], t) for sid, ts in turns.items() for t in ts]
         dims = _dimensions([t.scores for _, t in rows])
-        writer.writerow(
+        _row(
+            writer,
             ["session", "learner", "scenario", "number", "key", "move", "target", "reply", "at", "undone_at", "ending"]
             + [f"score_{d}" for d in dims]
-            + [f"delta_{d}" for d in dims]
+            + [f"delta_{d}" for d in dims],
         )
         for s, t in rows:
-            writer.writerow(
+            _row(
+                writer,
                 [s.id, s.learner, s.scenario_id, t.number, t.key, t.move, t.target or "", t.reply, t.at,
                  t.undone_at or "", t.ending or ""]
                 + [t.scores.get(d, "") for d in dims]
-                + [t.delta.get(d, "") for d in dims]
+                + [t.delta.get(d, "") for d in dims],
             )
         return len(rows)
 

@@ -12,8 +12,8 @@ damaged, raises a one-line :class:`~simulator.errors.StoreError`.
 
 A stored session is a replay certificate: scenario hash + engine version + seed + moves.
 :meth:`Store.verify` replays it against the scenario file as it is now and says whether every
-stored reply and score still comes out the same. Nothing replayed depends on the clock; the
-timestamps (UTC, ISO-8601) are only records.
+stored reply, score and count of random draws still comes out the same. Nothing replayed depends
+on the clock; the timestamps (UTC, ISO-8601) are only records.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from .._version import __version__
-from ..errors import SimulatorError, StoreError
+from ..errors import SimulatorError, SnapshotError, StoreError
 from .schema import SCHEMA_VERSION, migrate
 
 if TYPE_CHECKING:
@@ -50,10 +50,12 @@ __all__ = [
     "Verdict",
     "default_learner",
     "default_path",
+    "store_path",
     "utc_now",
 ]
 
 ENV_VAR = "PARLEY_DB"
+MAX_INTEGER = 2**63 - 1  # SQLite's largest INTEGER: no session id is above it
 DEFAULT_TIMEOUT = 10.0
 _OURS = {"learners", "sessions", "turns"}
 
@@ -73,6 +75,13 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("parley", appauthor=False)) / "parley.db"
 
 
+def store_path(ref: str | os.PathLike[str] | None = None) -> Path | None:
+    """The file ``Store(ref)`` opens (None for ``":memory:"``), without opening it."""
+    if ref is not None and os.fspath(ref) == ":memory:":
+        return None
+    return default_path() if ref is None else _path_of(ref)
+
+
 def default_learner() -> str:
     """The OS user name: who practises when nobody said otherwise."""
     try:
@@ -83,6 +92,8 @@ def default_learner() -> str:
 
 def _path_of(ref: str | os.PathLike[str]) -> Path:
     text = os.fspath(ref)
+    if not text.strip():
+        raise StoreError("the session store path is empty; give a file, e.g. --db course.db")
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") - 1 :]  # sqlite:///abs/path -> /abs/path
         if text.startswith("//"):
@@ -90,6 +101,16 @@ def _path_of(ref: str | os.PathLike[str]) -> Path:
     elif text.startswith("sqlite://"):
         raise StoreError(f"unsupported store URL {text!r}; write sqlite:///path/to/file.db")
     return Path(text).expanduser()
+
+
+def _explain_value(exc: Exception) -> str:
+    """What SQLite could not store or give back, for a value Python raised about (not sqlite3)."""
+    if isinstance(exc, json.JSONDecodeError):  # a row whose JSON was damaged or edited by hand
+        return f"the file is damaged (a stored record is not valid JSON: {exc})"
+    if isinstance(exc, OverflowError):  # an int beyond SQLite's 64-bit INTEGER, such as a huge session id
+        return f"a number is too large for the store (at most {MAX_INTEGER})"
+    # a str with lone surrogates: bytes that were not UTF-8, e.g. a learner name from a non-UTF-8 terminal
+    return f"text that is not valid UTF-8 ({exc.reason})" if isinstance(exc, UnicodeError) else str(exc)
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -172,9 +193,9 @@ class Verdict:
     """What replaying one stored session against today's scenario file showed.
 
     ``status`` is one of ``ok`` (same file, same result), ``edited`` (the file changed but this
-    session replays identically), ``differs`` (a reply, score or ending comes out differently),
-    ``unplayable`` (a stored move is no longer legal where it was played) or ``missing`` (the
-    scenario cannot be loaded).
+    session replays identically), ``differs`` (a reply, score, ending or count of random draws
+    comes out differently), ``unplayable`` (a stored move is no longer legal where it was played,
+    or the stored seed is damaged) or ``missing`` (the scenario cannot be loaded).
     """
 
     session_id: int
@@ -197,8 +218,10 @@ class Store:
 
     ``path`` may be a file path, a ``sqlite:///path`` URL or ``":memory:"``. ``durable=True`` asks
     SQLite to sync the disk on every commit (survives power loss, not only a killed process),
-    at the cost of one fsync per turn. Open one Store per process or thread: several processes
-    may share a file, one connection may not be shared by threads writing at the same time.
+    at the cost of one fsync per turn. ``create=False`` refuses a file that does not exist yet
+    (for reading: a mistyped path is an error, not a new empty store). Open one Store per process
+    or thread: several processes may share a file, one connection may not be shared by threads
+    writing at the same time.
     """
 
     def __init__(
@@ -207,19 +230,23 @@ class Store:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         durable: bool = False,
+        create: bool = True,
     ) -> None:
-        memory = path is not None and os.fspath(path) == ":memory:"
-        self.path: Path | None = None if memory else (default_path() if path is None else _path_of(path))
+        self.path: Path | None = store_path(path)
         self.timeout = timeout
         self._con: sqlite3.Connection | None = None
         where = ":memory:" if self.path is None else str(self.path)
         if self.path is not None:
             if self.path.is_dir():
                 raise StoreError(f"session store {self.path}: is a directory, not a database file")
+            if self.path.exists() and not self.path.is_file():
+                raise StoreError(f"session store {self.path}: is not a regular file (a device or a pipe?)")
+            if not create and not self.path.exists():
+                raise StoreError(f"session store {self.path}: no such file; nothing has been saved there (check --db or ${ENV_VAR})")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"session store {self.path}: cannot create its folder: {exc.strerror or exc}") from exc
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+                raise StoreError(f"session store {self.path}: cannot create its folder: {getattr(exc, 'strerror', None) or exc}") from exc
         with self._errors("opening"):
             con = sqlite3.connect(where, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._con = con
@@ -253,6 +280,9 @@ class Store:
             yield
         except sqlite3.Error as exc:
             raise StoreError(self._explain(exc, doing)) from exc
+        except (json.JSONDecodeError, OverflowError, UnicodeError) as exc:
+            where = str(self.path) if self.path else ":memory:"
+            raise StoreError(f"session store {where}: {doing}: {_explain_value(exc)}") from exc
 
     def _explain(self, exc: sqlite3.Error, doing: str) -> str:
         where = str(self.path) if self.path else ":memory:"
@@ -420,7 +450,10 @@ class Store:
                 f"identically; `parley verify {session_id}` shows whether it still replays"
             )
         turns = self.turns(session_id)
-        session = Session.restore(scenario, self.snapshot(session_id, turns=turns, info=info))
+        try:
+            session = Session.restore(scenario, self.snapshot(session_id, turns=turns, info=info))
+        except SnapshotError as exc:
+            raise StoreError(f"session {session_id} cannot resume: {exc}; run `parley verify {session_id}`") from exc
         if turns and session.scores != turns[-1].scores:
             session.close()
             raise StoreError(f"session {session_id} does not replay to its stored scores; run `parley verify {session_id}`")
@@ -443,9 +476,9 @@ class Store:
     def get(self, session_id: int) -> SessionRecord:
         with self._errors(f"reading session {session_id}"):
             row = self.con.execute(self._SESSION_SQL + "WHERE s.id = ?", (int(session_id),)).fetchone()
-        if row is None:
-            raise StoreError(f"no session {session_id} in {self.path or ':memory:'}")
-        return self._session(row)
+            if row is None:
+                raise StoreError(f"no session {session_id} in {self.path or ':memory:'}")
+            return self._session(row)
 
     def sessions(
         self,
@@ -472,32 +505,50 @@ class Store:
         sql = self._SESSION_SQL + ("WHERE " + " AND ".join(where) + " " if where else "")
         sql += f"ORDER BY s.started {'DESC' if newest_first else 'ASC'}, s.id {'DESC' if newest_first else 'ASC'}"
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+            if limit < 0:
+                raise ValueError(f"limit must be 0 or more, not {limit}")
+            sql += " LIMIT ?"
+            args.append(min(int(limit), MAX_INTEGER))
         with self._errors("reading sessions"):
             return [self._session(row) for row in self.con.execute(sql, args)]
 
+    _TURN_SQL = "SELECT id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail FROM turns "
+
     def turns(self, session_id: int, *, undone: bool = False) -> list[TurnRecord]:
         """The session's live turns in order; with ``undone=True`` also the taken-back ones, in play order."""
-        sql = (
-            "SELECT id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail"
-            " FROM turns WHERE session_id = ?"
-        )
+        sql = self._TURN_SQL + "WHERE session_id = ?"
         sql += " ORDER BY id" if undone else " AND undone_at IS NULL ORDER BY number"
         with self._errors(f"reading the turns of session {session_id}"):
             rows = self.con.execute(sql, (int(session_id),)).fetchall()
-        return [
-            TurnRecord(
-                *r[:6],
-                scores=json.loads(r[6]),
-                delta=json.loads(r[7]),
-                ending=r[8],
-                draws=r[9],
-                at=r[10],
-                undone_at=r[11],
-                detail=json.loads(r[12]) if r[12] else None,
-            )
-            for r in rows
-        ]
+            return [self._turn(r) for r in rows]
+
+    def turns_of(self, session_ids: Iterable[int], *, undone: bool = False) -> dict[int, list[TurnRecord]]:
+        """:meth:`turns` of many sessions in one query: ``{session id: turns}``, every id a key."""
+        ids = [int(i) for i in session_ids]
+        out: dict[int, list[TurnRecord]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        # the ids travel as one JSON array: no limit on SQL variables, one statement whatever the count
+        sql = self._TURN_SQL + "WHERE session_id IN (SELECT value FROM json_each(?))"
+        sql += " ORDER BY session_id, id" if undone else " AND undone_at IS NULL ORDER BY session_id, number"
+        with self._errors(f"reading the turns of {len(ids)} sessions"):
+            for r in self.con.execute(sql, (json.dumps(ids),)):
+                t = self._turn(r)
+                out[t.session_id].append(t)
+        return out
+
+    @staticmethod
+    def _turn(r: Sequence[Any]) -> TurnRecord:
+        return TurnRecord(
+            *r[:6],
+            scores=json.loads(r[6]),
+            delta=json.loads(r[7]),
+            ending=r[8],
+            draws=r[9],
+            at=r[10],
+            undone_at=r[11],
+            detail=json.loads(r[12]) if r[12] else None,
+        )
 
     def snapshot(self, session_id: int, *, turns: list[TurnRecord] | None = None, info: SessionRecord | None = None) -> dict[str, Any]:
         """The stored session as a :meth:`Session.snapshot` (restore it with :meth:`Session.restore`)."""
@@ -577,7 +628,7 @@ class Store:
         return verdicts
 
     def _verify_one(self, info: SessionRecord, scenario: Scenario | SimulatorError) -> Verdict:
-        from ..errors import IllegalMove
+        from ..errors import IllegalMove, InvalidSeed
         from ..session import Session
 
         def verdict(status: str, detail: str, turns: int = 0) -> Verdict:
@@ -592,7 +643,10 @@ class Store:
         if edited:
             notes.append(f"scenario hash {info.scenario_hash[:12]} then, {scenario.hash[:12]} now")
         stored = self.turns(info.id)
-        session = Session(scenario, info.seed)
+        try:
+            session = Session(scenario, info.seed)
+        except InvalidSeed as exc:  # only a file edited by hand stores one: Store.record saves valid seeds
+            return verdict("unplayable", f"the stored seed is damaged: {exc}")
         try:
             for t in stored:
                 try:
@@ -626,6 +680,8 @@ def _difference(stored: TurnRecord, got: Turn) -> str:
         return f"ending {stored.ending} stored, {got.ending} replayed"
     if stored.reply != got.line:
         return f"the reply changed: stored {stored.reply!r}, replayed {got.line!r}"
+    if stored.draws != got.draws:  # same scores by luck, but the dice were rolled differently
+        return f"random draws {stored.draws} stored, {got.draws} replayed"
     return ""
 
 
@@ -651,8 +707,9 @@ class Recording:
 
     def turn(self, turn: Turn) -> None:
         """Commit one turn; it is on disk when this returns. An ending also closes the session row."""
+        # The draw counter as it was right after this turn (set by Session.play), not the
+        # session's counter now: a session recorded part-way commits its earlier turns here too.
         detail = turn.to_dict()
-        draws = self.session.snapshot()["draws"]
         now = utc_now()
         try:
             with self.store._write(f"saving turn {turn.number} of session {self.session_id}") as con:
@@ -668,7 +725,7 @@ class Recording:
                         json.dumps(turn.scores),
                         json.dumps(turn.delta),
                         turn.ending,
-                        draws,
+                        turn.draws,
                         now,
                         json.dumps(detail),
                     ),

@@ -42,10 +42,21 @@ def test_unknown_scenario(run_parley, run_installed):
         assert_one_line_error(result, "unknown scenario 'no-such-scenario'", SCENARIO_IDS[0])
 
 
-@pytest.mark.parametrize("seed", ["abc", "-3", "1.5"])
+@pytest.mark.parametrize("seed", ["abc", "-3", "1.5", "99999999999999999999", str(2**63)])
 def test_bad_seed(run_parley, seed):
     result = run_parley(["play", SCENARIO_IDS[0], f"--seed={seed}", "--no-save"])
-    assert_one_line_error(result, "a seed is a whole number >= 0")
+    assert_one_line_error(result, "argument --seed: a seed is a whole number from 0 to 9223372036854775807")
+
+
+def test_a_too_large_seed_is_refused_before_choosing_a_scenario(run_parley):
+    result = run_parley(["play", "--seed", "99999999999999999999", "--no-save"], input="1\n")
+    assert_one_line_error(result, "argument --seed:")
+    assert "Scenarios" not in result.stdout
+
+
+def test_the_largest_seed_plays(run_parley):
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", str(2**63 - 1), "--moves", "wait", "--json", "--no-save"])
+    assert result.returncode == 0, result.stderr
 
 
 def test_unknown_move_names_the_legal_ones(run_parley):
@@ -266,3 +277,98 @@ def test_replay_of_an_edited_scenario_shows_the_recording(run_parley, tmp_path):
     assert "(as recorded, seed 3)" in shown.stdout and "Their side of the story" in shown.stdout
     (tmp_path / "bare.json").write_text(json.dumps(doc["snapshot"]))
     assert_one_line_error(run_parley(["replay", str(tmp_path / "bare.json")]), "has changed since the snapshot was taken")
+
+
+def test_a_failed_moves_run_saves_nothing(run_parley, tmp_path):
+    from simulator.store import Store
+
+    db = tmp_path / "course.db"
+    result = run_parley(["play", "declined-offer", "--moves", "decide_repair,foo", "--json", "--db", str(db)])
+    assert_one_line_error(result, "illegal move 'foo'")
+    if db.exists():
+        with Store(db) as store:
+            assert store.sessions() == []
+
+
+def test_a_moves_run_is_saved_whole_and_finished(run_parley, ending_line, tmp_path):
+    from simulator.store import Store
+
+    line = ending_line(SCENARIO_IDS[0], seed=8)
+    db = tmp_path / "course.db"
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "8", "--moves", ",".join(line), "--learner", "bo", "--db", str(db)])
+    assert result.returncode == 0, result.stderr
+    with Store(db) as store:
+        [record] = store.sessions(learner="bo")
+        assert record.finished
+        assert [t.key for t in store.turns(record.id)] == line
+
+
+def test_the_learner_defaults_to_the_stores_default(run_parley, cli_env, monkeypatch):
+    import simulator.store.store as store_module
+    from simulator.store import Store
+
+    monkeypatch.setattr(store_module, "default_learner", lambda: "zed")
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6", "--moves", "wait"])  # the store is $PARLEY_DB
+    assert result.returncode == 0, result.stderr
+    with Store(cli_env["PARLEY_DB"]) as store:
+        assert [r.scenario_id for r in store.sessions(learner="zed")] == [SCENARIO_IDS[0]]
+
+
+# --- the analysis in the debrief ---------------------------------------------------------------
+
+
+def test_a_scenario_too_large_to_explore_rates_no_moves(run_parley, monkeypatch, ending_line):
+    from simulator.cli import document
+
+    monkeypatch.setattr(document, "ANALYSIS_LIMIT", 50)
+    line = ",".join(ending_line(SCENARIO_IDS[0], seed=3))
+    doc = json.loads(run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", line, "--json", "--no-save"]).stdout)
+    assert doc["debrief"]["alternatives"] is None
+    validate(doc)
+    shown = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", line, "--no-save"], env={"COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert "Better moves: not shown; this scenario has more than 50 situations, too many to rate every move." in shown.stdout
+    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    assert hint.returncode == 0, hint.stderr
+    assert "No hint: this scenario has more than 50 situations" in hint.stdout
+
+
+class _Lost:
+    """A solver whose table does not hold the situations asked about."""
+
+    table = type("T", (), {"complete": True})()
+
+    def move_values(self, situation):
+        raise KeyError(situation)
+
+
+def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monkeypatch):
+    from simulator.cli import document
+
+    monkeypatch.setattr(document, "load_solver", lambda scenario: _Lost())
+    shown = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--no-save"], env={"COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert "Better moves: not shown; the analysis does not hold a situation this run reached." in shown.stdout
+    doc = json.loads(run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--json", "--no-save"]).stdout)
+    assert doc["debrief"]["alternatives"] is None
+    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    assert hint.returncode == 0 and "No hint: the analysis does not hold" in hint.stdout
+
+
+def test_hint_ranks_the_moves(run_parley):
+    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n")
+    assert hint.returncode == 0, hint.stderr
+    assert "Hint: the strongest moves now" in hint.stdout
+
+
+def test_moves_describes_built_in_moves_too(run_parley):
+    from simulator.moves import BUILTIN_MOVES
+
+    scenario = simulator.load_scenario("declined-offer")
+    undescribed = [m.id for m in scenario.spec.moves if not m.description and m.id in BUILTIN_MOVES]
+    assert undescribed, "declined-offer no longer has a built-in move without its own description"
+    legal = {m.id for m in simulator.Session(scenario, seed=1).moves()}
+    shown = run_parley(["play", "declined-offer", "--seed", "1", "--no-save"], input="/moves\n/quit\n", env={"COLUMNS": "200"})
+    for move_id in undescribed:
+        if move_id in legal:
+            assert BUILTIN_MOVES[move_id].description in shown.stdout

@@ -132,3 +132,32 @@ def test_a_60_column_terminal(cli_env):
     child.expect(pexpect.EOF)
     lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", l) for l in shown.replace("\r", "").splitlines()]
     assert max(len(l) for l in lines) <= 60
+
+
+def test_plain_mode_in_a_terminal_honours_ctrl_c_and_quit(cli_env):
+    """--plain reads lines without prompt-toolkit; Ctrl-C is a real SIGINT there, and must ask
+    to quit (not be swallowed by an event loop and turn the next /quit into exit 130)."""
+    child = spawn(["play", SCENARIO_IDS[0], "--plain", "--seed", "14", "--no-save"], cli_env)
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(r"Quit this session\? \[y/N\]", timeout=5)
+    child.send("n\r")
+    child.expect(PROMPT)
+    child.send("/quit\r")
+    child.expect(f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in child.before and "interrupted" not in child.before
+
+
+def test_plain_mode_ctrl_c_twice_quits_with_the_summary(cli_env):
+    child = spawn(["play", SCENARIO_IDS[0], "--plain", "--seed", "15", "--no-save"], cli_env)
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(r"\[y/N\]", timeout=5)
+    child.sendintr()  # Ctrl-C at the question means yes
+    child.expect("stopped after 0 of")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Traceback" not in child.before

@@ -117,6 +117,23 @@ def test_recording_a_session_part_way_commits_what_was_played(store, declined):
     assert [t.key for t in store.turns(rec.session_id)] == ["decide_repair", "wait"]
 
 
+def test_a_session_recorded_part_way_keeps_each_turns_draw_count(store):
+    """Each turn stores the draws made up to it, not the count when record() ran: undo then resume works."""
+    scenario = simulator.load_scenario("after-rejection")
+    s = Session(scenario, seed=1)
+    for key in ["self_assess", "pursue_other", "pursue_other"]:
+        s.play(key)
+    counts = [t.draws for t in s.transcript]
+    assert counts == sorted(counts) and counts[0] < counts[-1]  # the line draws as it goes
+    rec = store.record(s, learner="ana")
+    assert [t.draws for t in store.turns(rec.session_id)] == counts
+    s.undo()
+    rec.undo()
+    resumed = store.resume(rec.session_id)
+    assert resumed.session.played == s.played and resumed.session.snapshot() == s.snapshot()
+    assert store.verify(rec.session_id)[0].status == "ok"
+
+
 def test_the_store_is_a_snapshot_source(store, declined):
     s = Session(declined, seed=5)
     rec = store.record(s, learner="ana")
@@ -204,3 +221,66 @@ def test_nothing_in_a_replay_depends_on_the_clock(store, declined, monkeypatch):
 def test_a_directory_is_not_a_store(tmp_path: Path):
     with pytest.raises(StoreError, match="is a directory"):
         Store(tmp_path)
+
+
+def test_a_number_too_large_for_sqlite_is_a_store_error(store):
+    huge = 10**20
+    for read in (store.get, store.turns, store.resume, store.verify):
+        with pytest.raises(StoreError, match="a number is too large for the store") as info:
+            read(huge)
+        assert "\n" not in str(info.value)
+
+
+def test_text_that_is_not_utf8_is_a_store_error(store, declined):
+    name = b"\xff".decode("utf-8", "surrogateescape")  # what a non-UTF-8 terminal passes in argv
+    with pytest.raises(StoreError, match="not valid UTF-8"):
+        store.sessions(learner=name)
+    with pytest.raises(StoreError, match="starting a session: text that is not valid UTF-8"):
+        store.record(Session(declined, seed=1), learner=name)
+
+
+def test_a_row_with_damaged_json_is_a_store_error(store, declined):
+    rec = store.record(Session(declined, seed=1), learner="ana")
+    rec.play("wait")
+    con = sqlite3.connect(store.path, isolation_level=None)
+    con.execute("UPDATE turns SET scores = '{not json'")
+    con.execute("UPDATE sessions SET scores = '{not json'")
+    con.close()
+    for read in (lambda: store.turns(rec.session_id), lambda: store.get(rec.session_id), store.sessions):
+        with pytest.raises(StoreError, match="damaged .*not valid JSON"):
+            read()
+
+
+def test_turns_of_reads_many_sessions_in_one_query(store, declined):
+    ids = []
+    for seed, line in enumerate([["vent:hr_rep", "wait"], ["decide_repair"], []]):
+        s = Session(declined, seed=seed)
+        rec = store.record(s, learner="ana")
+        for key in line:
+            rec.turn(s.play(key))
+        ids.append(rec.session_id)
+    s.play("wait")
+    s.undo()
+    rec.turn(s.play("decide_job"))
+    rec.undo()
+    statements = []
+    store.con.set_trace_callback(statements.append)
+    for undone in (False, True):
+        statements.clear()
+        together = store.turns_of([*ids, 999], undone=undone)
+        assert len(statements) == 1
+        assert together == {**{i: store.turns(i, undone=undone) for i in ids}, 999: []}
+    assert store.turns_of([]) == {}
+
+
+def test_a_missing_file_is_refused_when_not_creating(tmp_path):
+    path = tmp_path / "typo" / "course.db"
+    with pytest.raises(StoreError, match="no such file; nothing has been saved there"):
+        Store(path, create=False)
+    assert not path.parent.exists()  # reading never creates folders or files
+
+
+@pytest.mark.parametrize("ref, message", [("", "path is empty"), ("/dev/null", "not a regular file")])
+def test_paths_that_cannot_be_a_store(ref, message):
+    with pytest.raises(StoreError, match=message):
+        Store(ref)

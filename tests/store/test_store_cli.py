@@ -125,3 +125,75 @@ def test_building_the_parser_does_not_import_the_store_or_rich():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["show", "resume", "verify"])
+@pytest.mark.parametrize("number", ["99999999999999999999", str(2**63), "0", "-3"])
+def test_a_session_number_out_of_range_is_a_usage_error(store, capsys, command, number):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--db", str(store.path), "--", number])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "a session is a number" in err and err.count("\n") == 1
+
+
+def test_a_negative_limit_is_a_usage_error_and_a_huge_one_means_all(store, declined, capsys):
+    store.record(Session(declined, seed=1), learner="ana")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["history", "--limit", "-3", "--db", str(store.path)])
+    assert exit_info.value.code == 2 and "a limit is a whole number" in capsys.readouterr().err
+    assert main(["history", "--all", "--limit", "99999999999999999999", "--db", str(store.path)]) == 0
+    assert "ana" in capsys.readouterr().out
+
+
+def test_names_are_printed_as_they_are_not_as_markup(store, declined, capsys):
+    name = "[/x] [bold]ana"
+    _finish(store, declined, name, ["wait"], 1)
+    for command in (["history", "--all"], ["history", "--learner", name], ["progress", "--learner", name]):
+        assert main([*command, "--db", str(store.path)]) == 0
+        assert name in capsys.readouterr().out
+    assert main(["history", "--learner", "[/nobody]", "--db", str(store.path)]) == 0
+    assert "'[/nobody]'" in capsys.readouterr().out
+
+
+def test_reading_commands_never_create_a_store(tmp_path, capsys):
+    db = tmp_path / "typo" / "course.db"
+    for command in (["history"], ["progress"]):
+        assert main([*command, "--db", str(db)]) == 0
+        assert f"no session store at {db}" in words(capsys.readouterr().out)
+    for command in (["show", "1"], ["verify"], ["resume"]):
+        assert main([*command, "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"parley: error: session store {db}: no such file") and err.count("\n") == 1
+    assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("db, message", [("", "path is empty"), ("/dev/null", "not a regular file"), (".", "is a directory")])
+@pytest.mark.parametrize("command", [["history"], ["progress"], ["show", "1"], ["verify"], ["resume"]])
+def test_a_path_that_cannot_be_a_store_is_one_line(capsys, db, message, command):
+    assert main([*command, "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("parley: error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_learner_name_that_is_not_utf8_is_one_line(store, capsys):
+    name = b"\xff".decode("utf-8", "surrogateescape")
+    for command in (["history", "--learner", name], ["progress", "--learner", name], ["resume", "--learner", name]):
+        assert main([*command, "--db", str(store.path)]) == 2
+        err = capsys.readouterr().err
+        assert "not valid UTF-8" in err and err.count("\n") == 1
+
+
+def test_show_reads_the_stored_record_with_or_without_its_detail(store, declined, capsys):
+    import sqlite3
+
+    session_id, s = _finish(store, declined, "ana", ["vent:hr_rep"], 2)
+    con = sqlite3.connect(store.path, isolation_level=None)
+    con.execute("UPDATE sessions SET scenario_hash = 'edited' WHERE id = ?", (session_id,))  # as after an edit
+    con.execute("UPDATE turns SET detail = NULL WHERE number = 1")  # as written by schema 1
+    con.execute("UPDATE turns SET detail = '{\"number\": 2}' WHERE number = 2")  # a damaged detail
+    con.close()
+    assert main(["show", str(session_id), "--db", str(store.path)]) == 0
+    out = words(capsys.readouterr().out)
+    assert "showing the stored record" in out
+    assert all(words(t.line) in out for t in s.transcript[:3])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import simulator
 from simulator import IllegalMove, Session
 from simulator.store import Course
 
@@ -86,3 +87,20 @@ def test_the_report_names_scenarios_learners_moves_and_losses(course):
     assert "[declined-offer]" in report and "most chosen:" in report
     assert "relationship lost in 1 sessions (turn 1: 1)" in report
     assert any(line.startswith("bo ") for line in report.splitlines())
+
+
+def test_the_report_reads_the_store_three_times_whatever_its_size(course, store, declined):
+    after = simulator.load_scenario("after-rejection")
+    for seed in range(4):
+        course.run(f"l{seed}", after, [], seed=seed)
+    statements = []
+    store.con.set_trace_callback(statements.append)
+    report = course.report()
+    store.con.set_trace_callback(None)
+    assert len(statements) == 3, statements  # learners, sessions, turns: not a turns query per session
+    # the same answers as the questions asked one by one
+    for summary in course.by_scenario():
+        top = course.moves(summary.scenario_id)[:5]
+        assert "  most chosen: " + ", ".join(f"{m.key} x{m.times} ({m.mean_delta:+.1f})" for m in top) in report
+        lost = [x for x in course.relationship_losses(summary.scenario_id) if x.turn is not None]
+        assert f"relationship lost in {len(lost) or 'no'} session" in report

@@ -17,6 +17,7 @@ from datetime import datetime
 
 import pytest
 
+import simulator
 from simulator import Session
 from simulator.store import Course
 
@@ -276,3 +277,38 @@ def test_csv_has_a_row_per_session_and_per_turn(course, tmp_path):
     assert len(turn_rows) == turns and "delta_overall" in turn_rows[0]
     with pytest.raises(ValueError, match="table must be"):
         course.export_csv(tmp_path / "x.csv", table="moves")
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1,1)", "\tx", "\rx"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store, declined, tmp_path):
+    """OWASP CSV injection: text starting with = + - @ tab or CR gets a leading single quote."""
+    from simulator.store.exports import csv_cell
+
+    assert [csv_cell(f) for f in FORMULAS] == ["'" + f for f in FORMULAS]
+    assert [csv_cell(v) for v in (-5, 0, "ana", "", "a=b", None)] == [-5, 0, "ana", "", "a=b", None]
+    # a scenario whose reply starts with "=", and learners whose names are formulas
+    text = declined.path.read_text(encoding="utf-8")
+    assert "A week passes. Tempers cool, on every side." in text
+    edited = tmp_path / "declined-offer.yaml"
+    edited.write_text(text.replace("A week passes. Tempers cool, on every side.", "=cmd|' /C calc'!A0"), encoding="utf-8")
+    scenario = simulator.load_scenario(edited)
+    course = Course(store)
+    for i, name in enumerate(FORMULAS):
+        course.enrol(f"learner{i}", display=name)
+        course.run(f"learner{i}", scenario, ["vent:hr_rep"], seed=i)
+    course.run("-bo", scenario, ["wait"], seed=9)
+    course.export_csv(tmp_path / "sessions.csv")
+    course.export_csv(tmp_path / "turns.csv", table="turns")
+    with open(tmp_path / "sessions.csv", newline="", encoding="utf-8") as f:
+        sessions = list(csv.DictReader(f))
+    with open(tmp_path / "turns.csv", newline="", encoding="utf-8") as f:
+        turns = list(csv.DictReader(f))
+    assert [r["display"] for r in sessions] == ["'" + f for f in FORMULAS] + ["'-bo"]
+    assert sessions[-1]["learner"] == "'-bo"
+    assert any(r["reply"] == "'=cmd|' /C calc'!A0" for r in turns)
+    for row in sessions + turns:  # nothing that reads as text starts a formula
+        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row.values())
+        assert all(cell.lstrip("-").isdigit() for key, cell in row.items() if key.startswith(("score_", "delta_")) and cell)
+    assert any(r["delta_overall"].startswith("-") for r in turns)  # negative numbers stay numbers
