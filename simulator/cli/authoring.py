@@ -64,9 +64,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(run=run_graph)
 
 
-def _limit_option(p: Any) -> None:
-    from ..analysis.explore import DEFAULT_LIMIT
+# The analysis's own default, repeated as a literal because importing the analysis to read it
+# would pull pydantic into building the parser, and so into `parley list` (a test keeps them equal).
+DEFAULT_LIMIT = 2_000_000
 
+
+def _limit_option(p: Any) -> None:
     p.add_argument(
         "--max-situations",
         type=int,
@@ -78,7 +81,7 @@ def _limit_option(p: Any) -> None:
 
 def _scenario_files(paths: list[str]) -> list[str]:
     if not paths:
-        from ..loader import bundled_scenario_paths
+        from ..catalogue import bundled_scenario_paths
 
         return [str(p) for p in bundled_scenario_paths()]
     files: list[str] = []

@@ -228,6 +228,15 @@ def test_parley_list_does_not_import_prompt_toolkit():
     modules = loaded_after("from simulator.cli.main import main\nmain(['list'])")
     assert "rich.console" in modules
     assert not {m for m in modules if m.startswith("prompt_toolkit")}
+    # nor what validating or analysing a scenario needs: `parley list` must start fast
+    assert not {m for m in modules if m.startswith(("pydantic", "transitions", "simulator.analysis"))}
+
+
+def test_the_parsers_limit_default_is_the_analysis_default():
+    from simulator.analysis.explore import DEFAULT_LIMIT
+    from simulator.cli.authoring import DEFAULT_LIMIT as CLI_DEFAULT
+
+    assert CLI_DEFAULT == DEFAULT_LIMIT
 
 
 def test_piped_play_does_not_import_prompt_toolkit():
