@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 
 import analysis_fixtures as fx
 import pytest
@@ -42,12 +42,20 @@ def test_conditions_read_as_short_text():
     assert spec  # the import is what is under test above
 
 
-@pytest.mark.skipif(importlib.util.find_spec("graphviz") is not None, reason="graphviz is installed here")
-def test_dot_without_graphviz_says_so(tmp_path, capsys):
+def test_dot_without_graphviz_says_so(tmp_path, capsys, monkeypatch):
+    # graphviz is in the test extra; make it missing here (None in sys.modules fails the import)
+    monkeypatch.setitem(sys.modules, "graphviz", None)
     with pytest.raises(GraphUnavailable, match="pip install graphviz"):
         persona_diagram(fx.load(tmp_path), "hr_rep", fmt="dot")
     assert main(["graph", str(fx.write(tmp_path)), "--format", "dot"]) == 2
     assert "graphviz" in capsys.readouterr().err
+
+
+def test_dot_with_graphviz_draws_the_persona_machine(tmp_path):
+    pytest.importorskip("graphviz", reason="the test extra installs graphviz; without it this cannot run")
+    text = persona_diagram(fx.load(tmp_path), "hr_rep", fmt="dot")
+    assert text.startswith('digraph "tiny: hr_rep (Dana)"')
+    assert "offended -> receptive" in text and "offended -> closed" in text
 
 
 def test_cli_graph_one_persona_and_unknown_persona(tmp_path, capsys):
