@@ -90,11 +90,11 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .analysis import analyse
-    from .store import Course, Store
     from .catalogue import ScenarioInfo, list_scenarios
     from .loader import load_persona, load_scenario
     from .rules import Move
     from .scenario import Scenario
     from .scoring import Debrief, StoryAtEnd, TurningPoint
     from .session import Counterpart, Session
+    from .store import Course, Store
     from .transcript import StateChange, Turn

@@ -9,7 +9,7 @@ conditions are structured data (``{meter: trust, at_least: 2}``), never code. Cr
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag, field_validator, model_validator
 
@@ -131,14 +131,14 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[MeterTest, Tag("meter")],
-        Annotated[StateTest, Tag("state")],
-        Annotated[ClockTest, Tag("clock")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-    ],
+    (
+        Annotated[MeterTest, Tag("meter")]
+        | Annotated[StateTest, Tag("state")]
+        | Annotated[ClockTest, Tag("clock")]
+        | Annotated[AllOf, Tag("all")]
+        | Annotated[AnyOf, Tag("any")]
+        | Annotated[NotOf, Tag("not")]
+    ),
     Discriminator(
         _condition_kind,
         custom_error_type="condition",

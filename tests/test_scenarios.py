@@ -8,6 +8,7 @@ endings that some line of play reaches.
 from __future__ import annotations
 
 import pytest
+
 import simulator
 from simulator.lines import compare_lines
 

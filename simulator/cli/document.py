@@ -263,7 +263,7 @@ def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]
     if solver is None:
         return None, too_large()
     out = []
-    for number, (situation, key) in enumerate(zip(situations_before_each_turn(session), session.played), start=1):
+    for number, (situation, key) in enumerate(zip(situations_before_each_turn(session), session.played, strict=True), start=1):
         values = move_values(solver, situation)
         if not values or key not in values:
             return None, UNKNOWN_SITUATION

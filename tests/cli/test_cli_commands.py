@@ -182,7 +182,7 @@ def test_piped_stdin_plays_a_whole_session_in_plain_mode(run_parley, run_install
     assert out.count("You: ") == len(line)
     assert "Their side of the story" in out
     assert out.rstrip().splitlines()[-1].startswith(f"{scenario_id}: ending '")
-    too_wide = [l for l in out.splitlines()[:-1] if len(l) > 60]
+    too_wide = [row for row in out.splitlines()[:-1] if len(row) > 60]
     assert not too_wide
 
 

@@ -130,8 +130,8 @@ def test_a_60_column_terminal(cli_env):
     shown = SGR.sub("", child.before)
     child.send("\x04")
     child.expect(pexpect.EOF)
-    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", l) for l in shown.replace("\r", "").splitlines()]
-    assert max(len(l) for l in lines) <= 60
+    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", row) for row in shown.replace("\r", "").splitlines()]
+    assert max(len(row) for row in lines) <= 60
 
 
 def test_plain_mode_in_a_terminal_honours_ctrl_c_and_quit(cli_env):
