@@ -182,17 +182,23 @@ def checks() -> None:
     for sc in scenarios:
         solver_for(sc).to_dict()
     solved = time.process_time() - start
-    print(f"   analyse() all {len(scenarios)}, cold caches (explore + optimum + checks + expectations): {checked:.3f} s")
+    print(
+        f"   analyse() all {len(scenarios)}, cold caches (explore + optimum + checks + expectations): {checked:.3f} s"
+    )
     print(f"   ... plus the full solve of each (random, archetypes, points of no return, tree): {solved:.3f} s total")
     for r in reports:
         print(f"     {r.scenario:<18} {r.stats['situations']:>7} situations  {r.stats['seconds']:.3f} s  ok={r.ok}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "simulator", "check", "-q"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "check", "-q"], capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    print(f"   `parley check` end to end (new process: imports, loading, all scenarios): {cpu:.3f} s CPU, {wall:.3f} s wall, exit {done.returncode}")
+    print(
+        f"   `parley check` end to end (new process: imports, loading, all scenarios): {cpu:.3f} s CPU, {wall:.3f} s wall, exit {done.returncode}"
+    )
 
 
 def _status(field: str) -> int:
@@ -244,9 +250,13 @@ def scale_one(meters: int, high: int, turns: int) -> dict[str, float]:
 
 def scaling(quick: bool) -> None:
     print("3. scaling on synthetic scenarios (fresh process each; explore + optimal solve)")
-    print(f"   {'situations':>11}{'expansions':>11}{'explore s':>10}{'+solve s':>9}{'us/situation':>13}{'peak MB':>9}{'bytes/situation':>16}")
+    print(
+        f"   {'situations':>11}{'expansions':>11}{'explore s':>10}{'+solve s':>9}{'us/situation':>13}{'peak MB':>9}{'bytes/situation':>16}"
+    )
     for cfg in SCALES[:-1] if quick else SCALES:
-        out = subprocess.run([sys.executable, __file__, "--scale-one", *map(str, cfg)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--scale-one", *map(str, cfg)], capture_output=True, text=True, check=True
+        )
         r = json.loads(out.stdout)
         per = r["total_s"] / r["situations"] * 1e6
         print(

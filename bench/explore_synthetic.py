@@ -49,7 +49,9 @@ def write(folder: Path, meters: int, high: int, turns: int) -> Path:
         "goal": "None.",
         "cast": {"p": {"persona": "synth.yaml", "name": "Synth"}},
         "moves": [{"id": m, "targets": ["p"]} for m in MOVES] + [{"id": "wait"}],
-        "scene": {"reactions": [{"move": "wait", "outcomes": [{"effects": {f"p.{names[-1]}": 1}, "say": ["Time passes."]}]}]},
+        "scene": {
+            "reactions": [{"move": "wait", "outcomes": [{"effects": {f"p.{names[-1]}": 1}, "say": ["Time passes."]}]}]
+        },
         "limits": {"turns": turns},
         "endings": [
             {"id": "won", "title": "Won", "text": "Won.", "when": {"meter": f"p.{names[0]}", "at_least": high}},

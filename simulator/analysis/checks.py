@@ -88,12 +88,30 @@ class Report:
         }
 
 
-def _at(doc: Document, path: Sequence[str | int], severity: str, code: str, message: str, *, key: bool = False, moves: Sequence[str] | None = None) -> Diagnostic:
+def _at(
+    doc: Document,
+    path: Sequence[str | int],
+    severity: str,
+    code: str,
+    message: str,
+    *,
+    key: bool = False,
+    moves: Sequence[str] | None = None,
+) -> Diagnostic:
     where = doc.locate(list(path), key=key)
     line, column = where if where else (None, None)
     from ..yamlsource import dotted
 
-    return Diagnostic(severity, code, message, doc.file, line, column, dotted(path) or None, tuple(moves) if moves is not None else None)
+    return Diagnostic(
+        severity,
+        code,
+        message,
+        doc.file,
+        line,
+        column,
+        dotted(path) or None,
+        tuple(moves) if moves is not None else None,
+    )
 
 
 def origin_document(scenario: Scenario, origin: Sequence[str | int]) -> tuple[Document, list[str | int]]:
@@ -117,7 +135,11 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     if not table.complete:
         # Anything else said about a partial exploration would be wrong: say only this.
         message = f"more than {table.limit:,} situations; exploration stopped (raise the limit to check it)"
-        stats = {"situations": table.size, "expansions": table.expansions, "seconds": round(time.perf_counter() - started, 4)}
+        stats = {
+            "situations": table.size,
+            "expansions": table.expansions,
+            "seconds": round(time.perf_counter() - started, 4),
+        }
         return Report(spec.id, str(scenario.path), [Diagnostic("error", "too-large", message, doc.file)], stats)
     solver = solver_for(scenario, limit=limit)
 
@@ -126,7 +148,15 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         s = table.situation(node)
         states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(layout.cast))
         out.append(
-            _at(doc, ["moves"], "error", "dead-end", f"a situation with no legal move and no ending ({states}, turn {table.turn(node)})", key=True, moves=table.path_to(node))
+            _at(
+                doc,
+                ["moves"],
+                "error",
+                "dead-end",
+                f"a situation with no legal move and no ending ({states}, turn {table.turn(node)})",
+                key=True,
+                moves=table.path_to(node),
+            )
         )
     if len(table.dead_ends) > 3:
         out.append(_at(doc, ["moves"], "error", "dead-end", f"{len(table.dead_ends) - 3} more dead ends", key=True))
@@ -135,7 +165,9 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     reached = table.reached_endings()
     for k, ending in enumerate(spec.endings):
         if k not in reached:
-            out.append(_at(doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached"))
+            out.append(
+                _at(doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached")
+            )
 
     # Persona states never reached.
     states = table.states_reached()
@@ -144,7 +176,14 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         for k, name in enumerate(layout.states[i]):
             if k not in states[i]:
                 out.append(
-                    _at(pdoc, ["states", name], "info", "state-unreachable", f"{who} ({rules.names[i]}) is never {name!r} in this scenario", key=True)
+                    _at(
+                        pdoc,
+                        ["states", name],
+                        "info",
+                        "state-unreachable",
+                        f"{who} ({rules.names[i]}) is never {name!r} in this scenario",
+                        key=True,
+                    )
                 )
 
     # Reactions that never fire, and the lines they would have said.
@@ -175,16 +214,40 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         if id(rules.fallbacks[i]) not in fired:
             pdoc = scenario.persona_documents[who]
             for n, line in enumerate(rules.fallbacks[i].outcomes[0].lines):
-                out.append(_at(pdoc, ["unmoved", n], "info", "line-never-said", f"{who} never says (no reaction is ever missing): {line!r}"))
+                out.append(
+                    _at(
+                        pdoc,
+                        ["unmoved", n],
+                        "info",
+                        "line-never-said",
+                        f"{who} never says (no reaction is ever missing): {line!r}",
+                    )
+                )
     # Meters nothing reads: effects on them change no outcome and no score.
     for p in table.unread:
         ref = layout.slots[p - layout.meter0]
         owner, _, name = ref.partition(".")
         if owner == "scene":
-            out.append(_at(doc, ["scene", "meters", name], "info", "meter-unread", f"meter {ref!r} is never read by a condition or a score", key=True))
+            out.append(
+                _at(
+                    doc,
+                    ["scene", "meters", name],
+                    "info",
+                    "meter-unread",
+                    f"meter {ref!r} is never read by a condition or a score",
+                    key=True,
+                )
+            )
         else:
             out.append(
-                _at(scenario.persona_documents[owner], ["meters", name], "info", "meter-unread", f"meter {ref!r} is never read by a condition or a score in this scenario", key=True)
+                _at(
+                    scenario.persona_documents[owner],
+                    ["meters", name],
+                    "info",
+                    "meter-unread",
+                    f"meter {ref!r} is never read by a condition or a score in this scenario",
+                    key=True,
+                )
             )
 
     # Scores: the final range of each dimension, and dimensions that never move.
@@ -199,10 +262,28 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         path = _dimension_path(spec, dim)
         if dim != "overall":
             if high <= initial[dim] and initial[dim] < 100:
-                out.append(_at(doc, path, "warning", "dimension-never-gained", f"{dim} can never end above its starting {initial[dim]}"))
+                out.append(
+                    _at(
+                        doc,
+                        path,
+                        "warning",
+                        "dimension-never-gained",
+                        f"{dim} can never end above its starting {initial[dim]}",
+                    )
+                )
             if low >= initial[dim] and initial[dim] > 0:
-                out.append(_at(doc, path, "warning", "dimension-never-lost", f"{dim} can never end below its starting {initial[dim]}"))
-        out.append(_at(doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})"))
+                out.append(
+                    _at(
+                        doc,
+                        path,
+                        "warning",
+                        "dimension-never-lost",
+                        f"{dim} can never end below its starting {initial[dim]}",
+                    )
+                )
+        out.append(
+            _at(doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})")
+        )
 
     # A move that reaches the best score by repetition alone.
     for move in rules.moves:
@@ -210,7 +291,13 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         if value is not None and value >= solver.optimum - EPSILON:
             index = next(k for k, m in enumerate(spec.moves) if m.id == move.id)
             out.append(
-                _at(doc, ["moves", index], "warning", "dominant-move", f"playing {move.key!r} every turn reaches the optimum ({value:.2f})")
+                _at(
+                    doc,
+                    ["moves", index],
+                    "warning",
+                    "dominant-move",
+                    f"playing {move.key!r} every turn reaches the optimum ({value:.2f})",
+                )
             )
 
     # The line the source recommends, against optimal play.
@@ -223,7 +310,14 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             if gap > 1.0:
                 best = " ".join(step["key"] for step in solver.best_line)
                 out.append(
-                    _at(doc, ["recommended"], "warning", "recommended-not-optimal", f"the recommended line expects {rec:.2f}, the optimum {solver.optimum:.2f}; best line: {best}", key=True)
+                    _at(
+                        doc,
+                        ["recommended"],
+                        "warning",
+                        "recommended-not-optimal",
+                        f"the recommended line expects {rec:.2f}, the optimum {solver.optimum:.2f}; best line: {best}",
+                        key=True,
+                    )
                 )
         except ValueError as exc:
             out.append(_at(doc, ["recommended"], "error", "recommended-illegal", str(exc), key=True))
@@ -243,7 +337,9 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             "seconds": round(time.perf_counter() - started, 4),
         }
     )
-    return Report(scenario=spec.id, file=str(scenario.path), diagnostics=out, stats=stats, expectations=expectation_results)
+    return Report(
+        scenario=spec.id, file=str(scenario.path), diagnostics=out, stats=stats, expectations=expectation_results
+    )
 
 
 def _dimension_path(spec: Any, dim: str) -> list[str | int]:
@@ -262,6 +358,8 @@ def check_file(path: str, *, limit: int = DEFAULT_LIMIT) -> Report:
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:
-        diag = Diagnostic("error", "load-error", exc.reason, exc.file or str(path), exc.line, exc.column, exc.field or None)
+        diag = Diagnostic(
+            "error", "load-error", exc.reason, exc.file or str(path), exc.line, exc.column, exc.field or None
+        )
         return Report(scenario=None, file=str(path), diagnostics=[diag])
     return analyse(scenario, limit=limit)

@@ -86,7 +86,11 @@ def validate(scenario: Scenario, index: int, entry: Any) -> str:
     allowed = OPTIONS[kind] | {kind, "why"}
     for key in entry:
         if key not in allowed:
-            raise Invalid([key], f"unknown key {key!r} for a {kind!r} expectation; allowed keys: {', '.join(sorted(allowed))}", key=True)
+            raise Invalid(
+                [key],
+                f"unknown key {key!r} for a {kind!r} expectation; allowed keys: {', '.join(sorted(allowed))}",
+                key=True,
+            )
     if "why" in entry and not isinstance(entry["why"], str):
         raise Invalid(["why"], "'why' is text: the advice this expectation encodes")
     endings = [e.id for e in spec.endings]
@@ -128,7 +132,10 @@ def validate(scenario: Scenario, index: int, entry: Any) -> str:
 
     def scores(v: Any, path: list[str | int]) -> None:
         if not isinstance(v, dict) or not v:
-            raise Invalid(path, f"give score dimensions with bounds, like {{relationship: {{at_most: 40}}}}; dimensions: {', '.join(dims)}")
+            raise Invalid(
+                path,
+                f"give score dimensions with bounds, like {{relationship: {{at_most: 40}}}}; dimensions: {', '.join(dims)}",
+            )
         for dim, b in v.items():
             if dim not in dims:
                 raise Invalid([*path, dim], f"unknown score dimension {dim!r}; dimensions: {', '.join(dims)}", key=True)
@@ -301,6 +308,13 @@ def _lines(scenario: Scenario, solver: Solver, kind: str, entry: dict[str, Any])
         return all(_within(card[dim], b) for dim, b in score_bounds.items())
 
     want = kind == "some_line_playing"  # look for a line where the claim holds, or fails
+    starts, edge_entry, branch_start, branch_node = (
+        table.edge_start,
+        table.edge_entry,
+        table.branch_start,
+        table.branch_node,
+    )
+    entries = table.entries
     keys = [m.key for m in scenario.rules.moves]
     L = len(pattern)
     memo: dict[tuple[int, int], bool] = {}
@@ -314,10 +328,10 @@ def _lines(scenario: Scenario, solver: Solver, kind: str, entry: dict[str, Any])
         if table.terminal(node):
             found = k == L and holds(node) == want
         else:
-            for e in table.edges(node):
-                key = keys[table.entries[table.edge_entry[e]].move]
+            for e in range(starts[node], starts[node + 1]):
+                key = keys[entries[edge_entry[e]].move]
                 k2 = k + 1 if k < L and matches(key, pattern[k]) else k
-                for _, _, nxt in table.branches(e):
+                for nxt in branch_node[branch_start[e] : branch_start[e + 1]]:
                     if search(nxt, k2):
                         choice[state] = (nxt, k2, e)
                         found = True
@@ -363,7 +377,6 @@ def _claim(entry: dict[str, Any]) -> str:
     return " and ".join(parts)
 
 
-
 def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overall") -> tuple[int, int] | None:
     """The lowest and highest final ``dimension`` over every complete line that plays
     ``pattern`` (as a subsequence): the bounds an ``every_line_playing`` claim can state.
@@ -384,10 +397,10 @@ def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overal
                 v = cards[ids[node]][dimension]
                 result = (v, v)
         else:
-            for e in table.edges(node):
+            for e in range(table.edge_start[node], table.edge_start[node + 1]):
                 key = keys[table.entries[table.edge_entry[e]].move]
                 k2 = k + 1 if k < L and matches(key, pattern[k]) else k
-                for _, _, nxt in table.branches(e):
+                for nxt in table.branch_node[table.branch_start[e] : table.branch_start[e + 1]]:
                     r = walk(nxt, k2)
                     if r is not None:
                         result = r if result is None else (min(result[0], r[0]), max(result[1], r[1]))

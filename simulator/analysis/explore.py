@@ -147,7 +147,13 @@ class Table:
             if legal is None:
                 moves = tuple(move_index[m.key] for m in rules.legal(coder.decode(code)))
                 legal = legal_memo[legal_key(code)] = tuple(
-                    (coder.move_keys[m], move_memos[m], m, coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0) for m in moves
+                    (
+                        coder.move_keys[m],
+                        move_memos[m],
+                        m,
+                        coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0,
+                    )
+                    for m in moves
                 )
             if not legal:
                 self.dead_ends.append(i)
@@ -216,7 +222,9 @@ class Table:
         """``(probability, outcome, next node)`` for each chance result of an edge."""
         entry = self.entries[self.edge_entry[edge]]
         b = self.branch_start[edge]
-        return [(p, o, self.branch_node[b + k]) for k, (p, o) in enumerate(zip(entry.probs, entry.outcomes, strict=True))]
+        return [
+            (p, o, self.branch_node[b + k]) for k, (p, o) in enumerate(zip(entry.probs, entry.outcomes, strict=True))
+        ]
 
     def successors(self, node: int) -> Iterator[tuple[int, float, int]]:
         """``(edge, probability, next node)`` for every move and chance result from ``node``."""
@@ -317,7 +325,12 @@ class _Coder:
         if rules.day_limit is not None:
             reads_of.day_cuts.add(rules.day_limit)
         terms: set[int] = set()
-        for rule in (spec.scoring.outcome, spec.scoring.relationship, spec.scoring.integrity, *spec.scoring.extra.values()):
+        for rule in (
+            spec.scoring.outcome,
+            spec.scoring.relationship,
+            spec.scoring.integrity,
+            *spec.scoring.extra.values(),
+        ):
             terms |= {layout.slot(ref, None) for ref in rule.terms}
         read |= terms
         self.unread = tuple(p for p in range(layout.meter0, layout.contact0) if p not in read)
@@ -346,7 +359,9 @@ class _Coder:
         self.turn_radix = self.sizes[-1]
         # (position, size, low) from the last digit to the first, for decode; contacts decode
         # with low 0 here and are fixed up after.
-        self._backwards = [(p, self.sizes[p], 0 if p in self.contacts else self.lows[p]) for p in range(width - 1, -1, -1)]
+        self._backwards = [
+            (p, self.sizes[p], 0 if p in self.contacts else self.lows[p]) for p in range(width - 1, -1, -1)
+        ]
         self.states_seen: list[tuple[int, ...]] = []
         # Clocks are read only against thresholds, so keys hold the clock's bucket between the
         # thresholds, not the day itself: otherwise every new day would miss every memo.
@@ -484,7 +499,7 @@ class _Coder:
             # Only the positions that changed contribute to the code difference (a contact
             # written is patched in by the caller).
             delta = 0
-            for p, (a, b) in enumerate(zip(s, nxt)):
+            for p, (a, b) in enumerate(zip(s, nxt, strict=True)):
                 if a != b and p != skip and p < self.width:
                     delta += (digit(p, b) - digit(p, a)) * radix[p]
             deltas.append(delta)

@@ -116,7 +116,12 @@ def situation_diagram(scenario: Scenario, *, fmt: str = "mermaid") -> str:
     rules = table.rules
     cast = rules.layout.cast
     n_cast = len(cast)
-    starts, edge_entry, branch_start, branch_node = table.edge_start, table.edge_entry, table.branch_start, table.branch_node
+    starts, edge_entry, branch_start, branch_node = (
+        table.edge_start,
+        table.edge_entry,
+        table.branch_start,
+        table.branch_node,
+    )
     codes = table.codes
     coder = table._coder
     # The states of a node are its leading digits: read them once per node.

@@ -87,7 +87,9 @@ class Solver:
         entries = t.entries
         probs = [e.probs for e in entries]
         singles = [len(e.probs) == 1 for e in entries]
-        preferred = [prefer is not None and prefer != "random" and self.rules.moves[e.move].id in prefer for e in entries]
+        preferred = [
+            prefer is not None and prefer != "random" and self.rules.moves[e.move].id in prefer for e in entries
+        ]
         V = [0.0] * t.size
         get = V.__getitem__
         nodes: Sequence[int] = range(t.size - 1, -1, -1)
@@ -499,4 +501,3 @@ def solver_for(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Solver:
         if len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return solver
-

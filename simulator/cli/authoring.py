@@ -30,7 +30,9 @@ def register(subparsers: Any) -> None:
             "the scenario's own 'expect:' claims. Exit 1 when there are errors."
         ),
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders of them (default: every bundled scenario)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="scenario files or folders of them (default: every bundled scenario)"
+    )
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
     _limit_option(p)
@@ -60,7 +62,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("scenario", metavar="ID", help="a bundled scenario id or a scenario file")
     p.add_argument("--persona", metavar="P", help="only this cast member's machine (a cast id)")
-    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="diagram language (default: mermaid)")
+    p.add_argument(
+        "--format", choices=["mermaid", "dot"], default="mermaid", help="diagram language (default: mermaid)"
+    )
     p.set_defaults(run=run_graph)
 
 
@@ -88,7 +92,9 @@ def _scenario_files(paths: list[str]) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(str(p) for p in path.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"} and _looks_like_scenario(p))
+            files += sorted(
+                str(p) for p in path.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"} and _looks_like_scenario(p)
+            )
         else:
             files.append(raw)
     return files
@@ -167,7 +173,9 @@ def run_solve(args: argparse.Namespace) -> int:
         if "error" in rec:
             w(f"recommended line: {rec['error']}\n")
         else:
-            w(f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, {rec['gap']:.2f} below the optimum\n")
+            w(
+                f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, {rec['gap']:.2f} below the optimum\n"
+            )
     w("best play as a tree (results under 5% cut):\n")
     _tree(data["best_tree"], "  ", w)
     w(f"best ending: {data['best_ending']}; last turn it can still be reached from: {data['last_turn']}\n")

@@ -41,7 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="GLOB",
         help="collect scenario files matching GLOB (relative to rootdir) as tests; repeatable",
     )
-    parser.addini("parley_scenarios", type="linelist", default=[], help="glob patterns of scenario files to test (opt-in)")
+    parser.addini(
+        "parley_scenarios", type="linelist", default=[], help="glob patterns of scenario files to test (opt-in)"
+    )
     parser.addini("parley_sessions", default="20", help="live sessions replayed against the table per scenario file")
 
 
@@ -89,7 +91,9 @@ class ScenarioFile(pytest.File):
 
 
 class ScenarioItem(pytest.Item):
-    def __init__(self, *, kind: str, scenario: Any, index: int = -1, error: Exception | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, kind: str, scenario: Any, index: int = -1, error: Exception | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.kind = kind
         self.scenario = scenario

@@ -64,7 +64,9 @@ def replay_line(scenario: Scenario, seed: int, keys: list[str]) -> tuple[tuple[i
     return tuple(out)
 
 
-def move_sequences(scenario: Scenario, *, max_length: int | None = None, seed: int = 0, complete: bool = False) -> st.SearchStrategy[list[str]]:
+def move_sequences(
+    scenario: Scenario, *, max_length: int | None = None, seed: int = 0, complete: bool = False
+) -> st.SearchStrategy[list[str]]:
     """Lists of move keys (``apologize:hr_rep``) legal one after another for ``seed``.
 
     ``max_length`` caps the length (None: until an ending); ``complete=True`` draws only lines
@@ -143,9 +145,12 @@ def _persona_data(draw: Any, max_states: int, max_meters: int, max_reactions: in
         high = draw(st.integers(1, 4))
         meters[name] = {"initial": draw(st.integers(0, high)), "min": 0, "max": high}
     state_specs = {
-        s: {"mood": f"{s} mood", "story": f"{s} story", "reachable": s == initial or draw(st.integers(0, 3)) > 0} for s in states
+        s: {"mood": f"{s} mood", "story": f"{s} story", "reachable": s == initial or draw(st.integers(0, 3)) > 0}
+        for s in states
     }
-    reactions = [draw(_reaction(states, list(meters), [], own=True)) for _ in range(draw(st.integers(0, max_reactions)))]
+    reactions = [
+        draw(_reaction(states, list(meters), [], own=True)) for _ in range(draw(st.integers(0, max_reactions)))
+    ]
     return {
         "schema_version": 1,
         "id": "persona",
@@ -158,7 +163,9 @@ def _persona_data(draw: Any, max_states: int, max_meters: int, max_reactions: in
     }
 
 
-def _condition(draw: Any, meters: list[str], states: dict[str, list[str]], clocks: list[str] = ()) -> dict[str, Any] | None:  # type: ignore[assignment]
+def _condition(
+    draw: Any, meters: list[str], states: dict[str, list[str]], clocks: list[str] = ()
+) -> dict[str, Any] | None:  # type: ignore[assignment]
     choice = draw(st.integers(0, 4 if clocks else 3))
     if choice == 4:
         clock = draw(st.sampled_from(clocks))
@@ -168,7 +175,10 @@ def _condition(draw: Any, meters: list[str], states: dict[str, list[str]], clock
         cond[draw(st.sampled_from(["at_least", "at_most", "equals"]))] = draw(st.integers(0, 12))
         return cond
     if choice == 1 and meters:
-        return {"meter": draw(st.sampled_from(meters)), draw(st.sampled_from(["at_least", "at_most"])): draw(st.integers(0, 3))}
+        return {
+            "meter": draw(st.sampled_from(meters)),
+            draw(st.sampled_from(["at_least", "at_most"])): draw(st.integers(0, 3)),
+        }
     if choice == 2 and states:
         who = draw(st.sampled_from(sorted(states)))
         return {"state": who, "in": draw(st.lists(st.sampled_from(states[who]), min_size=1, max_size=2, unique=True))}
@@ -177,7 +187,14 @@ def _condition(draw: Any, meters: list[str], states: dict[str, list[str]], clock
 
 @st.composite
 def _reaction(
-    draw: Any, states: list[str], meters: list[str], others: list[str], own: bool, move: str | None = None, scene: bool = False, clocks: list[str] = ()  # type: ignore[assignment]
+    draw: Any,
+    states: list[str],
+    meters: list[str],
+    others: list[str],
+    own: bool,
+    move: str | None = None,
+    scene: bool = False,
+    clocks: list[str] = (),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     reaction: dict[str, Any] = {"move": move or draw(st.sampled_from(TARGETED))}
     if not scene and draw(st.booleans()):
@@ -235,7 +252,9 @@ def personas(*, max_states: int = 4, max_meters: int = 2, max_reactions: int = 4
 
 
 @st.composite
-def _scenario_data(draw: Any, max_cast: int, max_states: int, max_meters: int, max_turns: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _scenario_data(
+    draw: Any, max_cast: int, max_states: int, max_meters: int, max_turns: int
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     cast_ids = [f"c{k}" for k in range(draw(st.integers(1, max_cast)))]
     persona_files = {c: draw(_persona_data(max_states, max_meters, 3)) for c in cast_ids}
     scene_meters = draw(st.lists(st.sampled_from(SCENE_METERS), max_size=2, unique=True))
@@ -245,12 +264,16 @@ def _scenario_data(draw: Any, max_cast: int, max_states: int, max_meters: int, m
     state_map = {c: list(persona_files[c]["states"]) for c in cast_ids}
     moves_used = draw(st.lists(st.sampled_from(TARGETED), min_size=1, max_size=3, unique=True))
     durations = ["1 day", "2 days", "1 week"]
-    moves: list[dict[str, Any]] = [{"id": m, "targets": list(cast_ids), "takes": draw(st.sampled_from(durations))} for m in moves_used]
+    moves: list[dict[str, Any]] = [
+        {"id": m, "targets": list(cast_ids), "takes": draw(st.sampled_from(durations))} for m in moves_used
+    ]
     with_wait = draw(st.integers(0, 5)) > 0
     if with_wait:
         moves.append({"id": "wait", "takes": draw(st.sampled_from(durations))})
     # Clocks: sometimes none, sometimes turns, days and time since each cast member was addressed.
-    clocks = draw(st.sampled_from([[], ["turns"], ["days", "turns"], ["days", *(f"since_contact:{c}" for c in cast_ids)]]))
+    clocks = draw(
+        st.sampled_from([[], ["turns"], ["days", "turns"], ["days", *(f"since_contact:{c}" for c in cast_ids)]])
+    )
     for move in moves:
         if clocks and draw(st.integers(0, 4)) == 0:
             move["when"] = _condition(draw, [], {}, clocks) or {"clock": clocks[0], "at_least": 0}
@@ -261,7 +284,11 @@ def _scenario_data(draw: Any, max_cast: int, max_states: int, max_meters: int, m
         extra = []
         for _ in range(draw(st.integers(0, 2))):
             own_clocks = [k.partition(":")[0] if k.endswith(":" + c) else k for k in clocks]
-            r = draw(_reaction(state_map[c], own, qualified, own=False, move=draw(st.sampled_from(moves_used)), clocks=own_clocks))
+            r = draw(
+                _reaction(
+                    state_map[c], own, qualified, own=False, move=draw(st.sampled_from(moves_used)), clocks=own_clocks
+                )
+            )
             if len(cast_ids) > 1 and draw(st.integers(0, 3)) == 0:
                 other = draw(st.sampled_from([o for o in cast_ids if o != c]))
                 r["outcomes"][0]["also"] = {other: draw(st.sampled_from(state_map[other]))}
@@ -274,9 +301,22 @@ def _scenario_data(draw: Any, max_cast: int, max_states: int, max_meters: int, m
         scene["reactions"] = [draw(_reaction([], [], qualified, own=False, move="wait", scene=True, clocks=clocks))]
     endings = []
     for k in range(draw(st.integers(1, 3))):
-        cond = _condition(draw, qualified, state_map, clocks) or {"state": cast_ids[0], "in": [state_map[cast_ids[0]][-1]]}
-        endings.append({"id": f"end{k}", "title": f"Ending {k}", "text": "It ends.", "when": cond, "at_timeout_only": draw(st.booleans())})
-    endings.append({"id": "timeout", "title": "Time runs out", "text": "Nothing more happens.", "at_timeout_only": True})
+        cond = _condition(draw, qualified, state_map, clocks) or {
+            "state": cast_ids[0],
+            "in": [state_map[cast_ids[0]][-1]],
+        }
+        endings.append(
+            {
+                "id": f"end{k}",
+                "title": f"Ending {k}",
+                "text": "It ends.",
+                "when": cond,
+                "at_timeout_only": draw(st.booleans()),
+            }
+        )
+    endings.append(
+        {"id": "timeout", "title": "Time runs out", "text": "Nothing more happens.", "at_timeout_only": True}
+    )
     ending_ids = [e["id"] for e in endings]
 
     def dimension() -> dict[str, Any]:
@@ -295,19 +335,26 @@ def _scenario_data(draw: Any, max_cast: int, max_states: int, max_meters: int, m
         "cast": cast,
         "moves": moves,
         "scene": scene,
-        "limits": {"turns": draw(st.integers(1, max_turns)), **({"days": draw(st.integers(1, 15))} if draw(st.integers(0, 3)) == 0 else {})},
+        "limits": {
+            "turns": draw(st.integers(1, max_turns)),
+            **({"days": draw(st.integers(1, 15))} if draw(st.integers(0, 3)) == 0 else {}),
+        },
         "endings": endings,
         "scoring": {
             "outcome": dimension(),
             "relationship": dimension(),
             "integrity": dimension(),
-            "overall": {"weights": {"outcome": draw(st.integers(1, 3)), "relationship": draw(st.integers(1, 3)), "integrity": 1}},
+            "overall": {
+                "weights": {"outcome": draw(st.integers(1, 3)), "relationship": draw(st.integers(1, 3)), "integrity": 1}
+            },
         },
     }
     return spec, persona_files
 
 
-def scenarios(*, max_cast: int = 2, max_states: int = 4, max_meters: int = 2, max_turns: int = 5) -> st.SearchStrategy[Scenario]:
+def scenarios(
+    *, max_cast: int = 2, max_states: int = 4, max_meters: int = 2, max_turns: int = 5
+) -> st.SearchStrategy[Scenario]:
     """Random valid scenarios, loaded by the real loader from generated files."""
     _validate_sizes(max_cast=max_cast, max_states=max_states, max_meters=max_meters, max_turns=max_turns)
     if max_turns > 60:
@@ -324,4 +371,6 @@ def scenarios(*, max_cast: int = 2, max_states: int = 4, max_meters: int = 2, ma
         path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
         return load_scenario(path)
 
-    return _scenario_data(max_cast, min(max_states, len(STATE_NAMES)), min(max_meters, len(METER_NAMES)), max_turns).map(load)
+    return _scenario_data(
+        max_cast, min(max_states, len(STATE_NAMES)), min(max_meters, len(METER_NAMES)), max_turns
+    ).map(load)

@@ -41,10 +41,14 @@ def test_score_ranges_and_a_dimension_that_never_moves(tmp_path):
 
 
 def test_dead_end_is_an_error_with_the_line_that_reaches_it(tmp_path):
-    text = fx.TINY.replace("  - id: wait\n    takes: 2 weeks\n", "").replace(
-        "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: [\"Two weeks pass.\"]\n",
-        "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n",
-    ).replace("    when: {state: hr_rep, in: [closed]}", "    when: {meter: hr_rep.trust, at_least: 9}")
+    text = (
+        fx.TINY.replace("  - id: wait\n    takes: 2 weeks\n", "")
+        .replace(
+            'scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
+            "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n",
+        )
+        .replace("    when: {state: hr_rep, in: [closed]}", "    when: {meter: hr_rep.trust, at_least: 9}")
+    )
     report = analyse(fx.load(tmp_path, text))
     dead = [d for d in report.diagnostics if d.code == "dead-end"]
     assert dead and dead[0].severity == "error" and not report.ok
@@ -53,9 +57,13 @@ def test_dead_end_is_an_error_with_the_line_that_reaches_it(tmp_path):
 
 def test_dominant_move_is_a_warning(tmp_path):
     # Only apologize and vent are offered: apologising every turn is the best there is.
-    text = fx.TINY.replace("  - id: counter\n    targets: [hr_rep]\n", "").replace("      - move: counter\n        when: {meter: trust, at_least: 99}\n        outcomes:\n          - say: [\"Never said.\"]\n", "")
+    text = fx.TINY.replace("  - id: counter\n    targets: [hr_rep]\n", "").replace(
+        '      - move: counter\n        when: {meter: trust, at_least: 99}\n        outcomes:\n          - say: ["Never said."]\n',
+        "",
+    )
     text = text.replace("  - id: wait\n    takes: 2 weeks\n", "").replace(
-        "  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: [\"Two weeks pass.\"]\n", ""
+        '  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
+        "",
     )
     report = analyse(fx.load(tmp_path, text))
     dominant = [d for d in report.diagnostics if d.code == "dominant-move"]
@@ -96,7 +104,7 @@ def test_cli_check_defaults_to_every_bundled_scenario(capsys):
     code = main(["check", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert sorted(r["scenario"] for r in data["reports"]) == sorted(fx.bundled_ids())
-    assert code == (0 if data["ok"] else 1)
+    assert code == 0 and data["ok"] is True
 
 
 def test_a_scenario_past_the_limit_is_one_error(capsys):

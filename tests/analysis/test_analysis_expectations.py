@@ -66,7 +66,10 @@ def test_a_false_claim_is_an_error_at_its_entry(tmp_path, entry, words):
     report, results = _run(tmp_path, entry + "\n")
     assert not results[0]["passed"] and words in results[0]["message"]
     failure = next(d for d in report.diagnostics if d.code == "expectation-failed")
-    assert failure.severity == "error" and failure.line == fx.with_expect(entry).count("\n", 0, fx.with_expect(entry).index("expect:")) + 2
+    assert (
+        failure.severity == "error"
+        and failure.line == fx.with_expect(entry).count("\n", 0, fx.with_expect(entry).index("expect:")) + 2
+    )
     assert not report.ok
 
 
@@ -87,7 +90,11 @@ def test_a_failing_every_line_claim_shows_the_line_of_moves(tmp_path):
         ("- reachable: repaired\n  because: x", "unknown key 'because'", 5),
         ("- {}", "exactly one of the keys", 5),
         ("- every_line_playing: [vent]", "needs ends_with and/or ends_in", 5),
-        ("- line: brave\n  expected: {overall: {at_least: 1}}", "unknown line 'brave'; named lines: recommended, venting", 11),
+        (
+            "- line: brave\n  expected: {overall: {at_least: 1}}",
+            "unknown line 'brave'; named lines: recommended, venting",
+            11,
+        ),
         ("- some_line_playing: []\n  ends_with: {charm: {at_least: 1}}", "unknown score dimension 'charm'", 17),
     ],
 )

@@ -84,5 +84,12 @@ def test_review_names_the_best_alternative_for_each_turn(tmp_path):
         session.play("vent:hr_rep")
         review = solver.review(before, ["vent:hr_rep"])
     assert review == [
-        {"turn": 1, "played": "vent:hr_rep", "played_value": 25.0, "best": "apologize:hr_rep", "best_value": solver.optimum, "loss": solver.optimum - 25.0}
+        {
+            "turn": 1,
+            "played": "vent:hr_rep",
+            "played_value": 25.0,
+            "best": "apologize:hr_rep",
+            "best_value": solver.optimum,
+            "loss": solver.optimum - 25.0,
+        }
     ]

@@ -82,12 +82,17 @@ def test_the_plugin_collects_nothing_without_opt_in(tmp_path):
 
 def test_the_plugin_runs_checks_expectations_and_sessions(tmp_path):
     (tmp_path / "scenarios").mkdir()
-    fx.write(tmp_path / "scenarios", fx.with_expect("- reachable: repaired\n- every_line_playing: [apologize]\n  ends_in: [repaired]\n"))
-    (tmp_path / "pytest.ini").write_text(textwrap.dedent("""\
+    fx.write(
+        tmp_path / "scenarios",
+        fx.with_expect("- reachable: repaired\n- every_line_playing: [apologize]\n  ends_in: [repaired]\n"),
+    )
+    (tmp_path / "pytest.ini").write_text(
+        textwrap.dedent("""\
         [pytest]
         parley_scenarios = scenarios/*.yaml
         parley_sessions = 5
-        """))
+        """)
+    )
     result = _pytest(tmp_path, "scenarios", "-rA")
     out = result.stdout
     assert "PASSED scenarios/tiny.yaml::check" in out
