@@ -430,6 +430,11 @@ class Solver:
                 step(finish, "finishing the line")
         return dist
 
+    def line_then_optimal(self, line: Sequence[str]) -> float:
+        """Expected overall of playing ``line`` and then playing optimally: what the line's own
+        choices give up against the optimum, without blaming it for not reacting to chance."""
+        return sum(p * self.values[node] for node, p in self.line_distribution(line, finish=None).items())
+
     def line_scores(self, line: Sequence[str]) -> dict[str, float]:
         """Expected final scores of a line finished by waiting, every dimension."""
         cards, ids = self.table.final_scores()

@@ -93,3 +93,19 @@ def test_review_names_the_best_alternative_for_each_turn(tmp_path):
             "loss": solver.optimum - 25.0,
         }
     ]
+
+
+def test_a_line_then_optimal_play_is_bounded_by_the_optimum_and_by_the_line_alone():
+    import simulator
+
+    sc = simulator.load_scenario("leverage-play")
+    solver = solver_for(sc)
+    assert abs(solver.line_then_optimal([]) - solver.optimum) < EPSILON
+    for line in [sc.spec.recommended, *sc.spec.anti_patterns.values()]:
+        then_best = solver.line_then_optimal(line)
+        assert then_best <= solver.optimum + EPSILON
+        # optimal play after the line can only do better than waiting after it
+        assert then_best >= solver.line_scores(line)["overall"] - EPSILON
+    # an ultimatum gives up far more than the source's line does
+    assert solver.optimum - solver.line_then_optimal(sc.spec.anti_patterns["match_it_or_else"]) > 20
+    assert solver.optimum - solver.line_then_optimal(sc.spec.recommended) < 1
