@@ -15,13 +15,12 @@ each one, some thirty per session, which any application that configures logging
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from functools import partial
 from typing import Any
 
 from transitions import EventData, Machine
 
+from .cache import ContentCache
 from .rng import Rng
 from .rules import CompiledOutcome, CompiledReaction, Rules
 
@@ -110,20 +109,9 @@ def _build(rules: Rules, who: int) -> Machine:
     return machine
 
 
-_MACHINES: OrderedDict[tuple[str, int], Machine] = OrderedDict()
-_MACHINES_KEPT = 256
-_LOCK = threading.Lock()
+_MACHINES: ContentCache[Machine] = ContentCache(256)
 
 
 def machine_for(rules: Rules, who: int) -> Machine:
     """The shared machine of cast member ``who``, keyed by scenario content, not by name."""
-    key = (rules.scenario_hash, who)
-    with _LOCK:
-        machine = _MACHINES.get(key)
-        if machine is None:
-            machine = _MACHINES[key] = _build(rules, who)
-            if len(_MACHINES) > _MACHINES_KEPT:
-                _MACHINES.popitem(last=False)
-        else:
-            _MACHINES.move_to_end(key)
-        return machine
+    return _MACHINES.get((rules.scenario_hash, who), lambda: _build(rules, who))

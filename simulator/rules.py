@@ -17,13 +17,12 @@ test plays random sessions through both and compares every step.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .cache import ContentCache
 from .moves import BUILTIN_MOVES
 from .spec import AllOf, AnyOf, ClockTest, Condition, MeterTest, NotOf, Reaction, StateTest, parse_duration
 
@@ -444,19 +443,9 @@ def _fallback(lines: tuple[str, ...]) -> CompiledReaction:
     return CompiledReaction(index=-1, origin=(), states=None, when=None, outcomes=(outcome,), total=1)
 
 
-_CACHE: OrderedDict[str, Rules] = OrderedDict()
-_CACHE_SIZE = 64
-_LOCK = threading.Lock()
+_CACHE: ContentCache[Rules] = ContentCache(64)
 
 
 def compile_rules(scenario: Scenario) -> Rules:
     """Compile once per scenario *content* (its hash), however many times it is loaded."""
-    with _LOCK:
-        rules = _CACHE.get(scenario.hash)
-        if rules is None:
-            rules = _CACHE[scenario.hash] = Rules(scenario)
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        else:
-            _CACHE.move_to_end(scenario.hash)
-        return rules
+    return _CACHE.get(scenario.hash, lambda: Rules(scenario))

@@ -32,15 +32,14 @@ on generated scenarios with clocks, contacts and day limits.
 
 from __future__ import annotations
 
-import threading
 from array import array
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from ..cache import ContentCache
 from ..rules import NEVER, CompiledOutcome, CompiledReaction, Move, Situation
 from ..spec import (
     AllOf,
@@ -594,22 +593,9 @@ class _Reads:
         return self.condition(cond.not_, owner)
 
 
-_CACHE: OrderedDict[tuple[str, int], Table] = OrderedDict()
-_CACHE_SIZE = 16
-_LOCK = threading.Lock()
+_CACHE: ContentCache[Table] = ContentCache(16)
 
 
 def explore(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Table:
     """The exploration table of a scenario, built once per scenario content (its hash)."""
-    key = (scenario.hash, limit)
-    with _LOCK:
-        table = _CACHE.get(key)
-        if table is not None:
-            _CACHE.move_to_end(key)
-            return table
-    table = Table(scenario, limit=limit)
-    with _LOCK:
-        _CACHE[key] = table
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return table
+    return _CACHE.get((scenario.hash, limit), lambda: Table(scenario, limit=limit))

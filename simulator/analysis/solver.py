@@ -12,14 +12,13 @@ all legal moves when none of its preferred ones is available.
 
 from __future__ import annotations
 
-import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
 from typing import TYPE_CHECKING, Any
 
+from ..cache import ContentCache
 from .explore import DEFAULT_LIMIT, Table, explore
 
 if TYPE_CHECKING:
@@ -485,24 +484,11 @@ def _starts(best_line: Sequence[dict[str, Any]], line: Sequence[str]) -> bool:
     return len(keys) >= len(line) and all(matches(k, p) for k, p in zip(keys, line, strict=False))
 
 
-_CACHE: OrderedDict[tuple[str, int], Solver] = OrderedDict()
-_CACHE_SIZE = 16
-_LOCK = threading.Lock()
+_CACHE: ContentCache[Solver] = ContentCache(16)
 
 
 def solver_for(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Solver:
     """The solver of a scenario, built once per scenario content (its hash). Check
     ``solver.table.complete``: past ``limit`` situations exploration stops and values are
     those of the part explored."""
-    key = (scenario.hash, limit)
-    with _LOCK:
-        solver = _CACHE.get(key)
-        if solver is not None:
-            _CACHE.move_to_end(key)
-            return solver
-    solver = Solver(explore(scenario, limit=limit))
-    with _LOCK:
-        _CACHE[key] = solver
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return solver
+    return _CACHE.get((scenario.hash, limit), lambda: Solver(explore(scenario, limit=limit)))
