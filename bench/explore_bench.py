@@ -42,7 +42,9 @@ def cold() -> None:
     gc.collect()
 
 
-def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
+def plain_search(scenario: simulator.Scenario, budget: float) -> tuple[int, float, bool]:
+    """Breadth-first search over ``Rules.branches`` with a set of tuples (no merging beyond
+    equal tuples): (situation, move) expansions, CPU seconds, and whether it finished in budget."""
     rules = scenario.rules
     seen = {rules.initial}
     queue = [rules.initial]
@@ -56,8 +58,13 @@ def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
                     seen.add(n)
                     queue.append(n)
         if time.process_time() - start > budget:
-            break
-    return expansions / (time.process_time() - start)
+            return expansions, time.process_time() - start, False
+    return expansions, time.process_time() - start, True
+
+
+def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
+    expansions, seconds, _ = plain_search(scenario, budget)
+    return expansions / seconds
 
 
 class _Forced:
@@ -119,21 +126,8 @@ def live_rate(scenario: simulator.Scenario, table: Table, budget: float = 1.0) -
 
 def full_expansions(scenario: simulator.Scenario, budget: float = 30.0) -> int | None:
     """(situation, move) pairs of the whole unmerged situation space, by plain search."""
-    rules = scenario.rules
-    seen = {rules.initial}
-    queue = [rules.initial]
-    expansions = 0
-    start = time.process_time()
-    for s in queue:
-        for m in rules.legal(s):
-            expansions += 1
-            for _, _, _, n in rules.branches(s, m):
-                if n not in seen:
-                    seen.add(n)
-                    queue.append(n)
-        if time.process_time() - start > budget:
-            return None
-    return expansions
+    expansions, _, complete = plain_search(scenario, budget)
+    return expansions if complete else None
 
 
 def throughput() -> None:

@@ -4,6 +4,7 @@ command, a fixed-width console, and a line of play that reaches an ending in eac
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -117,3 +118,20 @@ def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
         played.append(key)
     session.close()
     return played
+
+
+@pytest.fixture
+def assert_replays_to_itself(run_parley, tmp_path: Path):
+    """``assert_replays_to_itself(stdout, doc)``: the ``--json`` document written to a file
+    replays to the same document, and renders a debrief."""
+
+    def check(stdout: str, doc: dict) -> None:
+        path = tmp_path / "run.json"
+        path.write_text(stdout)
+        again = run_parley(["replay", str(path), "--json"])
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout) == doc
+        shown = run_parley(["replay", str(path)])
+        assert shown.returncode == 0 and "Their side of the story" in shown.stdout
+
+    return check

@@ -111,7 +111,7 @@ def test_list_shows_every_scenario(run_parley):
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
-def test_json_output_matches_its_schema_and_replays(run_parley, ending_line, scenario_id, tmp_path):
+def test_json_output_matches_its_schema_and_replays(run_parley, ending_line, scenario_id, assert_replays_to_itself):
     line = ending_line(scenario_id, seed=3)
     result = run_parley(["play", scenario_id, "--seed", "3", "--moves", ",".join(line), "--json", "--no-save"])
     assert result.returncode == 0, result.stderr
@@ -120,14 +120,7 @@ def test_json_output_matches_its_schema_and_replays(run_parley, ending_line, sce
     assert doc["scenario"]["id"] == scenario_id and doc["seed"] == 3 and doc["over"] is True
     assert [m["key"] for m in doc["moves"]] == line
     assert doc["ending"]["id"] == doc["debrief"]["ending"] == doc["moves"][-1]["ending"]
-    # the same document replays to itself
-    path = tmp_path / "run.json"
-    path.write_text(result.stdout)
-    again = run_parley(["replay", str(path), "--json"])
-    assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout) == doc
-    shown = run_parley(["replay", str(path)])
-    assert shown.returncode == 0 and "Their side of the story" in shown.stdout
+    assert_replays_to_itself(result.stdout, doc)
 
 
 def test_a_partial_run_is_valid_too(run_parley):

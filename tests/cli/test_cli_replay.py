@@ -108,20 +108,14 @@ def test_bundled_scenarios_are_named_by_id_only(saved):
     assert "path" not in saved["scenario"]
 
 
-def test_a_scenario_from_a_file_replays_from_the_path_in_the_document(run_parley, own_scenario, tmp_path):
+def test_a_scenario_from_a_file_replays_from_the_path_in_the_document(run_parley, own_scenario, assert_replays_to_itself):
     result = run_parley(["play", str(own_scenario), "--seed", "2", "--moves", "wait", "--json", "--no-save"])
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     validate(doc)
     assert doc["scenario"]["id"] == "my-bypass"
     assert doc["scenario"]["path"] == str(own_scenario.resolve())
-    path = tmp_path / "run.json"
-    path.write_text(result.stdout)
-    again = run_parley(["replay", str(path), "--json"])
-    assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout) == doc
-    shown = run_parley(["replay", str(path)])
-    assert shown.returncode == 0 and "Their side of the story" in shown.stdout
+    assert_replays_to_itself(result.stdout, doc)
 
 
 def test_replay_scenario_overrides_a_moved_file(run_parley, own_scenario, tmp_path):
