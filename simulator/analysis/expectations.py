@@ -383,7 +383,6 @@ def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overal
     None when no line plays the pattern."""
     table = solver.table
     cards, ids = table.final_scores()
-    keys = [m.key for m in solver.rules.moves]
     L = len(pattern)
     memo: dict[tuple[int, int], tuple[int, int] | None] = {}
 
@@ -397,10 +396,9 @@ def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overal
                 v = cards[ids[node]][dimension]
                 result = (v, v)
         else:
-            for e in range(table.edge_start[node], table.edge_start[node + 1]):
-                key = keys[table.entries[table.edge_entry[e]].move]
-                k2 = k + 1 if k < L and matches(key, pattern[k]) else k
-                for nxt in table.branch_node[table.branch_start[e] : table.branch_start[e + 1]]:
+            for e in table.edges(node):
+                k2 = k + 1 if k < L and matches(table.move_of(e).key, pattern[k]) else k
+                for nxt in table.next_nodes(e):
                     r = walk(nxt, k2)
                     if r is not None:
                         result = r if result is None else (min(result[0], r[0]), max(result[1], r[1]))

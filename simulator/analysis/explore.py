@@ -214,6 +214,10 @@ class Table:
     def edges(self, node: int) -> range:
         return range(self.edge_start[node], self.edge_start[node + 1])
 
+    def next_nodes(self, edge: int) -> array:
+        """The next node of each chance result of an edge, in the order of its outcomes."""
+        return self.branch_node[self.branch_start[edge] : self.branch_start[edge + 1]]
+
     def move_of(self, edge: int) -> Move:
         return self.rules.moves[self.entries[self.edge_entry[edge]].move]
 
