@@ -20,6 +20,7 @@ from ._version import __version__
 from .errors import (
     IllegalMove,
     IncompatibleVersion,
+    InvalidArgument,
     InvalidSeed,
     ScenarioError,
     SimulatorError,
@@ -29,10 +30,14 @@ from .errors import (
 
 # public name -> the module that defines it
 _LAZY = {
+    "Choice": "rules",
     "Counterpart": "session",
     "Course": "store",
     "Debrief": "scoring",
+    "EndingInfo": "transcript",
     "Move": "rules",
+    "MoveRef": "notation",
+    "Phrasing": "rules",
     "Scenario": "scenario",
     "ScenarioInfo": "catalogue",
     "Session": "session",
@@ -48,13 +53,18 @@ _LAZY = {
 }
 
 __all__ = [
+    "Choice",
     "Counterpart",
     "Course",
     "Debrief",
+    "EndingInfo",
     "IllegalMove",
     "IncompatibleVersion",
+    "InvalidArgument",
     "InvalidSeed",
     "Move",
+    "MoveRef",
+    "Phrasing",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",
@@ -92,9 +102,10 @@ if TYPE_CHECKING:
     from .analysis import analyse
     from .catalogue import ScenarioInfo, list_scenarios
     from .loader import load_persona, load_scenario
-    from .rules import Move
+    from .notation import MoveRef
+    from .rules import Choice, Move, Phrasing
     from .scenario import Scenario
     from .scoring import Debrief, StoryAtEnd, TurningPoint
     from .session import Counterpart, Session
     from .store import Course, Store
-    from .transcript import StateChange, Turn
+    from .transcript import EndingInfo, StateChange, Turn

@@ -7,6 +7,8 @@
      |                             (including one written for a newer schema_version)
      +-- IllegalMove               a move that is not legal now (names the legal ones)
      +-- InvalidSeed               a seed that is not a whole number from 0 to 2**63 - 1
+     +-- InvalidArgument           a public function given an argument of the wrong kind
+     |                             (also a TypeError)
      +-- SnapshotError             a snapshot that does not belong to this scenario or is damaged
      |    +-- IncompatibleVersion  a snapshot written by a newer snapshot format
      +-- StoreError                the session store cannot be read or written
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "IllegalMove",
+    "InvalidArgument",
     "IncompatibleVersion",
     "InvalidSeed",
     "ScenarioError",
@@ -79,6 +82,18 @@ class IllegalMove(SimulatorError):
 
 class InvalidSeed(SimulatorError, ValueError):
     """A seed that is not a whole number in ``range(MAX_SEED + 1)``; also a ``ValueError``."""
+
+
+class InvalidArgument(SimulatorError, TypeError):
+    """A public function called with an argument of the wrong kind; also a ``TypeError``.
+    The message names the argument and what it must be."""
+
+    def __init__(self, name: str, expected: str, got: object) -> None:
+        self.name = name
+        self.expected = expected
+        shown = repr(got)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        super().__init__(f"{name} must be {expected}, not {type(got).__name__} {shown}")
 
 
 class SnapshotError(SimulatorError):

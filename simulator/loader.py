@@ -1,16 +1,16 @@
 """Read persona and scenario files into validated specs; find the bundled ones.
 
-Two passes, both reporting ``file:line:column``: pydantic checks each file's shape, then
-:func:`_check_persona` and :func:`_check_scenario` check what one part says about another (a reaction to a move the
-scenario does not offer, an outcome leading to a state the persona does not have, a meter
-nobody owns). Whatever passes both can be compiled and played without a runtime surprise.
+Three passes, all reporting ``file:line:column``: pydantic checks each file's shape;
+:func:`_check_scenario` checks the names that tie its parts together (moves, targets, endings,
+score dimensions); then the file is compiled (:mod:`simulator.rules`), which resolves every name
+inside reactions and conditions and reports the first that does not resolve. Whatever loads has
+compiled, so it plays without a runtime surprise.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,20 +21,14 @@ from pydantic import BaseModel, ValidationError
 
 from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_scenarios
 from .errors import ScenarioError
+from .claims import parse_claims
+from .layout import NameProblem, unknown
 from .moves import BUILTIN_MOVES
+from .notation import MoveRef, Unresolved
+from .rules import Rules, check_persona, compile_rules
 from .scenario import Scenario
-from .spec import (
-    AllOf,
-    AnyOf,
-    ClockTest,
-    Condition,
-    MeterTest,
-    NotOf,
-    PersonaSpec,
-    Reaction,
-    ScenarioSpec,
-    StateTest,
-)
+from .scoring import Rubric
+from .spec import PersonaSpec, ScenarioSpec
 from .yamlsource import Document, dotted, parse
 
 __all__ = ["ScenarioInfo", "bundled_scenario_paths", "list_scenarios", "load_persona", "load_scenario"]
@@ -186,8 +180,6 @@ def _first_line(message: str) -> str:
 
 # --- references ------------------------------------------------------------------------------
 
-_TEMPLATE = string.Template.pattern
-
 
 def load_persona(ref: str | Path, *, relative_to: Path | None = None) -> PersonaSpec:
     """A persona file by bundled id (``hr_rep``) or path, validated on its own."""
@@ -201,7 +193,10 @@ def _load_persona_doc(ref: str, relative_to: Path) -> tuple[PersonaSpec, Documen
         raise ScenarioError(f"no persona file {ref!r}", file=ref)
     doc = _read(path)
     spec = _validate(PersonaSpec, doc)
-    _check_persona(spec, doc)
+    try:
+        check_persona(spec)
+    except NameProblem as problem:
+        raise doc.error(problem.path, problem.reason, key=problem.key) from None
     return spec, doc
 
 
@@ -230,33 +225,31 @@ def load_scenario(ref: str | Path) -> Scenario:
             sort_keys=True,
         ).encode()
     ).hexdigest()
-    return Scenario(spec=spec, personas=personas, path=path, hash=digest, document=doc, persona_documents=persona_docs)
-
-
-def _check_persona(spec: PersonaSpec, doc: Document) -> None:
-    states = set(spec.states)
-    if spec.initial not in states:
-        raise doc.error(["initial"], _unknown("state", spec.initial, states))
-    scope = _Scope(own_states=states, own_meters=set(spec.meters), cast={}, scene=None, moves=set(BUILTIN_MOVES))
-    for i, reaction in enumerate(spec.reactions):
-        _check_reaction(reaction, ["reactions", i], doc, scope, placeholders={"name"})
-    for i, line in enumerate(spec.unmoved):
-        _check_placeholders(line, ["unmoved", i], doc, {"name"})
-
-
-@dataclass
-class _Scope:
-    """What names mean where a reaction or condition stands."""
-
-    own_states: set[str] | None  # the reacting persona's states; None at scene level
-    own_meters: set[str] | None
-    cast: dict[str, PersonaSpec]  # other cast members, by cast id (empty inside a persona file)
-    scene: set[str] | None  # scene meters; None inside a persona file
-    moves: set[str]
+    try:
+        rules = compile_rules(spec, personas, digest)
+        rubric = Rubric(spec, rules)
+        claims = parse_claims(spec, rules, rubric.dimensions)
+    except NameProblem as problem:
+        if problem.path and problem.path[0] == "persona":
+            raise persona_docs[str(problem.path[1])].error(problem.path[2:], problem.reason, key=problem.key) from None
+        raise doc.error(problem.path, problem.reason, key=problem.key) from None
+    _check_lines(spec, doc, rules)
+    return Scenario(
+        spec=spec,
+        personas=personas,
+        path=path,
+        hash=digest,
+        document=doc,
+        persona_documents=persona_docs,
+        rules=rules,
+        rubric=rubric,
+        claims=claims,
+    )
 
 
 def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec]) -> None:
-    scene_meters = set(spec.scene.meters)
+    """The names that tie a scenario's parts together; names inside reactions and conditions are
+    resolved by the compiler."""
     cast = set(spec.cast)
     move_ids: set[str] = set()
     targetless: set[str] = set()
@@ -270,50 +263,24 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
             raise doc.error(path, f"move {move.id!r} is not built in, so it needs a label")
         for j, target in enumerate(move.targets):
             if target not in cast:
-                raise doc.error([*path, "targets", j], _unknown("cast member", target, cast))
+                raise doc.error([*path, "targets", j], unknown("cast member", target, cast))
         if builtin is not None and builtin.targeted and not move.targets:
             raise doc.error(path, f"move {move.id!r} needs targets (cast ids)")
         if builtin is not None and not builtin.targeted and move.targets:
             raise doc.error([*path, "targets"], f"move {move.id!r} takes no target")
         if not move.targets:
             targetless.add(move.id)
-        if move.when is not None:
-            _check_condition(move.when, [*path, "when"], doc, _scene_scope(spec, personas, move_ids))
-    scene_scope = _scene_scope(spec, personas, move_ids)
     for cast_id, member in spec.cast.items():
-        persona = personas[cast_id]
-        path = ["cast", cast_id]
-        states = set(persona.states)
-        if member.initial is not None and member.initial not in states:
-            raise doc.error([*path, "initial"], _unknown("state", member.initial, states))
-        for meter, value in member.meters.items():
-            bounds = persona.meters.get(meter)
-            if bounds is None:
-                raise doc.error([*path, "meters", meter], _unknown("meter", meter, set(persona.meters)), key=True)
-            if not bounds.min <= value <= bounds.max:
-                raise doc.error([*path, "meters", meter], f"{value} is outside {bounds.min} .. {bounds.max}")
+        states = set(personas[cast_id].states)
         for state in member.stories:
             if state not in states:
-                raise doc.error([*path, "stories", state], _unknown("state", state, states), key=True)
-        scope = _Scope(
-            own_states=states,
-            own_meters=set(persona.meters),
-            cast=personas,
-            scene=scene_meters,
-            moves=move_ids - targetless,
-        )
+                raise doc.error(["cast", cast_id, "stories", state], unknown("state", state, states), key=True)
         for i, reaction in enumerate(member.reactions):
-            _check_reaction(reaction, [*path, "reactions", i], doc, scope, placeholders={"name", *cast})
+            if reaction.move not in move_ids - targetless:
+                raise doc.error(["cast", cast_id, "reactions", i, "move"], unknown("move", reaction.move, move_ids - targetless))
     for i, reaction in enumerate(spec.scene.reactions):
-        path = ["scene", "reactions", i]
         if reaction.move not in targetless:
-            raise doc.error([*path, "move"], _unknown("move with no target", reaction.move, targetless))
-        if reaction.in_ is not None:
-            raise doc.error([*path, "in"], "scene reactions have no state of their own; use a state condition")
-        for j, outcome in enumerate(reaction.outcomes):
-            if outcome.to is not None:
-                raise doc.error([*path, "outcomes", j, "to"], "the scene has no state; use 'also' to move a persona")
-        _check_reaction(reaction, path, doc, scene_scope, placeholders={*cast})
+            raise doc.error(["scene", "reactions", i, "move"], unknown("move with no target", reaction.move, targetless))
     ending_ids: set[str] = set()
     fallback = False
     for i, ending in enumerate(spec.endings):
@@ -324,8 +291,6 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
             if not ending.at_timeout_only:
                 raise doc.error(["endings", i], "an ending without 'when' must set at_timeout_only: true")
             fallback = True
-        else:
-            _check_condition(ending.when, ["endings", i, "when"], doc, scene_scope)
     if not fallback:
         raise doc.error(["endings"], "one ending must have no 'when' and at_timeout_only: true, for when time runs out")
     for name in spec.scoring.extra:
@@ -334,115 +299,26 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
     dimensions = spec.scoring.dimensions()
     for name, rule in dimensions.items():
         path = ["scoring", name] if name in RESERVED_DIMENSIONS else ["scoring", "extra", name]
-        for ref in rule.terms:
-            _check_meter_ref(ref, [*path, "terms", ref], doc, scene_scope, key=True)
         for ending in rule.endings:
             if ending not in ending_ids:
-                raise doc.error([*path, "endings", ending], _unknown("ending", ending, ending_ids), key=True)
+                raise doc.error([*path, "endings", ending], unknown("ending", ending, ending_ids), key=True)
     for name in spec.scoring.overall.weights:
         if name not in dimensions:
-            raise doc.error(["scoring", "overall", "weights", name], _unknown("dimension", name, dimensions), key=True)
+            raise doc.error(["scoring", "overall", "weights", name], unknown("dimension", name, dimensions), key=True)
     for i, advice in enumerate(spec.advice):
         if advice.move not in move_ids:
-            raise doc.error(["advice", i, "move"], _unknown("move", advice.move, move_ids))
+            raise doc.error(["advice", i, "move"], unknown("move", advice.move, move_ids))
         if advice.to is not None and advice.to not in cast:
-            raise doc.error(["advice", i, "to"], _unknown("cast member", advice.to, cast))
+            raise doc.error(["advice", i, "to"], unknown("cast member", advice.to, cast))
+
+
+def _check_lines(spec: ScenarioSpec, doc: Document, rules: Rules) -> None:
+    """Each move of a named line names exactly one choice (see :mod:`simulator.notation`)."""
     lines = {"recommended": spec.recommended, **{f"anti_patterns.{k}": v for k, v in spec.anti_patterns.items()}}
     for label, line in lines.items():
         base = label.split(".")
         for i, notation in enumerate(line):
-            move, _, target = notation.partition(":")
-            offered = next((m for m in spec.moves if m.id == move), None)
-            if offered is None:
-                raise doc.error([*base, i], _unknown("move", move, move_ids))
-            if (target or None) not in (offered.targets or [None]):
-                raise doc.error([*base, i], f"move {move!r} takes targets {offered.targets or 'none'}, not {target!r}")
-
-
-def _scene_scope(spec: ScenarioSpec, personas: dict[str, PersonaSpec], moves: set[str]) -> _Scope:
-    return _Scope(own_states=None, own_meters=None, cast=personas, scene=set(spec.scene.meters), moves=moves)
-
-
-def _check_reaction(reaction: Reaction, path: list[str | int], doc: Document, scope: _Scope, placeholders: set[str]) -> None:
-    if reaction.move not in scope.moves:
-        raise doc.error([*path, "move"], _unknown("move", reaction.move, scope.moves))
-    own = scope.own_states or set()
-    for j, state in enumerate(reaction.in_ or []):
-        if state not in own:
-            raise doc.error([*path, "in", j], _unknown("state", state, own))
-    if reaction.when is not None:
-        _check_condition(reaction.when, [*path, "when"], doc, scope)
-    for j, outcome in enumerate(reaction.outcomes):
-        opath = [*path, "outcomes", j]
-        if outcome.to is not None and outcome.to not in own:
-            raise doc.error([*opath, "to"], _unknown("state", outcome.to, own))
-        for field in ("effects", "set"):
-            for ref in getattr(outcome, field):
-                _check_meter_ref(ref, [*opath, field, ref], doc, scope, key=True)
-        for who, state in outcome.also.items():
-            if who not in scope.cast:
-                raise doc.error([*opath, "also", who], _unknown("cast member", who, set(scope.cast)), key=True)
-            states = set(scope.cast[who].states)
-            if state not in states:
-                raise doc.error([*opath, "also", who], _unknown(f"state of {who}", state, states))
-        for k, line in enumerate(outcome.say):
-            _check_placeholders(line, [*opath, "say", k], doc, placeholders)
-
-
-def _check_condition(cond: Condition, path: list[str | int], doc: Document, scope: _Scope) -> None:
-    if isinstance(cond, MeterTest):
-        _check_meter_ref(cond.meter, [*path, "meter"], doc, scope)
-    elif isinstance(cond, StateTest):
-        if cond.state not in scope.cast:
-            raise doc.error([*path, "state"], _unknown("cast member", cond.state, set(scope.cast)))
-        states = set(scope.cast[cond.state].states)
-        for j, state in enumerate(cond.in_):
-            if state not in states:
-                raise doc.error([*path, "in", j], _unknown(f"state of {cond.state}", state, states))
-    elif isinstance(cond, ClockTest):
-        if cond.who is not None and cond.who not in scope.cast:
-            raise doc.error([*path, "who"], _unknown("cast member", cond.who, set(scope.cast)))
-        if cond.clock == "since_contact" and cond.who is None and scope.own_states is None:
-            raise doc.error([*path], "since_contact needs 'who' here, where no persona is reacting")
-    elif isinstance(cond, AllOf | AnyOf):
-        items = cond.all if isinstance(cond, AllOf) else cond.any
-        key = "all" if isinstance(cond, AllOf) else "any"
-        for j, inner in enumerate(items):
-            _check_condition(inner, [*path, key, j], doc, scope)
-    elif isinstance(cond, NotOf):
-        _check_condition(cond.not_, [*path, "not"], doc, scope)
-
-
-def _check_meter_ref(ref: str, path: list[str | int], doc: Document, scope: _Scope, *, key: bool = False) -> None:
-    owner, _, name = ref.rpartition(".")
-    if not owner:
-        if scope.own_meters is None:
-            raise doc.error(path, f"meter {ref!r} needs an owner here, like 'scene.{ref}' or 'hr_rep.{ref}'", key=key)
-        if ref not in scope.own_meters:
-            raise doc.error(path, _unknown("meter", ref, scope.own_meters), key=key)
-        return
-    if owner == "scene":
-        if scope.scene is None:
-            raise doc.error(path, "a persona file cannot use scene meters; add this reaction in the scenario's cast", key=key)
-        if name not in scope.scene:
-            raise doc.error(path, _unknown("scene meter", name, scope.scene), key=key)
-        return
-    if owner not in scope.cast:
-        raise doc.error(path, _unknown("cast member", owner, set(scope.cast) | {"scene"}), key=key)
-    meters = set(scope.cast[owner].meters)
-    if name not in meters:
-        raise doc.error(path, _unknown(f"meter of {owner}", name, meters), key=key)
-
-
-def _check_placeholders(line: str, path: list[str | int], doc: Document, allowed: set[str]) -> None:
-    for match in _TEMPLATE.finditer(line):
-        if match.group("invalid") is not None:
-            raise doc.error(path, "'$' must start a placeholder such as $name; write '$$' for a dollar sign")
-        name = match.group("named") or match.group("braced")
-        if name is not None and name not in allowed:
-            raise doc.error(path, _unknown("placeholder", "$" + name, {"$" + a for a in allowed}))
-
-
-def _unknown(kind: str, name: str, known: set[str]) -> str:
-    choices = ", ".join(sorted(known)) if known else "none"
-    return f"unknown {kind} {name!r}; known: {choices}"
+            try:
+                MoveRef.parse(notation).resolve(rules.choices)
+            except Unresolved as exc:
+                raise doc.error([*base, i], f"move {exc.ref!r}: {exc.with_moves()}") from None

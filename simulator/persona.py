@@ -1,76 +1,92 @@
 """Counterparts as ``transitions`` state machines: the only module that imports transitions.
 
-One :class:`~transitions.Machine` is built per cast member of each distinct scenario content and
-shared by every session; a session adds one tiny model per cast member and removes it when it
-closes. Each move aimed at a persona is a trigger; each (reaction, outcome) pair is a transition
-from the reaction's states to the outcome's state, guarded by the reaction's condition and by
-which outcome the session's seeded draw picked. The after-callback applies the meter changes.
+One :class:`~transitions.Machine` is built per cast member of each distinct scenario content, from
+the compiled rules, and shared by every session; a session adds one tiny model per cast member
+and removes it when it closes. Each move aimed at the persona is a trigger; each (reaction,
+outcome) pair the rules compiled for it is a transition from the reaction's states to the
+outcome's state, and its after-callback carries out the outcome's effects.
+
+Who decides: :func:`simulator.step.step` selects the reaction (the first that matches) and the
+chooser picks its outcome, once, for live play and analysis alike. The machine then *enacts* that
+decision: its one guard per transition asks "is this the outcome the step selected?", so exactly
+one transition fires, from a source state the machine itself checks, and the state change and
+its callbacks run in the machine. Nothing about the choice is decided twice.
+
+Where the state lives: in the session's situation, nowhere else. A :class:`PersonaModel`'s
+``state`` is a view of its cast member's slot in that situation, so when transitions sets the
+state it writes the situation, and when another persona's outcome moves this one (``also``) the
+machine sees it at once. There is no copy to keep in step.
 
 Why :class:`_SharedMachine` binds nothing onto models: transitions otherwise binds a trigger
 method and a ``may_`` method per move onto every model (about 9 KB a model, measured); sessions
-fire events through ``machine.events`` instead, so a model is just a slot holding its state
-(about 60 bytes). ``model_override=True`` alone skips the same bindings but logs a WARNING for
-each one, some thirty per session, which any application that configures logging would print.
+fire events through ``machine.events`` instead, so a model is four slots. ``model_override=True``
+alone skips the same bindings but logs a WARNING for each one, some thirty per session, which any
+application that configures logging would print. The override is of a private method; a test
+(``tests/test_persona.py``) fails if transitions stops calling it.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from functools import partial
 from typing import Any
 
 from transitions import EventData, Machine
 
-from .cache import ContentCache
-from .rng import Rng
-from .rules import CompiledOutcome, CompiledReaction, Rules
+from .rules import Choice, CompiledOutcome, CompiledReaction, Rules
 
-__all__ = ["Exchange", "PersonaModel", "machine_for"]
+__all__ = ["Board", "PersonaModel", "enact", "machine_for"]
+
+
+class Board:
+    """The situation of one live session while it is being played, as a mutable list: the one
+    place each persona's state is kept (models read and write their slot here)."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, situation: tuple[int, ...]) -> None:
+        self.cells: list[int] = list(situation)
 
 
 class PersonaModel:
-    """A cast member's place in its machine during one session."""
+    """A cast member's place in its machine during one session: a view of its slot on the board."""
 
-    __slots__ = ("state",)
+    __slots__ = ("board", "who", "names")
 
-    state: str
+    def __init__(self, board: Board, who: int, names: tuple[str, ...]) -> None:
+        self.board = board
+        self.who = who
+        self.names = names
 
+    @property
+    def state(self) -> str:
+        return self.names[self.board.cells[self.who]]
 
-class Exchange:
-    """What one trigger call needs and what it decided, passed to the callbacks as ``ctx``."""
-
-    __slots__ = ("situation", "rng", "reaction", "outcome", "_matched", "_drawn")
-
-    def __init__(self, situation: list[int], rng: Rng) -> None:
-        self.situation = situation
-        self.rng = rng
-        self.reaction: CompiledReaction | None = None
-        self.outcome: CompiledOutcome | None = None
-        self._matched: dict[int, bool] = {}
-        self._drawn: dict[int, int] = {}
+    @state.setter
+    def state(self, name: str) -> None:
+        self.board.cells[self.who] = self.names.index(name)
 
 
-def _holds(reaction: CompiledReaction, event: EventData) -> bool:
-    ctx: Exchange = event.kwargs["ctx"]
-    known = ctx._matched.get(reaction.index)
-    if known is None:
-        known = ctx._matched[reaction.index] = reaction.when is None or reaction.when(ctx.situation)
-    return known
+class _Decision:
+    """The step's decision, handed to the machine's guards and callbacks as ``ctx``."""
+
+    __slots__ = ("reaction", "outcome")
+
+    def __init__(self, reaction: CompiledReaction, outcome: CompiledOutcome) -> None:
+        self.reaction = reaction
+        self.outcome = outcome
 
 
-def _drawn(reaction: CompiledReaction, outcome: int, event: EventData) -> bool:
-    ctx: Exchange = event.kwargs["ctx"]
-    picked = ctx._drawn.get(reaction.index)
-    if picked is None:
-        # Draw only where there is a choice, so adding a line variant never shifts later draws.
-        draw = ctx.rng.below(reaction.total) if len(reaction.outcomes) > 1 else 0
-        picked = ctx._drawn[reaction.index] = reaction.pick(draw).index
-    return picked == outcome
+def _selected(reaction: CompiledReaction, outcome: CompiledOutcome, event: EventData) -> bool:
+    decision: _Decision = event.kwargs["ctx"]
+    return decision.reaction is reaction and decision.outcome is outcome
 
 
-def _applied(reaction: CompiledReaction, outcome: CompiledOutcome, event: EventData) -> None:
-    ctx: Exchange = event.kwargs["ctx"]
-    ctx.reaction, ctx.outcome = reaction, outcome
-    outcome.apply(ctx.situation, None)  # the machine itself has moved the persona's state
+def _carry_out(outcome: CompiledOutcome, event: EventData) -> None:
+    # The machine has already moved this persona's state; the rest of the outcome (meters,
+    # other personas moved) is written to the same board.
+    outcome.apply(event.model.board.cells, None)
 
 
 class _SharedMachine(Machine):
@@ -91,27 +107,48 @@ def _build(rules: Rules, who: int) -> Machine:
         model_override=True,  # still binds nothing (if noisily) should transitions rename the hook above
         name=f"{rules.scenario_id}:{rules.layout.cast[who]}",
     )
-    for (move_id, target), reactions in rules.reactions.items():
-        if target != who:
+    added: set[tuple[str, int]] = set()  # a reaction shared by several choices of one move is added once
+    for choice in rules.choices:
+        if choice.target_index != who:
             continue
-        for reaction in reactions:
+        for reaction in (*rules.reactions[choice.index], rules.fallbacks[who]):
+            if (choice.id, id(reaction)) in added:
+                continue
+            added.add((choice.id, id(reaction)))
             sources: Any = "*" if reaction.states is None else [states[i] for i in sorted(reaction.states)]
             for outcome in reaction.outcomes:
                 machine.add_transition(
-                    move_id,
+                    choice.id,
                     sources,
                     None if outcome.dest is None else states[outcome.dest],
-                    conditions=[partial(_holds, reaction), partial(_drawn, reaction, outcome.index)],
-                    after=[partial(_applied, reaction, outcome)],
+                    conditions=[partial(_selected, reaction, outcome)],
+                    after=[partial(_carry_out, outcome)],
                 )
-        fallback = rules.fallbacks[who]
-        machine.add_transition(move_id, "*", None, after=[partial(_applied, fallback, fallback.outcomes[0])])
     return machine
 
 
-_MACHINES: ContentCache[Machine] = ContentCache(256)
+# Machines belong to the compiled rules they were generated from (their guards compare compiled
+# objects by identity), and live as long as those rules do. Rules are shared per scenario content,
+# so this is one machine per cast member per content.
+_MACHINES: weakref.WeakKeyDictionary[Rules, dict[int, Machine]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def machine_for(rules: Rules, who: int) -> Machine:
-    """The shared machine of cast member ``who``, keyed by scenario content, not by name."""
-    return _MACHINES.get((rules.scenario_hash, who), lambda: _build(rules, who))
+    """The shared machine of cast member ``who`` of these compiled rules."""
+    with _LOCK:
+        machines = _MACHINES.setdefault(rules, {})
+        if who not in machines:
+            machines[who] = _build(rules, who)
+        return machines[who]
+
+
+def enact(
+    machines: list[Machine], models: list[PersonaModel], choice: Choice, reaction: CompiledReaction, outcome: CompiledOutcome, landed: list[int]
+) -> None:
+    """Carry out a step's decision on the targeted persona through its machine, on ``landed``."""
+    who = choice.target_index
+    model = models[who]
+    model.board.cells = landed
+    if not machines[who].events[choice.id].trigger(model, ctx=_Decision(reaction, outcome)):
+        raise AssertionError(f"no transition of {choice.id!r} for the selected outcome")  # the rules and machine disagree

@@ -11,7 +11,7 @@ import secrets
 
 from .errors import InvalidSeed
 
-__all__ = ["MAX_SEED", "Rng", "fresh_seed"]
+__all__ = ["MAX_SEED", "Rng", "check_seed", "fresh_seed"]
 
 # Seeds are stored in SQLite (signed 64-bit) and JSON, so they stay below 2**63.
 MAX_SEED = 2**63 - 1
@@ -27,6 +27,15 @@ def _splitmix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+def check_seed(seed: object) -> int:
+    """``seed`` if it is a whole number from 0 to :data:`MAX_SEED`; else :class:`InvalidSeed`.
+    The one seed check: sessions, snapshots, the command line and the strategies all use it."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        shown = repr(seed) if len(repr(seed)) <= 40 else repr(seed)[:37] + "..."
+        raise InvalidSeed(f"a seed is a whole number from 0 to {MAX_SEED}, not {shown}")
+    return seed
+
+
 def fresh_seed() -> int:
     """A new seed for a session whose caller did not choose one (small enough to type back)."""
     return secrets.randbelow(1_000_000)
@@ -36,9 +45,7 @@ class Rng:
     __slots__ = ("seed", "counter", "_base")
 
     def __init__(self, seed: int, counter: int = 0) -> None:
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
-            raise InvalidSeed(f"a seed is a whole number from 0 to {MAX_SEED}, not {seed!r}")
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.counter = counter
         self._base = _splitmix64(seed & _MASK)  # derived from the seed, never saved
 

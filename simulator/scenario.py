@@ -1,18 +1,16 @@
-"""A loaded scenario: its validated spec, the personas it casts, and where each came from."""
+"""A loaded scenario: its validated spec, the personas it casts, where each came from, and what
+they compile to (the rules and the scoring rubric), built once by :func:`simulator.load_scenario`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .claims import Claim
+from .rules import Rules
+from .scoring import Rubric
 from .spec import PersonaSpec, ScenarioSpec
 from .yamlsource import Document
-
-if TYPE_CHECKING:
-    from .rules import Rules
-    from .scoring import Rubric
 
 __all__ = ["Scenario"]
 
@@ -27,6 +25,9 @@ class Scenario:
     hash: str
     document: Document = field(repr=False)
     persona_documents: dict[str, Document] = field(repr=False)
+    rules: Rules = field(repr=False)
+    rubric: Rubric = field(repr=False)
+    claims: tuple[Claim, ...] = field(default=(), repr=False)  # the expect: entries, checked
 
     @property
     def id(self) -> str:
@@ -39,19 +40,6 @@ class Scenario:
     @property
     def source(self) -> str:
         return self.spec.source
-
-    @cached_property
-    def rules(self) -> Rules:
-        """The compiled rules, shared by every scenario object with the same content."""
-        from .rules import compile_rules
-
-        return compile_rules(self)
-
-    @cached_property
-    def rubric(self) -> Rubric:
-        from .scoring import Rubric
-
-        return Rubric(self.spec, self.rules)
 
     def __repr__(self) -> str:
         return f"Scenario(id={self.id!r}, path={str(self.path)!r}, hash={self.hash[:12]!r})"

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .layout import NameProblem
 from .rules import Rules
 from .spec import ScenarioSpec
 from .transcript import Turn
@@ -21,22 +22,27 @@ CORE_DIMENSIONS = ("outcome", "relationship", "integrity")
 
 
 class Rubric:
-    """A scenario's scoring rules compiled against its situation layout."""
+    """A scenario's scoring rules compiled against its situation layout. Raises
+    :class:`~simulator.layout.NameProblem` for a term naming a meter that does not exist."""
 
     def __init__(self, spec: ScenarioSpec, rules: Rules) -> None:
         scoring = spec.scoring
         named = scoring.dimensions()
         ending_ids = [e.id for e in spec.endings]
         self.dimensions: tuple[str, ...] = (*named, "overall")
-        self._rules = tuple(
-            (
-                name,
-                rule.base,
-                tuple((rules.layout.slot(ref, None), weight) for ref, weight in rule.terms.items()),
-                tuple(rule.endings.get(e, 0) for e in ending_ids),
-            )
-            for name, rule in named.items()
-        )
+        self.positions: frozenset[int] = frozenset()  # every meter a score reads
+        compiled = []
+        for name, rule in named.items():
+            path = ["scoring", name] if name in CORE_DIMENSIONS else ["scoring", "extra", name]
+            terms = []
+            for ref, weight in rule.terms.items():
+                try:
+                    terms.append((rules.layout.slot(ref, None), weight))
+                except NameProblem as problem:
+                    raise NameProblem(problem.reason, [*path, "terms", ref], key=True) from None
+            compiled.append((name, rule.base, tuple(terms), tuple(rule.endings.get(e, 0) for e in ending_ids)))
+            self.positions |= {p for p, _ in terms}
+        self._rules = tuple(compiled)
         self._weights = tuple((name, w) for name, w in scoring.overall.weights.items())
         self._weight_sum = sum(w for _, w in self._weights)
 

@@ -1,9 +1,9 @@
 """A practice session: a pull API over one scenario (read the moves, play one, read the reply).
 
-The moves played, with the seed, are the whole truth of a session: :meth:`Session.snapshot`
-saves them with the draw counter and the scenario's content hash, and :meth:`Session.restore`
-replays them, so a restored session is the original one, draw for draw. That also makes every
-snapshot a replay certificate that anyone can check against the scenario file.
+The choices played, with the seed, are the whole truth of a session: :meth:`Session.snapshot`
+saves them (see :mod:`simulator.snapshot`) and :meth:`Session.restore` replays them, so a
+restored session is the original one, draw for draw. Each move is one
+:func:`simulator.step.step`, with the seeded chooser and the personas' ``transitions`` machines.
 """
 
 from __future__ import annotations
@@ -12,23 +12,22 @@ import string
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, runtime_checkable
 
-from ._version import __version__
-from .errors import IllegalMove, IncompatibleVersion, SnapshotError
-from .persona import Exchange, PersonaModel, machine_for
-from .rng import MAX_SEED, Rng, fresh_seed
-from .rules import CompiledOutcome, CompiledReaction, Move
+from .errors import IllegalMove, InvalidArgument, SnapshotError
+from .notation import MoveRef, Unresolved
+from .persona import Board, PersonaModel, enact, machine_for
+from .rng import Rng, fresh_seed
+from .rules import Choice, Move, Phrasing
 from .scenario import Scenario
 from .scoring import Debrief, build_debrief
-from .spec import Ending
-from .transcript import StateChange, Turn
+from .snapshot import make_snapshot, read_snapshot
+from .step import Draws, Step, step
+from .transcript import EndingInfo, StateChange, Turn
 from .yamlsource import dotted
 
-__all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "Counterpart", "Session"]
-
-SNAPSHOT_FORMAT = "parley-session"
-SNAPSHOT_VERSION = 1
+__all__ = ["Counterpart", "Playable", "Session"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,16 @@ class Counterpart:
     reachable: bool
 
 
+@runtime_checkable
+class Playable(Protocol):
+    """Anything that names a choice and the words it was said in (a free-text reading)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
 def _release(machines: Sequence[Any], models: Sequence[PersonaModel]) -> None:
     for machine, model in zip(machines, models, strict=True):
         machine.remove_model(model)
@@ -57,6 +66,8 @@ class Session:
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        if not isinstance(scenario, Scenario):
+            raise InvalidArgument("scenario", "a Scenario from simulator.load_scenario()", scenario)
         self.scenario = scenario
         self.rules = rules = scenario.rules
         self.rubric = scenario.rubric
@@ -72,13 +83,18 @@ class Session:
         self.close()
         rules = self.rules
         self._rng = Rng(self.seed)
+        self._draws = Draws(self._rng)
         self._situation: tuple[int, ...] = rules.initial
-        self._played: list[Move] = []
+        self._board = Board(rules.initial)
+        self._played: list[Choice] = []
+        self._before: list[tuple[int, ...]] = []  # the situation before each choice played
+        self._said: list[str | None] = []
         self._transcript: list[Turn] = []
         self._scores = self.rubric.score(rules.initial)
-        self._models = [PersonaModel() for _ in self._machines]
+        self._models = [PersonaModel(self._board, i, rules.layout.states[i]) for i in range(len(self._machines))]
         for i, (machine, model) in enumerate(zip(self._machines, self._models, strict=True)):
             machine.add_model(model, initial=rules.state_name(rules.initial, i))
+        self._enact = partial(enact, self._machines, self._models)
         # The shared machines hold every model they know; release ours when this session is
         # closed, finished or garbage-collected, whichever comes first.
         self._finalizer = weakref.finalize(self, _release, self._machines, self._models)
@@ -92,9 +108,13 @@ class Session:
         return self._situation[-1] >= 0
 
     @property
-    def ending(self) -> Ending | None:
+    def ending(self) -> EndingInfo | None:
+        """The ending reached (``id``, ``title``, ``text``), or None while it goes on."""
         index = self._situation[-1]
-        return self.rules.endings[index] if index >= 0 else None
+        if index < 0:
+            return None
+        ending = self.rules.endings[index]
+        return EndingInfo(ending.id, ending.title, ending.text)
 
     @property
     def scores(self) -> dict[str, int]:
@@ -107,8 +127,13 @@ class Session:
 
     @property
     def situation(self) -> tuple[int, ...]:
-        """The compiled situation tuple (see :mod:`simulator.rules`); for analysis and tests."""
+        """The compiled situation tuple (see :mod:`simulator.layout`); for analysis and tests."""
         return self._situation
+
+    @property
+    def history(self) -> list[tuple[int, ...]]:
+        """The situation before each move played, in order (what a review of the play rates)."""
+        return list(self._before)
 
     @property
     def turn(self) -> int:
@@ -129,11 +154,16 @@ class Session:
 
     @property
     def played(self) -> list[str]:
-        """The moves played so far, in ``move:target`` notation."""
-        return [m.key for m in self._played]
+        """The choices played so far, in move notation (``apologize:hr_rep/sincere``)."""
+        return [c.key for c in self._played]
 
     def moves(self) -> list[Move]:
-        """The moves that are legal now (each has ``.id``, ``.target``, ``.label``, ``.key``)."""
+        """The moves that are legal now, each with ``.id``, ``.target``, ``.label``, ``.key`` and
+        the ways it can be said: ``.manners`` and ``.phrasings``."""
+        return self.rules.legal_moves(self._situation)
+
+    def choices(self) -> list[Choice]:
+        """The choices that are legal now: each move once per manner it can be said in."""
         return self.rules.legal(self._situation)
 
     def counterparts(self) -> list[Counterpart]:
@@ -161,67 +191,65 @@ class Session:
 
     # --- playing ---------------------------------------------------------------------------------
 
-    def play(self, move: str | Move, to: str | None = None) -> Turn:
-        """Play a move; ``to`` names the target (a cast id) for moves that take one.
+    def play(
+        self,
+        move: str | Move | Choice | Phrasing | Playable,
+        to: str | None = None,
+        *,
+        manner: str | None = None,
+        said: str | None = None,
+    ) -> Turn:
+        """Play a move; ``to`` names the target (a cast id) for moves that take one, ``manner``
+        how it is said for moves that can be said in several ways.
 
-        ``move`` may also be written ``"apologize:hr_rep"``. Raises :class:`IllegalMove`, naming
-        the legal moves, when the move cannot be played now.
+        ``move`` may be a move id, a whole choice in move notation (``"apologize:hr_rep/sincere"``),
+        a :class:`Move` or :class:`Choice` from :meth:`moves` / :meth:`choices`, a :class:`Phrasing`
+        (its words are recorded as said), or a reading of free text. ``said`` records the
+        learner's own words. Raises :class:`IllegalMove`, naming the legal moves, when the move
+        cannot be played now.
         """
-        chosen = self._resolve(move, to)
-        rules = self.rules
-        before = self._situation
-        landed = rules.begin(before, chosen)
-        if chosen.target_index >= 0:
-            reaction, outcome = self._react_through_machine(chosen, landed)
-        else:
-            reaction = rules.react(landed, chosen)
-            outcome = reaction.pick(self._rng.below(reaction.total) if len(reaction.outcomes) > 1 else 0)
-            outcome.apply(landed, None)
-        for who, state in outcome.also:
-            self._machines[who].set_state(rules.layout.states[who][state], model=self._models[who])
-            landed[who] = state  # 'also' wins over the reply's own 'to', as in Rules.branches
-        line = self._say(outcome, chosen)
-        after = rules.finish(landed, chosen)
+        choice, words = self._resolve(move, to, manner, said)
+        result = step(self.rules, self._situation, choice, self._draws, enact=self._enact)
+        return self._record(result, words)
+
+    def _record(self, result: Step, said: str | None) -> Turn:
+        rules, choice = self.rules, result.choice
+        after = result.after
+        self._board.cells = list(after)
         scores = self.rubric.score(after)
         turn = Turn(
             number=len(self._played) + 1,
-            move=chosen.id,
-            target=chosen.target,
-            label=chosen.label,
-            speaker=chosen.target,
-            speaker_name=self._names.get(chosen.target) if chosen.target else None,
-            line=line,
-            note=outcome.note,
-            changes=self._changes(before, after),
+            move=choice.id,
+            target=choice.target,
+            label=choice.label,
+            speaker=choice.target,
+            speaker_name=self._names.get(choice.target) if choice.target else None,
+            line=self._fill(result.text, choice),
+            note=result.outcome.note,
+            changes=self._changes(result.before, after),
             scores=scores,
             delta={k: scores[k] - self._scores[k] for k in scores},
             ending=rules.ending_id(after),
             day=after[rules.layout.day] if rules.layout.track_days else None,
-            rule=_rule_path(reaction, outcome),
-            mood=rules.moods[chosen.target_index][after[chosen.target_index]] if chosen.target else None,
+            rule=_rule_path(result),
+            mood=rules.moods[choice.target_index][after[choice.target_index]] if choice.target else None,
             draws=self._rng.counter,
+            manner=choice.manner,
+            said=said,
+            choice_key=choice.key if choice.key != choice.move_key else None,
         )
+        self._before.append(self._situation)
         self._situation, self._scores = after, scores
-        self._played.append(chosen)
+        self._played.append(choice)
+        self._said.append(said)
         self._transcript.append(turn)
         if self.over:
             self.close()
         return turn
 
-    def _react_through_machine(self, move: Move, landed: list[int]) -> tuple[CompiledReaction, CompiledOutcome]:
-        who = move.target_index
-        machine, model = self._machines[who], self._models[who]
-        ctx = Exchange(landed, self._rng)
-        machine.events[move.id].trigger(model, ctx=ctx)
-        landed[who] = self.rules.layout.states[who].index(model.state)
-        assert ctx.reaction is not None and ctx.outcome is not None  # the fallback always fires
-        return ctx.reaction, ctx.outcome
-
-    def _say(self, outcome: CompiledOutcome, move: Move) -> str:
-        lines = outcome.lines
-        text = lines[self._rng.below(len(lines)) if len(lines) > 1 else 0]
+    def _fill(self, text: str, choice: Choice) -> str:
         names = dict(self._names)
-        names["name"] = self._names[move.target] if move.target else "you"
+        names["name"] = self._names[choice.target] if choice.target else "you"
         # Template substitutes known names only: a file can never reach an attribute or index.
         return string.Template(text).safe_substitute(names)
 
@@ -239,44 +267,51 @@ class Session:
             if before[i] != after[i]
         )
 
-    def _resolve(self, move: str | Move, to: str | None) -> Move:
-        if isinstance(move, Move):
-            move, to = move.id, move.target
-        if to is None and ":" in move:
-            move, _, to = move.partition(":")
-        legal = self.moves()
-        legal_keys = [m.key for m in legal]
-        if self.over:
-            raise IllegalMove(move, to, "the session is over", [])
-        key = f"{move}:{to}" if to else move
-        for m in legal:
-            if m.key == key:
-                return m
-        offered = [m for m in self.rules.moves if m.id == move]
-        if not offered:
-            reason = "no such move in this scenario"
-        elif to is None and offered[0].target is not None:
-            reason = f"it needs a target: one of {', '.join(m.target for m in offered if m.target)}"
-        elif to is not None and offered[0].target is None:
-            reason = "it takes no target"
-        elif to is not None and to not in {m.target for m in offered}:
-            reason = f"{to!r} is not a target of {move!r}; targets: {', '.join(m.target for m in offered if m.target)}"
+    def _resolve(
+        self, move: object, to: str | None, manner: str | None, said: str | None
+    ) -> tuple[Choice, str | None]:
+        """The choice ``play`` was asked for, checked to be legal now, and the words said."""
+        for name, value in (("to", to), ("manner", manner), ("said", said)):
+            if value is not None and not isinstance(value, str):
+                raise InvalidArgument(name, "text or None", value)
+        if isinstance(move, Phrasing):
+            ref, said = MoveRef.parse(move.key), said if said is not None else move.text
+        elif isinstance(move, Choice | Move):
+            ref = MoveRef.parse(move.key)
+        elif isinstance(move, str):
+            try:
+                ref = MoveRef.parse(move)
+            except Unresolved as exc:
+                raise IllegalMove(exc.ref, None, exc.reason, self._legal_keys()) from None
+        elif isinstance(move, Playable):
+            ref, said = MoveRef.parse(move.key), said if said is not None else move.text
         else:
-            reason = "it is not available now"
-        raise IllegalMove(move, to, reason, legal_keys)
+            raise InvalidArgument("move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move)
+        ref = MoveRef(ref.id, ref.target or to, ref.manner or manner)
+        if self.over:
+            raise IllegalMove(ref.key, None, "the session is over", [])
+        try:
+            chosen = ref.resolve(self.rules.choices)
+        except Unresolved as exc:
+            raise IllegalMove(ref.key, None, exc.reason, self._legal_keys()) from None
+        assert isinstance(chosen, Choice)
+        if chosen not in self.rules.legal(self._situation):
+            raise IllegalMove(chosen.key, None, "it is not available now", self._legal_keys())
+        return chosen, said
+
+    def _legal_keys(self) -> list[str]:
+        return [c.key for c in self.choices()]
 
     def undo(self) -> Turn:
         """Take back the last move; the session continues as if it had never been played."""
         if not self._played:
-            raise IllegalMove("undo", None, "no move has been played yet", [m.key for m in self.moves()])
+            raise IllegalMove("undo", None, "no move has been played yet", self._legal_keys())
         last = self._transcript[-1]
-        self._rebuild(self._played[:-1])
-        return last
-
-    def _rebuild(self, moves: Sequence[Move]) -> None:
+        played, said = self._played[:-1], self._said[:-1]
         self._start()
-        for m in moves:
-            self.play(m)
+        for choice, words in zip(played, said, strict=True):
+            self.play(choice, said=words)
+        return last
 
     def close(self) -> None:
         """Release this session's place in the shared machines. Idempotent."""
@@ -292,53 +327,35 @@ class Session:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything needed to continue later, as JSON-ready data (versioned)."""
-        return {
-            "format": SNAPSHOT_FORMAT,
-            "version": SNAPSHOT_VERSION,
-            "engine": __version__,
-            "scenario": {"id": self.scenario.id, "hash": self.scenario.hash},
-            "seed": self.seed,
-            "draws": self._rng.counter,
-            "moves": self.played,
-        }
+        return make_snapshot(self.scenario.id, self.scenario.hash, self.seed, self._rng.counter, self.played, self._said)
 
     @classmethod
     def restore(cls, scenario: Scenario, data: Mapping[str, Any]) -> Session:
         """Continue a snapshot; raises :class:`SnapshotError` if it belongs elsewhere."""
-        if not isinstance(data, Mapping) or data.get("format") != SNAPSHOT_FORMAT:
-            raise SnapshotError("not a Parley session snapshot (missing format 'parley-session')")
-        version = data.get("version")
-        if not isinstance(version, int) or version > SNAPSHOT_VERSION or version < 1:
-            raise IncompatibleVersion("the snapshot", version, f"version {SNAPSHOT_VERSION}")
-        meta = data.get("scenario")
-        seed, draws, moves = data.get("seed"), data.get("draws"), data.get("moves")
-        if not isinstance(meta, Mapping) or not isinstance(seed, int) or not isinstance(draws, int):
-            raise SnapshotError("the snapshot is damaged: scenario, seed or draws missing")
-        if isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
-            raise SnapshotError(f"the snapshot is damaged: seed {seed!r} is not a whole number from 0 to {MAX_SEED}")
-        if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
-            raise SnapshotError("the snapshot is damaged: moves must be a list of strings")
-        if meta.get("id") != scenario.id:
-            raise SnapshotError(f"the snapshot is of scenario {meta.get('id')!r}, not {scenario.id!r}")
-        if meta.get("hash") != scenario.hash:
+        if not isinstance(scenario, Scenario):
+            raise InvalidArgument("scenario", "a Scenario from simulator.load_scenario()", scenario)
+        snap = read_snapshot(data)
+        if snap.scenario_id != scenario.id:
+            raise SnapshotError(f"the snapshot is of scenario {snap.scenario_id[:60]!r}, not {scenario.id!r}")
+        if snap.scenario_hash != scenario.hash:
             raise SnapshotError(
                 f"scenario {scenario.id!r} has changed since the snapshot was taken "
-                f"(hash {str(meta.get('hash'))[:12]} then, {scenario.hash[:12]} now)"
+                f"(hash {snap.scenario_hash[:12]} then, {scenario.hash[:12]} now)"
             )
-        session = cls(scenario, seed)
-        for i, move in enumerate(moves, start=1):
+        session = cls(scenario, snap.seed)
+        for i, (move, words) in enumerate(zip(snap.moves, snap.said, strict=True), start=1):
             try:
-                session.play(move)
+                session.play(move, said=words)
             except IllegalMove as exc:
                 session.close()
-                raise SnapshotError(f"the snapshot does not replay: move {i} ({move}): {exc}") from exc
-        if session._rng.counter != draws:
+                raise SnapshotError(f"the snapshot does not replay: move {i} ({move[:60]}): {exc}") from exc
+        if session._rng.counter != snap.draws:
             session.close()
-            raise SnapshotError(f"the snapshot does not replay: {session._rng.counter} draws, snapshot says {draws}")
+            raise SnapshotError(f"the snapshot does not replay: {session._rng.counter} draws, snapshot says {snap.draws}")
         return session
 
 
-def _rule_path(reaction: CompiledReaction, outcome: CompiledOutcome) -> str:
-    if not reaction.origin:
+def _rule_path(result: Step) -> str:
+    if not result.reaction.origin:
         return "unmoved"
-    return f"{dotted(reaction.origin)}.outcomes[{outcome.index}]"
+    return f"{dotted(result.reaction.origin)}.outcomes[{result.outcome.index}]"

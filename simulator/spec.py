@@ -23,7 +23,9 @@ __all__ = [
     "Condition",
     "DimensionRule",
     "Ending",
+    "Example",
     "Limits",
+    "MannerTest",
     "MeterSpec",
     "MeterTest",
     "MoveSpec",
@@ -31,6 +33,7 @@ __all__ = [
     "Outcome",
     "OverallRule",
     "PersonaSpec",
+    "Phrasing",
     "Reaction",
     "ScenarioSpec",
     "Scene",
@@ -105,6 +108,13 @@ class ClockTest(_Bounds):
     who: Ident | None = None
 
 
+class MannerTest(Model):
+    """Holds when the move being answered was said in one of these manners:
+    ``{manner: [justifying, strategic]}``. Only reactions can ask it."""
+
+    manner: list[Ident] = Field(min_length=1)
+
+
 class AllOf(Model):
     all: list[Condition] = Field(min_length=1)
 
@@ -117,7 +127,7 @@ class NotOf(Model):
     not_: Condition = Field(alias="not")
 
 
-_CONDITION_KEYS = ("meter", "state", "clock", "all", "any", "not")
+_CONDITION_KEYS = ("meter", "state", "clock", "manner", "all", "any", "not")
 
 
 def _condition_kind(value: Any) -> str | None:
@@ -135,6 +145,7 @@ Condition = Annotated[
         Annotated[MeterTest, Tag("meter")]
         | Annotated[StateTest, Tag("state")]
         | Annotated[ClockTest, Tag("clock")]
+        | Annotated[MannerTest, Tag("manner")]
         | Annotated[AllOf, Tag("all")]
         | Annotated[AnyOf, Tag("any")]
         | Annotated[NotOf, Tag("not")]
@@ -142,7 +153,7 @@ Condition = Annotated[
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
-        custom_error_message="a condition needs one of the keys meter, state, clock, all, any, not",
+        custom_error_message="a condition needs one of the keys meter, state, clock, manner, all, any, not",
     ),
 ]
 
@@ -234,6 +245,22 @@ class CastMember(Model):
     )
 
 
+class Phrasing(Model):
+    """Something the learner could say to make a move, and the manner it is said in."""
+
+    manner: Ident = Field("plain", description="How it is said: a built-in manner or one the scenario declares.")
+    text: str = Field(min_length=1, description="The words, in the learner's voice.")
+    to: Ident | None = Field(None, description="Only for this target; omitted: for every target of the move.")
+
+
+class Example(Model):
+    """Things a learner might type for a move (and manner): what free text is read against."""
+
+    manner: Ident | None = Field(None, description="Omitted: the manner is not what these show.")
+    to: Ident | None = Field(None, description="Only for this target; omitted: any target.")
+    say: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
 class MoveSpec(Model):
     """A move the learner may play in this scenario."""
 
@@ -243,6 +270,10 @@ class MoveSpec(Model):
     targets: list[Ident] = Field(default_factory=list, description="Cast ids; empty for moves with no target.")
     takes: str = Field("1 day", description="Clock time the move costs, e.g. '2 weeks'.")
     when: Condition | None = Field(None, description="The move is offered only while this holds.")
+    phrasings: list[Phrasing] = Field(
+        default_factory=list, description="What the learner could say; their manners are the ways this move can be played."
+    )
+    examples: list[Example] = Field(default_factory=list, description="More ways a learner might put it, for reading free text.")
 
     @field_validator("takes")
     @classmethod
@@ -315,6 +346,9 @@ class ScenarioSpec(Model):
     briefing: str = Field(min_length=1)
     goal: str = Field(min_length=1)
     cast: dict[Ident, CastMember] = Field(min_length=1)
+    manners: dict[Ident, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict, description="Manners of this scenario's own, beyond the built-in ones: id -> how it reads."
+    )
     moves: list[MoveSpec] = Field(min_length=1)
     scene: Scene = Field(default_factory=Scene)
     limits: Limits
@@ -322,7 +356,7 @@ class ScenarioSpec(Model):
     scoring: Scoring
     advice: list[Advice] = Field(default_factory=list)
     recommended: list[str] = Field(
-        default_factory=list, description="The line the source recommends, as 'move' or 'move:target'."
+        default_factory=list, description="The line the source recommends, as 'move', 'move:target' or 'move:target/manner'."
     )
     anti_patterns: dict[Ident, list[str]] = Field(
         default_factory=dict, description="Named lines the source warns against, same notation."

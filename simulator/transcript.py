@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-__all__ = ["StateChange", "Turn"]
+from .notation import format_key
+
+__all__ = ["EndingInfo", "StateChange", "Turn"]
+
+
+@dataclass(frozen=True)
+class EndingInfo:
+    """An ending reached: its id, title and the text shown to the learner (hashable)."""
+
+    id: str
+    title: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,14 @@ class Turn:
     rule: str = field(default="")  # where the reaction was written, e.g. "cast.hr_rep.reactions[1].outcomes[0]"
     mood: str | None = None  # the speaker's visible mood after the reply
     draws: int = 0  # random draws made since the session began, after this turn (replay check)
+    manner: str | None = None  # how it was said (the phrasing's manner), when the move has phrasings
+    said: str | None = None  # the learner's own words: a phrasing chosen, or what they typed
+    choice_key: str | None = None  # the choice in move notation, when it carries a manner
 
     @property
     def key(self) -> str:
-        return f"{self.move}:{self.target}" if self.target else self.move
+        """The choice played, in move notation (``apologize:hr_rep/sincere``)."""
+        return self.choice_key or format_key(self.move, self.target)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

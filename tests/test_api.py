@@ -12,13 +12,18 @@ import types
 import simulator
 
 EXPECTED = {
+    "Choice",
     "Counterpart",
     "Course",
     "Debrief",
+    "EndingInfo",
     "IllegalMove",
     "IncompatibleVersion",
+    "InvalidArgument",
     "InvalidSeed",
     "Move",
+    "MoveRef",
+    "Phrasing",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",

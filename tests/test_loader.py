@@ -208,12 +208,12 @@ def test_scenario_reads_like_its_spec(declined):
         (
             'venting: ["vent:hr_rep"]',
             'venting: ["sulk"]',
-            "83:13: anti_patterns.venting[0]: unknown move 'sulk'; known: apologize, ask, vent, wait",
+            "83:13: anti_patterns.venting[0]: move 'sulk': no such move in this scenario; moves: apologize, ask, vent, wait",
         ),
         (
             'recommended: ["apologize:hr_rep"]',
             'recommended: ["wait:hr_rep"]',
-            "81:15: recommended[0]: move 'wait' takes targets none, not 'hr_rep'",
+            "81:15: recommended[0]: move 'wait:hr_rep': it takes no target",
         ),
         (
             "effects: {trust: 2, apologies: 1, scene.repaired: 1}",

@@ -7,15 +7,11 @@ from core_support import MINI
 from pydantic import TypeAdapter
 
 import simulator
-from simulator.rules import (
-    NEVER,
-    CompiledOutcome,
-    Layout,
-    _compile,
-    _fallback,
-    compile_rules,
-)
+from simulator.conditions import Scope, compile_condition
+from simulator.layout import NEVER, Layout, NameProblem
+from simulator.rules import CompiledOutcome, CompiledReaction, compile_rules
 from simulator.spec import Condition
+from simulator.step import branches
 
 CONDITION = TypeAdapter(Condition)
 
@@ -35,8 +31,13 @@ def situation(a=0, b=0, m=0, n=0, s=0, contact_a=NEVER, contact_b=NEVER, day=0, 
     return (a, b, m, n, s, contact_a, contact_b, day, turn, ending)
 
 
+def compiled(cond: dict, owner=None, manner=None, answering=False):
+    scope = Scope(LAYOUT, owner, manner, answering=answering, manners=frozenset({"sincere", "strategic", "plain"}))
+    return compile_condition(CONDITION.validate_python(cond), scope)
+
+
 def holds(cond: dict, s, owner=None) -> bool:
-    return _compile(CONDITION.validate_python(cond), LAYOUT, owner)(s)
+    return compiled(cond, owner)(s)
 
 
 def test_layout_positions():
@@ -92,11 +93,56 @@ def test_outcome_apply_clamps_sets_and_moves():
     assert s[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("cond", "reads", "text"),
+    [
+        ({"meter": "m", "at_least": 2}, {2}, "m>=2"),
+        ({"all": [{"meter": "b.n", "at_most": 1}, {"state": "b", "in": ["q", "r"]}]}, {3, 1}, "b.n<=1 & b in q|r"),
+        ({"any": [{"clock": "turns", "equals": 3}, {"not": {"meter": "scene.s", "equals": 0}}]}, {8, 4}, "(turns=3 or not(scene.s=0))"),
+        ({"clock": "days", "at_least": 7, "at_most": 30}, {("days",)}, "days>=7 & days<=30"),
+        ({"clock": "since_contact", "who": "b", "at_least": 60}, {("since", 1)}, "since_contact(b)>=60"),
+    ],
+)
+def test_a_compiled_condition_knows_what_it_reads_and_how_it_reads(cond, reads, text):
+    check = compiled(cond, owner=0)
+    assert set(check.reads.keys) == reads
+    assert check.describe() == text
+
+
+def test_clock_reads_carry_their_thresholds():
+    check = compiled({"clock": "since_contact", "who": "b", "at_least": 60, "at_most": 90}, owner=0)
+    assert check.reads.cuts(("since", 1)) == {60, 91}
+
+
+@pytest.mark.parametrize(
+    ("cond", "manner", "expected"),
+    [
+        ({"manner": ["sincere"]}, "sincere", True),
+        ({"manner": ["sincere"]}, "strategic", False),
+        ({"all": [{"manner": ["strategic"]}, {"meter": "m", "at_least": 2}]}, "sincere", False),
+        ({"not": {"manner": ["strategic"]}}, "sincere", True),
+    ],
+)
+def test_manner_tests_fold_to_constants_for_each_choice(cond, manner, expected):
+    check = compiled(cond, owner=0, manner=manner, answering=True)
+    assert check.constant is expected and check.reads.keys == frozenset()
+
+
+def test_a_manner_test_only_goes_on_a_reaction_and_names_known_manners():
+    with pytest.raises(NameProblem, match="a manner condition belongs on a reaction"):
+        compiled({"manner": ["sincere"]})
+    with pytest.raises(NameProblem, match="unknown manner 'smug'; known: plain, sincere, strategic") as info:
+        compiled({"any": [{"meter": "m", "at_least": 1}, {"manner": ["sincere", "smug"]}]}, owner=0, answering=True)
+    assert info.value.path == ["any", 1, "manner", 1]
+
+
 def test_pick_follows_the_weights():
-    reaction = _fallback(("a",))
-    assert reaction.pick(0) is reaction.outcomes[0]
+    one = CompiledOutcome(index=0, weight=3, dest=None, deltas=(), sets=(), also=(), lines=("a",), note=None)
+    two = CompiledOutcome(index=1, weight=1, dest=None, deltas=(), sets=(), also=(), lines=("b",), note=None)
+    reaction = CompiledReaction(origin=("x",), states=None, when=None, outcomes=(one, two), total=4)
+    assert [reaction.pick(d) for d in range(4)] == [one, one, one, two]
     with pytest.raises(AssertionError):
-        reaction.pick(1)
+        reaction.pick(4)
 
 
 def test_initial_situation_of_mini(mini):
@@ -107,6 +153,7 @@ def test_initial_situation_of_mini(mini):
     # offended; the persona's meter defaults; the scene meter; turn 0; no ending
     assert rules.initial == (2, 3, 3, 0, 0, 0, 0, -1)
     assert [m.key for m in rules.moves] == ["apologize:hr_rep", "vent:hr_rep", "ask:hr_rep", "wait"]
+    assert [c.key for c in rules.choices] == [m.key for m in rules.moves]  # no phrasings: one choice a move
     assert [m.days for m in rules.moves] == [1, 1, 1, 14]
     assert rules.by_key["wait"].label == "Wait"
 
@@ -124,9 +171,9 @@ def test_cast_overrides_persona_defaults(declined):
 def test_branches_cover_every_outcome_with_its_weight(mini):
     rules = mini.rules
     move = rules.by_key["apologize:hr_rep"]
-    branches = rules.branches(rules.initial, move)
-    assert [(w, total) for w, total, _, _ in branches] == [(3, 4), (1, 4)]
-    assert [nxt for *_, nxt in branches] == [(3, 5, 3, 1, 0, 1, 1, -1), (2, 4, 3, 1, 0, 0, 1, -1)]
+    results = branches(rules, rules.initial, move)
+    assert [(r.outcome.weight, r.reaction.total) for r in results] == [(3, 4), (1, 4)]
+    assert [r.after for r in results] == [(3, 5, 3, 1, 0, 1, 1, -1), (2, 4, 3, 1, 0, 0, 1, -1)]
 
 
 def test_first_matching_reaction_wins_then_the_persona_then_the_fallback(mini):
@@ -134,16 +181,16 @@ def test_first_matching_reaction_wins_then_the_persona_then_the_fallback(mini):
     move = rules.by_key["apologize:hr_rep"]
     first = rules.react(rules.begin(rules.initial, move), move)
     assert first.origin == ("cast", "hr_rep", "reactions", 0)
-    once = rules.branches(rules.initial, move)[1][3]  # one apology heard, still offended
+    once = branches(rules, rules.initial, move)[1].after  # one apology heard, still offended
     assert rules.react(rules.begin(once, move), move).origin == ("persona", "hr_rep", "reactions", 1)
     ask = rules.by_key["ask:hr_rep"]
-    assert rules.react(rules.begin(rules.initial, ask), ask).index == -1  # offended: hr_rep has no answer
+    assert rules.react(rules.begin(rules.initial, ask), ask) is rules.fallbacks[0]  # offended: hr_rep has no answer
 
 
 def test_legal_moves_follow_reachability_and_conditions(mini, declined):
     rules = mini.rules
     vent = rules.by_key["vent:hr_rep"]
-    (closed,) = [nxt for *_, nxt in rules.branches(rules.initial, vent)]
+    (closed,) = [r.after for r in branches(rules, rules.initial, vent)]
     assert rules.ending_id(closed) == "closed_door"
     assert rules.legal(closed) == []  # over
     still_open = closed[:-1] + (-1,)
@@ -151,23 +198,23 @@ def test_legal_moves_follow_reachability_and_conditions(mini, declined):
 
     d = declined.rules
     assert "decide_repair" in [m.key for m in d.legal(d.initial)]
-    (decided,) = [nxt for *_, nxt in d.branches(d.initial, d.by_key["decide_repair"])]
+    (decided,) = [r.after for r in branches(d, d.initial, d.by_key["decide_repair"])]
     assert not {"decide_repair", "decide_job"} & {m.key for m in d.legal(decided)}
 
 
 def test_endings_at_timeout_only_wait_for_the_limit(mini):
     rules = mini.rules
     apologize, wait = rules.by_key["apologize:hr_rep"], rules.by_key["wait"]
-    s = rules.branches(rules.initial, apologize)[0][3]
+    s = branches(rules, rules.initial, apologize)[0].after
     assert rules.ending_id(s) is None  # repaired, but that ending is only considered at timeout
     for _ in range(3):
-        (branch,) = rules.branches(s, wait)
-        s = branch[3]
+        (branch,) = branches(rules, s, wait)
+        s = branch.after
     assert s[rules.layout.turn] == 4
     assert rules.ending_id(s) == "repaired"
     s = rules.initial
     for _ in range(4):
-        s = rules.branches(s, wait)[0][3]
+        s = branches(rules, s, wait)[0].after
     assert rules.ending_id(s) == "stalemate"
 
 
@@ -188,21 +235,21 @@ def test_clocks_and_day_limits(write_scenario):
     s = rules.initial
     assert s[layout.contact0] == NEVER
     first = rules.react(rules.begin(s, ask), ask)
-    assert first.index == -1  # never contacted: a long time ago
-    s = rules.branches(s, ask)[0][3]
+    assert first is rules.fallbacks[0]  # never contacted: a long time ago
+    s = branches(rules, s, ask)[0].after
     assert (s[layout.day], s[layout.contact0]) == (1, 1)
     assert rules.react(rules.begin(s, ask), ask).origin == ("cast", "hr_rep", "reactions", 1)
-    s = rules.branches(s, wait)[0][3]
-    s = rules.branches(s, wait)[0][3]  # 29 days, 28 since contact
-    assert rules.react(rules.begin(s, ask), ask).index == -1
-    s = rules.branches(s, ask)[0][3]
+    s = branches(rules, s, wait)[0].after
+    s = branches(rules, s, wait)[0].after  # 29 days, 28 since contact
+    assert rules.react(rules.begin(s, ask), ask) is rules.fallbacks[0]
+    s = branches(rules, s, ask)[0].after
     assert s[layout.day] == 30
     assert rules.ending_id(s) == "stalemate"  # the day limit counts as time running out
 
 
 def test_rules_are_compiled_once_per_content(mini, declined):
-    assert compile_rules(mini) is mini.rules
-    assert compile_rules(declined) is declined.rules is simulator.load_scenario("declined-offer").rules
+    assert compile_rules(mini.spec, mini.personas, mini.hash) is mini.rules
+    assert declined.rules is simulator.load_scenario("declined-offer").rules
     assert mini.rules is not declined.rules
 
 
@@ -216,7 +263,7 @@ def test_reaction_order_does_not_depend_on_hash_randomisation():
     code = (
         "import json, simulator;"
         "r = simulator.load_scenario('declined-offer').rules;"
-        "print(json.dumps([list(k) for k in r.reactions]))"
+        "print(json.dumps([[c.key, [list(x.origin) for x in r.reactions[c.index]]] for c in r.choices]))"
     )
     orders = set()
     for hash_seed in ("1", "2", "3", "4242"):
@@ -224,4 +271,5 @@ def test_reaction_order_does_not_depend_on_hash_randomisation():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         orders.add(out.stdout)
     assert len(orders) == 1
-    assert json.loads(orders.pop())[0] == ["apologize", 0]
+    first = json.loads(orders.pop())[0]
+    assert first[0] == "decide_repair" and first[1] == [["scene", "reactions", 0]]

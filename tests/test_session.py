@@ -10,7 +10,8 @@ from core_support import MINI
 import simulator
 from simulator import IllegalMove, IncompatibleVersion, InvalidSeed, Session, SnapshotError
 from simulator.rules import Move
-from simulator.session import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
+from simulator.snapshot import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
+from simulator.step import branches
 
 MINI_LEGAL = "apologize:hr_rep, vent:hr_rep, ask:hr_rep, wait"
 
@@ -65,6 +66,9 @@ def test_a_turn_says_what_happened(mini):
         "rule": "cast.hr_rep.reactions[0].outcomes[0]",
         "mood": "warmer, asks how things are going",
         "draws": 1,
+        "manner": None,
+        "said": None,
+        "choice_key": None,
     }
     assert turn.key == "apologize:hr_rep"
 
@@ -102,7 +106,7 @@ WRONG_TARGET = (
     ("move", "to", "message"),
     [
         ("flatter", None, f"illegal move 'flatter': no such move in this scenario; legal moves: {MINI_LEGAL}"),
-        ("apologize", None, f"illegal move 'apologize': it needs a target: one of hr_rep; legal moves: {MINI_LEGAL}"),
+        ("ask:hr_rep/direct", None, f"illegal move 'ask:hr_rep/direct': it is said in one way only; leave out the manner; legal moves: {MINI_LEGAL}"),
         ("wait", "hr_rep", f"illegal move 'wait:hr_rep': it takes no target; legal moves: {MINI_LEGAL}"),
         ("apologize", "boss", WRONG_TARGET),
         ("apologize:boss", None, WRONG_TARGET),  # the same, written as one string
@@ -237,7 +241,7 @@ def test_seeds(declined):
 def test_snapshot_is_versioned_json(declined):
     s = Session(declined, seed=9)
     s.play("decide_repair")
-    s.play("apologize:hr_rep")
+    s.play("apologize:hr_rep", said="I'm sorry for how I spoke to you on that call.")
     data = s.snapshot()
     assert data == {
         "format": SNAPSHOT_FORMAT,
@@ -245,10 +249,22 @@ def test_snapshot_is_versioned_json(declined):
         "engine": simulator.__version__,
         "scenario": {"id": "declined-offer", "hash": declined.hash},
         "seed": 9,
-        "draws": s._rng.counter,
+        "draws": s.transcript[-1].draws,
         "moves": ["decide_repair", "apologize:hr_rep"],
+        "said": [None, "I'm sorry for how I spoke to you on that call."],
     }
     json.dumps(data)
+    restored = Session.restore(declined, data)
+    assert restored.transcript == s.transcript and restored.transcript[-1].said == data["said"][1]
+
+
+def test_a_version_1_snapshot_without_words_still_restores(declined):
+    s = Session(declined, seed=9)
+    s.play("decide_repair")
+    data = s.snapshot()
+    data["version"] = 1
+    del data["said"]
+    assert Session.restore(declined, data).transcript == s.transcript
 
 
 def test_restore_continues_exactly(declined):
@@ -283,9 +299,9 @@ def _snapshot(scenario, changes=None):
     ("changes", "error", "message"),
     [
         ({"format": "other"}, SnapshotError, "not a Parley session snapshot (missing format 'parley-session')"),
-        ({"version": 2}, IncompatibleVersion, "the snapshot has format version 2; this Parley reads version 1"),
-        ({"version": "1"}, IncompatibleVersion, "the snapshot has format version '1'; this Parley reads version 1"),
-        ({"version": 0}, IncompatibleVersion, "the snapshot has format version 0; this Parley reads version 1"),
+        ({"version": 3}, IncompatibleVersion, "the snapshot has format version 3; this Parley reads version 2"),
+        ({"version": "1"}, IncompatibleVersion, "the snapshot has format version '1'; this Parley reads version 2"),
+        ({"version": 0}, IncompatibleVersion, "the snapshot has format version 0; this Parley reads version 2"),
         ({"seed": None}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"draws": "3"}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"scenario": "mini"}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
@@ -293,9 +309,13 @@ def _snapshot(scenario, changes=None):
         ({"seed": True}, SnapshotError, "the snapshot is damaged: seed True is not a whole number from 0 to 9223372036854775807"),
         ({"moves": "wait"}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
         ({"moves": [1]}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
+        ({"said": ["sorry", None]}, SnapshotError, "the snapshot is damaged: 'said' must list text (or null) for each move"),
+        ({"said": [3]}, SnapshotError, "the snapshot is damaged: 'said' must list text (or null) for each move"),
+        ({"draws": True}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
+        ({"version": True}, IncompatibleVersion, "the snapshot has format version True; this Parley reads version 2"),
         ({"scenario": {"id": "declined-offer", "hash": "x"}}, SnapshotError, "the snapshot is of scenario 'declined-offer', not 'mini'"),
         (
-            {"moves": ["apologize:hr_rep", "flatter"]},
+            {"moves": ["apologize:hr_rep", "flatter"], "said": [None, None]},
             SnapshotError,
             "the snapshot does not replay: move 2 (flatter): illegal move 'flatter': no such move in this scenario; "
             f"legal moves: {MINI_LEGAL}",
@@ -365,8 +385,8 @@ def test_also_moves_the_reacting_persona_too(write_scenario):
     )
     scenario = simulator.load_scenario(write_scenario(text))
     s = Session(scenario, seed=1)
-    (branch,) = scenario.rules.branches(s.situation, scenario.rules.by_key["vent:hr_rep"])
+    (branch,) = branches(scenario.rules, s.situation, scenario.rules.by_key["vent:hr_rep"])
     turn = s.play("vent:hr_rep")
-    assert s.situation == branch[3]
+    assert s.situation == branch.after
     assert [(c.before, c.after) for c in turn.changes] == [("offended", "closed")]
     assert s.ending.id == "closed_door"

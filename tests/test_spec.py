@@ -67,7 +67,7 @@ def test_a_condition_without_a_known_key_is_rejected_with_the_keys():
     with pytest.raises(ValidationError) as info:
         CONDITION.validate_python({"meters": "trust", "at_least": 1})
     (error,) = info.value.errors(include_url=False)
-    assert error["msg"] == "a condition needs one of the keys meter, state, clock, all, any, not"
+    assert error["msg"] == "a condition needs one of the keys meter, state, clock, manner, all, any, not"
 
 
 @pytest.mark.parametrize(

@@ -1,54 +1,23 @@
-"""Diagnostics as data: what an exhaustive look at a scenario finds, located in its files.
-
-Severities: ``error`` (the scenario cannot be played as written, or an expectation it declares is
-false: ``parley check`` exits 1), ``warning`` (content that can never be seen, a score that never
-moves, a move that wins by repetition) and ``info`` (facts worth knowing: score ranges, persona
-material this scenario does not use).
-"""
+"""What an exhaustive look at a scenario finds, as located diagnostics (see :mod:`.diagnostics`)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ScenarioError
+from ..loader import load_scenario
+from ..rules import manner_signatures
+from .diagnostics import SEVERITIES, Diagnostic, locate, origin_document
+from .expectations import evaluate
 from .explore import DEFAULT_LIMIT, explore
 from .solver import EPSILON, solver_for
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
-    from ..yamlsource import Document
 
 __all__ = ["SEVERITIES", "Diagnostic", "Report", "analyse", "check_file"]
-
-SEVERITIES = ("error", "warning", "info")
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str
-    code: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-    moves: tuple[str, ...] | None = None  # a witness line of moves from the start, when one helps
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["moves"] = list(self.moves) if self.moves is not None else None
-        return data
-
-    def render(self) -> str:
-        where = self.file or "<scenario>"
-        if self.line is not None:
-            where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.severity}[{self.code}]: {self.message}"
-        if self.moves:
-            text += f"\n    line of moves: {' '.join(self.moves)}"
-        return text
 
 
 @dataclass
@@ -88,44 +57,9 @@ class Report:
         }
 
 
-def _at(
-    doc: Document,
-    path: Sequence[str | int],
-    severity: str,
-    code: str,
-    message: str,
-    *,
-    key: bool = False,
-    moves: Sequence[str] | None = None,
-) -> Diagnostic:
-    where = doc.locate(list(path), key=key)
-    line, column = where if where else (None, None)
-    from ..yamlsource import dotted
-
-    return Diagnostic(
-        severity,
-        code,
-        message,
-        doc.file,
-        line,
-        column,
-        dotted(path) or None,
-        tuple(moves) if moves is not None else None,
-    )
-
-
-def origin_document(scenario: Scenario, origin: Sequence[str | int]) -> tuple[Document, list[str | int]]:
-    """The file and the path in it where a compiled reaction was written."""
-    if origin and origin[0] == "persona":
-        return scenario.persona_documents[str(origin[1])], list(origin[2:])
-    return scenario.document, list(origin)
-
-
 def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     """Explore ``scenario`` exhaustively and report what an author should know, as data.
     Past ``limit`` situations exploration stops, with an error ``too-large``."""
-    from .expectations import evaluate
-
     started = time.perf_counter()
     table = explore(scenario, limit=limit)
     rules, spec, doc = scenario.rules, scenario.spec, scenario.document
@@ -148,7 +82,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         s = table.situation(node)
         states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(layout.cast))
         out.append(
-            _at(
+            locate(
                 doc,
                 ["moves"],
                 "error",
@@ -159,14 +93,14 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             )
         )
     if len(table.dead_ends) > 3:
-        out.append(_at(doc, ["moves"], "error", "dead-end", f"{len(table.dead_ends) - 3} more dead ends", key=True))
+        out.append(locate(doc, ["moves"], "error", "dead-end", f"{len(table.dead_ends) - 3} more dead ends", key=True))
 
     # Endings never reached.
     reached = table.reached_endings()
     for k, ending in enumerate(spec.endings):
         if k not in reached:
             out.append(
-                _at(doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached")
+                locate(doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached")
             )
 
     # Persona states never reached.
@@ -176,7 +110,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         for k, name in enumerate(layout.states[i]):
             if k not in states[i]:
                 out.append(
-                    _at(
+                    locate(
                         pdoc,
                         ["states", name],
                         "info",
@@ -186,36 +120,36 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                     )
                 )
 
-    # Reactions that never fire, and the lines they would have said.
+    # Reactions that never fire (under any manner), and the lines they would have said.
     fired = table.fired_reactions()
-    for (move_id, target), reactions in rules.reactions.items():
-        for reaction in reactions:
-            if id(reaction) in fired:
-                continue
-            rdoc, path = origin_document(scenario, reaction.origin)
-            own = reaction.origin[0] != "persona"
-            who = layout.cast[target] if target >= 0 else "the scene"
-            out.append(
-                _at(
-                    rdoc,
-                    path,
-                    "warning" if own else "info",
-                    "reaction-never-fires" if own else "persona-reaction-unused",
-                    f"this reaction of {who} to {move_id!r} can never fire"
-                    + ("" if own else " in this scenario (an earlier reaction or a condition always wins)"),
-                )
+    fired_origins = {r.origin for choice_reactions in rules.reactions for r in choice_reactions if id(r) in fired}
+    for origin, (move_id, target) in rules.written.items():
+        if origin in fired_origins:
+            continue
+        rdoc, path = origin_document(scenario, origin)
+        own = origin[0] != "persona"
+        who = layout.cast[target] if target >= 0 else "the scene"
+        out.append(
+            locate(
+                rdoc,
+                path,
+                "warning" if own else "info",
+                "reaction-never-fires" if own else "persona-reaction-unused",
+                f"this reaction of {who} to {move_id!r} can never fire"
+                + ("" if own else " in this scenario (an earlier reaction or a condition always wins)"),
             )
-            for j, outcome in enumerate(reaction.outcomes):
-                for n, line in enumerate(outcome.lines):
-                    out.append(
-                        _at(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}")
-                    )
+        )
+        written = _written_reaction(scenario, origin)
+        for j, outcome in enumerate(written.outcomes):
+            for n, line in enumerate(outcome.say):
+                out.append(locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}"))
+    out.extend(_manner_findings(scenario, table))
     for i, who in enumerate(layout.cast):
         if id(rules.fallbacks[i]) not in fired:
             pdoc = scenario.persona_documents[who]
             for n, line in enumerate(rules.fallbacks[i].outcomes[0].lines):
                 out.append(
-                    _at(
+                    locate(
                         pdoc,
                         ["unmoved", n],
                         "info",
@@ -229,7 +163,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         owner, _, name = ref.partition(".")
         if owner == "scene":
             out.append(
-                _at(
+                locate(
                     doc,
                     ["scene", "meters", name],
                     "info",
@@ -240,7 +174,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             )
         else:
             out.append(
-                _at(
+                locate(
                     scenario.persona_documents[owner],
                     ["meters", name],
                     "info",
@@ -263,7 +197,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         if dim != "overall":
             if high <= initial[dim] and initial[dim] < 100:
                 out.append(
-                    _at(
+                    locate(
                         doc,
                         path,
                         "warning",
@@ -273,7 +207,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                 )
             if low >= initial[dim] and initial[dim] > 0:
                 out.append(
-                    _at(
+                    locate(
                         doc,
                         path,
                         "warning",
@@ -282,21 +216,21 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                     )
                 )
         out.append(
-            _at(doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})")
+            locate(doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})")
         )
 
-    # A move that reaches the best score by repetition alone.
-    for move in rules.moves:
-        value = solver.repeated(move.key)
+    # A choice that reaches the best score by repetition alone.
+    for choice in rules.choices:
+        value = solver.repeated(choice.key)
         if value is not None and value >= solver.optimum - EPSILON:
-            index = next(k for k, m in enumerate(spec.moves) if m.id == move.id)
+            index = _move_index(scenario, choice.id)
             out.append(
-                _at(
+                locate(
                     doc,
                     ["moves", index],
                     "warning",
                     "dominant-move",
-                    f"playing {move.key!r} every turn reaches the optimum ({value:.2f})",
+                    f"playing {choice.key!r} every turn reaches the optimum ({value:.2f})",
                 )
             )
 
@@ -312,7 +246,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             if solver.optimum - then_best > 1.0:
                 best = " ".join(step["key"] for step in solver.best_line)
                 out.append(
-                    _at(
+                    locate(
                         doc,
                         ["recommended"],
                         "warning",
@@ -323,7 +257,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                     )
                 )
         except ValueError as exc:
-            out.append(_at(doc, ["recommended"], "error", "recommended-illegal", str(exc), key=True))
+            out.append(locate(doc, ["recommended"], "error", "recommended-illegal", str(exc), key=True))
 
     expectation_results, expectation_diags = evaluate(scenario, solver)
     out.extend(expectation_diags)
@@ -345,6 +279,57 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     )
 
 
+def _move_index(scenario: Scenario, move_id: str) -> int:
+    return next(k for k, m in enumerate(scenario.spec.moves) if m.id == move_id)
+
+
+def _written_reaction(scenario: Scenario, origin: tuple[str | int, ...]) -> Any:
+    """The reaction as the file wrote it (for its lines), from its origin."""
+    spec = scenario.spec
+    if origin[0] == "cast":
+        return spec.cast[str(origin[1])].reactions[int(origin[3])]
+    if origin[0] == "persona":
+        return scenario.personas[str(origin[1])].reactions[int(origin[3])]
+    return spec.scene.reactions[int(origin[2])]
+
+
+def _manner_findings(scenario: Scenario, table: Any) -> list[Diagnostic]:
+    """Manners no condition tells apart, and phrasings no reachable situation lets a learner say."""
+    rules, doc = scenario.rules, scenario.document
+    out = []
+    for key, groups in manner_signatures(rules).items():
+        move_id = key.partition(":")[0]
+        for group in groups:
+            if len(group) > 1:
+                out.append(
+                    locate(
+                        doc,
+                        ["moves", _move_index(scenario, move_id), "phrasings"],
+                        "warning",
+                        "manner-indistinct",
+                        f"{key}: manners {', '.join(group)} meet the same reactions; no condition tells them apart",
+                        key=True,
+                    )
+                )
+    played = {e.choice for e in table.entries}
+    for choice in rules.choices:
+        if choice.phrasings and choice.index not in played:
+            index = _move_index(scenario, choice.id)
+            spec_move = scenario.spec.moves[index]
+            for j, phrasing in enumerate(spec_move.phrasings):
+                if phrasing.manner == choice.manner and phrasing.to in (None, choice.target):
+                    out.append(
+                        locate(
+                            doc,
+                            ["moves", index, "phrasings", j],
+                            "warning",
+                            "phrasing-unreachable",
+                            f"{choice.key} can never be played, so this phrasing is never said: {phrasing.text[:60]!r}",
+                        )
+                    )
+    return out
+
+
 def _dimension_path(spec: Any, dim: str) -> list[str | int]:
     if dim in ("outcome", "relationship", "integrity"):
         return ["scoring", dim]
@@ -355,9 +340,6 @@ def _dimension_path(spec: Any, dim: str) -> list[str | int]:
 
 def check_file(path: str, *, limit: int = DEFAULT_LIMIT) -> Report:
     """Load and analyse one scenario file; a file that does not load is a report with one error."""
-    from ..errors import ScenarioError
-    from ..loader import load_scenario
-
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:

@@ -8,12 +8,13 @@ Why it is fast, in pure Python:
 * A situation (minus its ending, which is a function of the rest) is *interned to one integer*,
   a mixed-radix number with one digit per tuple position and the turn as the last digit. A
   successor is then ``code + delta``: one integer addition and one dict lookup, no tuple built.
-* What a move does depends only on a few positions: those its reactions' conditions read, and
-  those its outcomes set or clamp (found from the spec by :class:`_Reads`; compiled conditions
-  are opaque closures). Every other position changes by a constant or not at all. So the result
-  of a move is memoised on the digits of that footprint (a few ``//`` and ``%`` over runs of
-  adjacent digits, in a generated lambda) and computed by :meth:`Rules.expand` itself on the
-  first situation that needs it. The same holds for the legal moves and for the ending.
+* What a choice does depends only on a few positions: those its reactions' conditions read, and
+  those its outcomes set or clamp (each compiled reaction carries its ``reads`` and ``writes``).
+  Every other position changes by a constant or not at all. So the result of a choice is
+  memoised on the digits of that footprint (a few ``//`` and ``%`` over runs of adjacent digits,
+  in a generated lambda) and computed by :func:`simulator.step.branches`, the same step live
+  play takes, on the first situation that needs it. The same holds for the legal moves and for
+  the ending.
 * Clocks are compared only with thresholds, so a footprint holds the *bucket* of the day (and
   of the days since each contact) between the thresholds used, shifted by the move's duration
   because reactions see the situation as the move lands; the contact a move writes is patched
@@ -26,8 +27,8 @@ Why it is fast, in pure Python:
   with the integer index, measured up to a million situations (``bench/explore_bench.py``).
 
 Two property tests keep this honest: random live sessions (``transitions`` machines) replayed
-against the table step by step, and the table against a plain search over ``Rules.branches``
-on generated scenarios with clocks, contacts and day limits.
+against the table step by step, and the table against a plain search over
+:func:`simulator.step.branches` on generated scenarios with clocks, contacts and day limits.
 """
 
 from __future__ import annotations
@@ -40,17 +41,10 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from ..cache import ContentCache
-from ..rules import NEVER, CompiledOutcome, CompiledReaction, Move, Situation
-from ..spec import (
-    AllOf,
-    AnyOf,
-    ClockTest,
-    Condition,
-    MeterTest,
-    NotOf,
-    Reaction,
-    StateTest,
-)
+from ..conditions import NOTHING, Reads
+from ..layout import NEVER
+from ..rules import Choice, CompiledOutcome, CompiledReaction, Situation
+from ..step import branches
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -63,9 +57,9 @@ DEFAULT_LIMIT = 2_000_000
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """The memoised result of one move from one class of situations."""
+    """The memoised result of one choice from one class of situations."""
 
-    move: int  # index into rules.moves
+    choice: int  # index into rules.choices
     reaction: CompiledReaction
     total: int
     weights: tuple[int, ...]
@@ -115,8 +109,7 @@ class Table:
         legal_key, ending_key = coder.legal_key, coder.ending_key
         legal_memo: dict[Any, tuple[tuple[Callable[[int], Any], dict[Any, tuple[int, tuple[int, ...]]], int], ...]] = {}
         ending_memo: dict[Any, int] = {}
-        move_memos: list[dict[Any, tuple[int, tuple[int, ...]]]] = [{} for _ in rules.moves]
-        move_index = {m.key: k for k, m in enumerate(rules.moves)}
+        choice_memos: list[dict[Any, tuple[int, tuple[int, ...]]]] = [{} for _ in rules.choices]
         limit = self.limit
         turn_radix, turn_limit = coder.turn_radix, rules.turn_limit
         layout = rules.layout
@@ -144,15 +137,15 @@ class Table:
                 continue
             legal = legal_get(legal_key(code))
             if legal is None:
-                moves = tuple(move_index[m.key] for m in rules.legal(coder.decode(code)))
+                choices = tuple(c.index for c in rules.legal(coder.decode(code)))
                 legal = legal_memo[legal_key(code)] = tuple(
                     (
-                        coder.move_keys[m],
-                        move_memos[m],
+                        coder.choice_keys[m],
+                        choice_memos[m],
                         m,
                         coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0,
                     )
-                    for m in moves
+                    for m in choices
                 )
             if not legal:
                 self.dead_ends.append(i)
@@ -218,8 +211,9 @@ class Table:
         """The next node of each chance result of an edge, in the order of its outcomes."""
         return self.branch_node[self.branch_start[edge] : self.branch_start[edge + 1]]
 
-    def move_of(self, edge: int) -> Move:
-        return self.rules.moves[self.entries[self.edge_entry[edge]].move]
+    def choice_of(self, edge: int) -> Choice:
+        """The choice an edge plays."""
+        return self.rules.choices[self.entries[self.edge_entry[edge]].choice]
 
     def branches(self, edge: int) -> list[tuple[float, CompiledOutcome, int]]:
         """``(probability, outcome, next node)`` for each chance result of an edge."""
@@ -237,12 +231,18 @@ class Table:
             for k, p in enumerate(entry.probs):
                 yield e, p, self.branch_node[b + k]
 
+    def states_of(self, node: int) -> tuple[int, ...]:
+        """The cast's state indices at a node (its leading digits), without decoding the rest."""
+        coder = self._coder
+        code = self.codes[node]
+        return tuple(code // coder.radix[p] % coder.sizes[p] for p in range(len(self.rules.layout.cast)))
+
     def path_to(self, node: int) -> list[str]:
         """A shortest line of move keys from the start to ``node`` (through the first discoverer)."""
         keys: list[str] = []
         while self.parent[node] >= 0:
             up = self.parent[node]
-            keys.append(next(self.move_of(e).key for e, _, j in self.successors(up) if j == node))
+            keys.append(next(self.choice_of(e).key for e, _, j in self.successors(up) if j == node))
             node = up
         return keys[::-1]
 
@@ -308,34 +308,21 @@ class _Coder:
         spec = scenario.spec
         cast_n = len(layout.cast)
         self.width = width = len(rules.initial) - 1  # every position but the ending
-        max_days = max([m.days for m in rules.moves] + [0])
+        max_days = max([c.days for c in rules.choices] + [0])
         if rules.day_limit is not None:
             max_day = rules.day_limit - 1 + max_days
         else:
             max_day = rules.turn_limit * max_days
         # Meters that no condition and no score reads cannot change what happens or what it is
         # worth: situations that differ only there are merged (their digit has one value).
-        reads_of = _Reads(scenario)
-        read: set[Any] = set(range(cast_n))
-        for move in rules.moves:
-            read |= reads_of.move(move)
-            owner = move.target_index if move.target_index >= 0 else None
-            for reaction in rules.reactions[(move.id, move.target_index)]:
-                read |= reads_of.reaction(reaction, owner, writes=False)
-        for e in spec.endings:
-            if e.when is not None:
-                read |= reads_of.condition(e.when, None)
-        if rules.day_limit is not None:
-            reads_of.day_cuts.add(rules.day_limit)
-        terms: set[int] = set()
-        for rule in (
-            spec.scoring.outcome,
-            spec.scoring.relationship,
-            spec.scoring.integrity,
-            *spec.scoring.extra.values(),
-        ):
-            terms |= {layout.slot(ref, None) for ref in rule.terms}
-        read |= terms
+        reads: Reads = rules.ending_reads()
+        for choice in rules.choices:
+            if choice.when is not None:
+                reads = reads | choice.when.reads
+            for reaction in rules.reactions[choice.index]:
+                reads = reads | reaction.reads
+        read: set[Any] = set(range(cast_n)) | set(reads.positions) | set(scenario.rubric.positions)
+        day_cuts = reads.cuts(("days",)) | ({rules.day_limit} if rules.day_limit is not None else set())
         self.unread = tuple(p for p in range(layout.meter0, layout.contact0) if p not in read)
         self.lows: list[int] = []
         self.sizes: list[int] = []
@@ -369,35 +356,32 @@ class _Coder:
         # Clocks are read only against thresholds, so keys hold the clock's bucket between the
         # thresholds, not the day itself: otherwise every new day would miss every memo.
         self._names: dict[str, Any] = {}
-        self._day_cuts = sorted(reads_of.day_cuts)
-        self._since_cuts = {who: sorted(cuts) for who, cuts in reads_of.since_cuts.items()}
+        self._day_cuts = sorted(day_cuts)
+        self._since_cuts = {who: sorted(reads.cuts(("since", who))) for who in range(cast_n)}
 
         # Footprints: which positions each part reads or writes in a way that is not a constant.
         legal_positions: set[Any] = set()
-        for move in rules.moves:
-            if move.target_index >= 0:
-                legal_positions.add(move.target_index)
-            legal_positions |= reads_of.move(move)
+        for choice in rules.choices:
+            if choice.target_index >= 0:
+                legal_positions.add(choice.target_index)
+            if choice.when is not None:
+                legal_positions |= choice.when.reads.keys
         self.legal_key = self._key(legal_positions)
-        ending_positions: set[Any] = set()
-        for e in spec.endings:
-            if e.when is not None:
-                ending_positions |= reads_of.condition(e.when, None)
+        ending_positions: set[Any] = set(rules.ending_reads().keys)
         # The timeout is read as a flag next to this key (see Table._explore), not as the turn.
         if rules.day_limit is not None:
             ending_positions.add(("days",))
         self.ending_key = self._key(ending_positions)
-        self.move_keys = []
-        for move in rules.moves:
-            # Legality has its own memo: a move's key holds what its reactions read and write.
-            # Reactions read the situation as the move lands, with its days spent: hence shift.
-            positions = {move.target_index} if move.target_index >= 0 else set()
-            owner = move.target_index if move.target_index >= 0 else None
-            for reaction in rules.reactions[(move.id, move.target_index)]:
-                positions |= reads_of.reaction(reaction, owner)
+        self.choice_keys = []
+        for choice in rules.choices:
+            # Legality has its own memo: a choice's key holds what its reactions read and write.
+            # Reactions read the situation as the choice lands, with its days spent: hence shift.
+            positions: set[Any] = {choice.target_index} if choice.target_index >= 0 else set()
+            for reaction in rules.reactions[choice.index]:
+                positions |= reaction.reads.keys | reaction.writes
             # A contact written (set to the day) is patched in after the memo: see Table._explore.
-            self.move_keys.append(self._key(positions, shift=move.days))
-        self.score_key = self._key(terms)
+            self.choice_keys.append(self._key(positions, shift=choice.days))
+        self.score_key = self._key(set(scenario.rubric.positions))
 
     def _buckets(self, name: str, cuts: list[int], shift: int) -> str:
         """A tuple naming, for each day digit, the bucket of (digit + shift) between the cuts."""
@@ -476,9 +460,9 @@ class _Coder:
 
     def contact_of(self, m: int) -> int | None:
         """The position of the contact a move writes (its target's), when contacts are tracked."""
-        move = self.rules.moves[m]
-        if self.rules.layout.track_contacts and move.target_index >= 0:
-            return self.rules.layout.contact0 + move.target_index
+        choice = self.rules.choices[m]
+        if self.rules.layout.track_contacts and choice.target_index >= 0:
+            return self.rules.layout.contact0 + choice.target_index
         return None
 
     def _digit(self, p: int, value: int) -> int:
@@ -490,15 +474,16 @@ class _Coder:
 
     def entry(self, code: int, m: int) -> Entry:
         rules = self.rules
-        move = rules.moves[m]
         s = self.decode(code)
-        reaction, results = rules.expand(s, move, endings=False)
+        results = branches(rules, s, rules.choices[m])
+        reaction = results[0].reaction
         cast_n = len(rules.layout.cast)
         radix, digit = self.radix, self._digit
         skip = self.contact_of(m)
         skip = -1 if skip is None else skip
         deltas = []
-        for _, nxt in results:
+        for result in results:
+            nxt = result.after
             # Only the positions that changed contribute to the code difference (a contact
             # written is patched in by the caller).
             delta = 0
@@ -507,94 +492,16 @@ class _Coder:
                     delta += (digit(p, b) - digit(p, a)) * radix[p]
             deltas.append(delta)
             self.states_seen.append(nxt[:cast_n])
-        weights = tuple(o.weight for o, _ in results)
+        weights = tuple(r.outcome.weight for r in results)
         return Entry(
-            move=m,
+            choice=m,
             reaction=reaction,
             total=reaction.total,
             weights=weights,
             probs=tuple(w / reaction.total for w in weights),
             deltas=tuple(deltas),
-            outcomes=tuple(o for o, _ in results),
+            outcomes=tuple(r.outcome for r in results),
         )
-
-
-class _Reads:
-    """The tuple positions a condition reads, found from the spec (the compiled closures are opaque)."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        self.layout = scenario.rules.layout
-        self.day_cuts: set[int] = set()
-        self.since_cuts: dict[int, set[int]] = {}
-        specs = {m.id: m for m in scenario.spec.moves}
-        self._move_when = {m.id: m.when for m in specs.values()}
-
-    def move(self, move: Move) -> set[Any]:
-        when = self._move_when.get(move.id)
-        return self.condition(when, None) if when is not None else set()
-
-    def reaction(self, reaction: CompiledReaction, owner: int | None, *, writes: bool = True) -> set[Any]:
-        out: set[Any] = set()
-        if owner is not None and reaction.states is not None:
-            out.add(owner)
-        spec = self._reaction_spec(reaction.origin)
-        if spec is None:
-            return out
-        if spec.when is not None:
-            out |= self.condition(spec.when, owner)
-        layout = self.layout
-        for o in spec.outcomes if writes else ():
-            # Absolute writes and clamped additions depend on the old value.
-            if o.to is not None and owner is not None:
-                out.add(owner)
-            for ref in (*o.effects, *o.set):
-                out.add(layout.slot(ref, owner))
-            for who in o.also:
-                out.add(layout.cast.index(who))
-        return out
-
-    def _reaction_spec(self, origin: tuple[str | int, ...]) -> Reaction | None:
-        if not origin:
-            return None
-        spec = self.scenario.spec
-        if origin[0] == "cast":
-            return spec.cast[str(origin[1])].reactions[int(origin[3])]
-        if origin[0] == "persona":
-            return self.scenario.personas[str(origin[1])].reactions[int(origin[3])]
-        return spec.scene.reactions[int(origin[2])]
-
-    def condition(self, cond: Condition, owner: int | None) -> set[Any]:
-        """Positions read; a clock read is ``("days",)`` or ``("since", who)`` (its thresholds
-        are collected into ``day_cuts`` / ``since_cuts``)."""
-        layout = self.layout
-        if isinstance(cond, MeterTest):
-            return {layout.slot(cond.meter, owner)}
-        if isinstance(cond, StateTest):
-            return {layout.cast.index(cond.state)}
-        if isinstance(cond, ClockTest):
-            if cond.clock == "turns":
-                return {layout.turn}
-            cuts = set()
-            if cond.at_least is not None:
-                cuts.add(cond.at_least)
-            if cond.at_most is not None:
-                cuts.add(cond.at_most + 1)
-            if cond.equals is not None:
-                cuts |= {cond.equals, cond.equals + 1}
-            if cond.clock == "days":
-                self.day_cuts |= cuts
-                return {("days",)}
-            who = layout.cast.index(cond.who) if cond.who else owner
-            self.since_cuts.setdefault(who, set()).update(cuts)  # type: ignore[arg-type]
-            return {("since", who)}
-        if isinstance(cond, AllOf | AnyOf):
-            out: set[Any] = set()
-            for c in cond.all if isinstance(cond, AllOf) else cond.any:
-                out |= self.condition(c, owner)
-            return out
-        assert isinstance(cond, NotOf)
-        return self.condition(cond.not_, owner)
 
 
 _CACHE: ContentCache[Table] = ContentCache(16)

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..spec import AllOf, AnyOf, ClockTest, Condition, MeterTest, NotOf, StateTest
+from ..errors import SimulatorError
 from .explore import explore
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["GraphUnavailable", "describe", "persona_diagram", "situation_diagram"]
+__all__ = ["GraphUnavailable", "persona_diagram", "situation_diagram"]
 
 
-class GraphUnavailable(Exception):
+class GraphUnavailable(SimulatorError):
     """The requested diagram format needs something that is not installed."""
 
 
@@ -55,52 +55,32 @@ def _machine(states: list[str], transitions: list[dict[str, Any]], initial: str,
     return str(graph.source).rstrip() + "\n"
 
 
-def describe(cond: Condition) -> str:
-    """A condition as short text: ``trust>=4``, ``hr_rep in closed``, ``not(...)``."""
-    if isinstance(cond, MeterTest | ClockTest):
-        name = cond.meter if isinstance(cond, MeterTest) else (cond.clock + (f"({cond.who})" if cond.who else ""))
-        parts = []
-        if cond.equals is not None:
-            parts.append(f"{name}={cond.equals}")
-        if cond.at_least is not None:
-            parts.append(f"{name}>={cond.at_least}")
-        if cond.at_most is not None:
-            parts.append(f"{name}<={cond.at_most}")
-        return " & ".join(parts)
-    if isinstance(cond, StateTest):
-        return f"{cond.state} in {'|'.join(cond.in_)}"
-    if isinstance(cond, AllOf):
-        return " & ".join(describe(c) for c in cond.all)
-    if isinstance(cond, AnyOf):
-        return "(" + " or ".join(describe(c) for c in cond.any) + ")"
-    assert isinstance(cond, NotOf)
-    return f"not({describe(cond.not_)})"
-
-
 def persona_diagram(scenario: Scenario, who: str, *, fmt: str = "mermaid") -> str:
     """A cast member's machine as this scenario compiles it."""
     rules = scenario.rules
     i = rules.layout.cast.index(who)
     states = list(rules.layout.states[i])
-    from .explore import _Reads
-
-    specs = _Reads(scenario)
     transitions = []
-    for (move_id, target), reactions in rules.reactions.items():
-        if target != i:
+    seen: set[int] = set()
+    for choice in rules.choices:
+        if choice.target_index != i:
             continue
-        for reaction in reactions:
-            spec = specs._reaction_spec(reaction.origin)
+        for reaction in rules.reactions[choice.index]:
+            if id(reaction) in seen:
+                continue
+            seen.add(id(reaction))
             sources = "*" if reaction.states is None else [states[k] for k in sorted(reaction.states)]
             for outcome in reaction.outcomes:
                 conditions = []
-                if spec is not None and spec.when is not None:
-                    conditions.append(describe(spec.when))
+                if len(rules.moves_of(choice).manners) > 1:
+                    conditions.append(f"said {choice.manner}")
+                if reaction.when is not None:
+                    conditions.append(reaction.when.describe())
                 if len(reaction.outcomes) > 1:
                     conditions.append(f"p={outcome.weight}/{reaction.total}")
                 transitions.append(
                     {
-                        "trigger": move_id,
+                        "trigger": choice.id,
                         "source": sources,
                         "dest": "=" if outcome.dest is None else states[outcome.dest],
                         "conditions": conditions,
@@ -115,32 +95,21 @@ def situation_diagram(scenario: Scenario, *, fmt: str = "mermaid") -> str:
     table = explore(scenario)
     rules = table.rules
     cast = rules.layout.cast
-    n_cast = len(cast)
     starts, edge_entry, branch_start, branch_node = (
         table.edge_start,
         table.edge_entry,
         table.branch_start,
         table.branch_node,
     )
-    codes = table.codes
-    coder = table._coder
-    # The states of a node are its leading digits: read them once per node.
-    radix = coder.radix
-    sizes = coder.sizes
-
-    def states_of(node: int) -> tuple[int, ...]:
-        code = codes[node]
-        return tuple(code // radix[p] % sizes[p] for p in range(n_cast))
-
     def name(node: int) -> str:
         end = table.ending[node]
         if end >= 0:
             return "end_" + rules.endings[end].id
-        return "__".join(f"{cast[k]}_{rules.layout.states[k][v]}" for k, v in enumerate(states_of(node)))
+        return "__".join(f"{cast[k]}_{rules.layout.states[k][v]}" for k, v in enumerate(table.states_of(node)))
 
     labels: dict[tuple[str, str], set[str]] = {}
     names: dict[str, None] = {}
-    keys = [rules.moves[e.move].key for e in table.entries]
+    keys = [rules.choices[e.choice].key for e in table.entries]
     node_names = [name(n) for n in range(table.size)]
     for n in range(table.size):
         names[node_names[n]] = None

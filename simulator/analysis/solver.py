@@ -19,23 +19,17 @@ from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from ..cache import ContentCache
+from ..claims import EPSILON
+from ..notation import Choosable, MoveRef, Unresolved
+from ..policies import ARCHETYPES, POLICIES
 from .explore import DEFAULT_LIMIT, Table, explore
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["ARCHETYPES", "EPSILON", "Solver", "solver_for"]
+__all__ = ["ARCHETYPES", "EPSILON", "Solver", "solver_for", "starts_with"]
 
-# Two expected scores closer than this are the same score (float sums in a different order).
-EPSILON = 1e-9
 
-ARCHETYPES: dict[str, frozenset[str]] = {
-    "aggressive": frozenset({"counter", "vent"}),
-    "avoidant": frozenset({"wait"}),
-    "appeaser": frozenset({"apologize", "accept"}),
-    "bypasser": frozenset({"bypass"}),
-}
-POLICIES = ("random", *ARCHETYPES)
 
 
 @dataclass(frozen=True)
@@ -87,7 +81,7 @@ class Solver:
         probs = [e.probs for e in entries]
         singles = [len(e.probs) == 1 for e in entries]
         preferred = [
-            prefer is not None and prefer != "random" and self.rules.moves[e.move].id in prefer for e in entries
+            prefer is not None and prefer != "random" and self.rules.choices[e.choice].id in prefer for e in entries
         ]
         V = [0.0] * t.size
         get = V.__getitem__
@@ -154,7 +148,7 @@ class Solver:
         scenario's order (empty once the session is over). Raises KeyError for a situation this
         scenario cannot reach (a session of another version of the file)."""
         node = self.table.node(situation)
-        return {self.table.move_of(e).key: self._q(e, self.values) for e in self.table.edges(node)}
+        return {self.table.choice_of(e).key: self._q(e, self.values) for e in self.table.edges(node)}
 
     def hint(self, situation: Sequence[int]) -> tuple[str, float] | None:
         """The best move now and its expected final ``overall`` (None once it is over)."""
@@ -179,7 +173,10 @@ class Solver:
         out = []
         for turn, (situation, key) in enumerate(zip(situations, moves, strict=True), start=1):
             values = self.move_values(situation)
-            best = max(values, key=lambda k: values[k])  # the first in the scenario's order among ties
+            # Among moves worth the same, the one played counts as best (no "better move" that
+            # is not better), then the first in the scenario's order.
+            top = max(values.values())
+            best = key if values[key] >= top - EPSILON else next(k for k, v in values.items() if v >= top - EPSILON)
             out.append(
                 {
                     "turn": turn,
@@ -212,7 +209,7 @@ class Solver:
         out = []
         node = 0
         while (e := self._best_edge(node)) is not None:
-            move = t.move_of(e)
+            move = t.choice_of(e)
             p, _, nxt = max(t.branches(e), key=lambda b: b[0])  # first among equals
             out.append(
                 {
@@ -239,7 +236,7 @@ class Solver:
             e = self._best_edge(node)
             if e is None or depth >= max_depth:
                 return here
-            here["move"] = t.move_of(e).key
+            here["move"] = t.choice_of(e).key
             results = []
             cut = 0.0
             for p, outcome, nxt in t.branches(e):
@@ -286,7 +283,7 @@ class Solver:
             if t.terminal(node):
                 memo[node] = self._final[node]
                 return memo[node]
-            edge = next((e for e in t.edges(node) if t.move_of(e).key == key), None)
+            edge = next((e for e in t.edges(node) if t.choice_of(e).key == key), None)
             result: float | None = None
             if edge is not None:
                 total = 0.0
@@ -366,7 +363,7 @@ class Solver:
         t = self.table
         reach = self._reach()
         starts, edge_entry, branch_start, branch_node = t.edge_start, t.edge_entry, t.branch_start, t.branch_node
-        keys = [self.rules.moves[e.move].key for e in t.entries]
+        keys = [self.rules.choices[e.choice].key for e in t.entries]
         played: dict[str, int] = {}
         found: dict[str, dict[str, Any]] = {}
         for i in range(t.size):
@@ -400,22 +397,32 @@ class Solver:
 
     def line_distribution(self, line: Sequence[str], *, finish: str | None = "wait") -> dict[int, float]:
         """Where a line of moves ends up, as node -> probability, finishing with ``finish``
-        (repeated until every branch has ended) like :func:`simulator.lines.play_line`.
+        (repeated until every branch has ended), as a learner who stops choosing would.
 
-        Raises ValueError naming the first place a move of the line is not legal."""
+        Each move of the line names one choice by the rule of :mod:`simulator.notation` (a bare
+        id where the scenario offers several targets or manners is an error naming them).
+        Raises ValueError naming the first move that does not resolve or is not legal where it
+        falls."""
         t = self.table
         dist = {0: 1.0}
 
-        def step(key: str, where: str) -> None:
+        def resolve(key: str, where: str) -> int:
+            try:
+                choice = MoveRef.parse(key).resolve(self.rules.choices)
+            except Unresolved as exc:
+                raise ValueError(f"{where}: {exc.ref!r}: {exc.with_moves()}") from None
+            return choice.index  # type: ignore[attr-defined, no-any-return]
+
+        def step(index: int, key: str, where: str) -> None:
             nonlocal dist
             out: dict[int, float] = {}
             for node, p in dist.items():
                 if t.terminal(node):
                     out[node] = out.get(node, 0.0) + p
                     continue
-                edge = next((e for e in t.edges(node) if matches(t.move_of(e).key, key)), None)
+                edge = next((e for e in t.edges(node) if t.choice_of(e).index == index), None)
                 if edge is None:
-                    legal = ", ".join(t.move_of(e).key for e in t.edges(node))
+                    legal = ", ".join(t.choice_of(e).key for e in t.edges(node))
                     line_so_far = " ".join(t.path_to(node)) or "(the start)"
                     raise ValueError(f"{where}: {key!r} is not legal after {line_so_far}; legal: {legal}")
                 for q, _, nxt in t.branches(edge):
@@ -423,10 +430,11 @@ class Solver:
             dist = out
 
         for n, key in enumerate(line, start=1):
-            step(key, f"move {n}")
+            step(resolve(key, f"move {n}"), key, f"move {n}")
         if finish is not None:
+            index = resolve(finish, "finishing the line")
             while any(not t.terminal(node) for node in dist):
-                step(finish, "finishing the line")
+                step(index, finish, "finishing the line")
         return dist
 
     def line_then_optimal(self, line: Sequence[str]) -> float:
@@ -467,21 +475,19 @@ class Solver:
                     "line": list(spec.recommended),
                     "expected": round(rec, 6),
                     "gap": round(self.optimum - rec, 6),
-                    "starts_best_line": _starts(self.best_line, spec.recommended),
+                    "starts_best_line": starts_with([self.rules.by_key[s["key"]] for s in self.best_line], spec.recommended),
                 }
             except ValueError as exc:
                 data["recommended"] = {"line": list(spec.recommended), "error": str(exc)}
         return data
 
 
-def matches(key: str, pattern: str) -> bool:
-    """``apologize`` matches ``apologize:hr_rep``; ``apologize:hr_rep`` matches only itself."""
-    return key == pattern or (":" not in pattern and key.partition(":")[0] == pattern)
-
-
-def _starts(best_line: Sequence[dict[str, Any]], line: Sequence[str]) -> bool:
-    keys = [step["key"] for step in best_line]
-    return len(keys) >= len(line) and all(matches(k, p) for k, p in zip(keys, line, strict=False))
+def starts_with(choices: Sequence[Choosable], pattern: Sequence[str]) -> bool:
+    """Whether a line of choices begins with ``pattern`` (moves read as patterns: a left-out
+    target or manner matches any)."""
+    return len(choices) >= len(pattern) and all(
+        MoveRef.parse(p).matches(c) for c, p in zip(choices, pattern, strict=False)
+    )
 
 
 _CACHE: ContentCache[Solver] = ContentCache(16)

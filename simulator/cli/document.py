@@ -34,12 +34,12 @@ __all__ = [
     "read_recorded",
     "review",
     "scenario_path",
-    "situations_before_each_turn",
     "too_large",
 ]
 
 DOCUMENT_FORMAT = "parley-transcript"
-DOCUMENT_VERSION = 1
+# 1: the first version; 2: turns carry manner, said and choice_key, the snapshot carries said
+DOCUMENT_VERSION = 2
 SCHEMA_FILE = Path(__file__).with_name("play_output.schema.json")
 
 # The front end explores at most this many situations to rate moves (the bundled scenarios have
@@ -227,18 +227,6 @@ def _check_types(record: Any) -> None:
 # --- the analysis -------------------------------------------------------------------------------
 
 
-def situations_before_each_turn(session: Any) -> list[tuple[int, ...]]:
-    """Replays the session's moves from its seed, noting the situation before each one."""
-    from ..session import Session
-
-    out = []
-    with Session(session.scenario, session.seed) as again:
-        for key in session.played:
-            out.append(again.situation)
-            again.play(key)
-    return out
-
-
 def load_solver(scenario: Any) -> Any | None:
     """The analysis solver for a scenario, explored up to :data:`ANALYSIS_LIMIT` situations; None
     when the scenario is larger (an incomplete table rates moves by a part of the scenario)."""
@@ -258,26 +246,15 @@ def move_values(solver: Any, situation: tuple[int, ...]) -> dict[str, float] | N
 
 def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]] | None, str | None]:
     """Per turn played: the move played and the best one, each with its value under best play
-    after; or None and a one-line reason why the moves cannot be rated."""
+    after (the solver's review); or None and a one-line reason why the moves cannot be rated."""
     solver = solver if solver is not None else load_solver(session.scenario)
     if solver is None:
         return None, too_large()
-    out = []
-    for number, (situation, key) in enumerate(zip(situations_before_each_turn(session), session.played, strict=True), start=1):
-        values = move_values(solver, situation)
-        if not values or key not in values:
-            return None, UNKNOWN_SITUATION
-        best = max(values, key=lambda k: (values[k], k == key))
-        out.append(
-            {
-                "turn": number,
-                "played": key,
-                "played_value": float(values[key]),
-                "best": best,
-                "best_value": float(values[best]),
-            }
-        )
-    return out, None
+    try:
+        rows = solver.review(session.history, session.played)
+    except KeyError:
+        return None, UNKNOWN_SITUATION
+    return [{k: row[k] for k in ("turn", "played", "played_value", "best", "best_value")} for row in rows], None
 
 
 def alternatives(session: Any, solver: Any | None = None) -> list[dict[str, Any]] | None:

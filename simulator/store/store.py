@@ -166,7 +166,11 @@ class TurnRecord:
 
     @property
     def key(self) -> str:
-        return f"{self.move}:{self.target}" if self.target else self.move
+        """The choice played in move notation (with its manner, when the turn recorded one)."""
+        from ..notation import format_key
+
+        stored = (self.detail or {}).get("choice_key")
+        return stored if isinstance(stored, str) else format_key(self.move, self.target)
 
 
 @dataclass(frozen=True)
@@ -552,19 +556,16 @@ class Store:
 
     def snapshot(self, session_id: int, *, turns: list[TurnRecord] | None = None, info: SessionRecord | None = None) -> dict[str, Any]:
         """The stored session as a :meth:`Session.snapshot` (restore it with :meth:`Session.restore`)."""
-        from ..session import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
+        from ..snapshot import make_snapshot
 
         info = info or self.get(session_id)
         turns = self.turns(session_id) if turns is None else turns
-        return {
-            "format": SNAPSHOT_FORMAT,
-            "version": SNAPSHOT_VERSION,
-            "engine": info.engine,
-            "scenario": {"id": info.scenario_id, "hash": info.scenario_hash},
-            "seed": info.seed,
-            "draws": turns[-1].draws if turns else 0,
-            "moves": [t.key for t in turns],
-        }
+        said = [(t.detail or {}).get("said") for t in turns]
+        snapshot = make_snapshot(
+            info.scenario_id, info.scenario_hash, info.seed, turns[-1].draws if turns else 0, [t.key for t in turns], said
+        )
+        snapshot["engine"] = info.engine  # the engine that played it, not this one
+        return snapshot
 
     def progress(self, learner: str | None = None) -> list[Progress]:
         """Per scenario the learner played: attempts, best and latest ``overall``, and the history."""

@@ -1,7 +1,7 @@
 """Replay live sessions against the exhaustive table, step by step.
 
-The table is built from :meth:`Rules.branches` and footprint memos; a session dispatches through
-``transitions`` machines. They must agree on every step: the same legal moves, a next situation
+The table is built from :func:`simulator.step.branches` and footprint memos; a session carries out
+each reply through the personas' ``transitions`` machines. They must agree on every step: the same legal moves, a next situation
 that is one of the table's chance results for that move, the same ending and the same scores.
 """
 
@@ -36,8 +36,8 @@ def compare_line(
             return "the start is not in the table", played
         step = 0
         while not session.over:
-            live = [m.key for m in session.moves()]
-            listed = [table.move_of(e).key for e in table.edges(node)]
+            live = [c.key for c in session.choices()]
+            listed = [table.choice_of(e).key for e in table.edges(node)]
             if live != listed:
                 return f"legal moves differ: session {live}, table {listed}", played
             if keys is not None:
@@ -49,7 +49,7 @@ def compare_line(
                     break
                 key = chooser.choice(live)
             step += 1
-            edge = next(e for e in table.edges(node) if table.move_of(e).key == key)
+            edge = next(e for e in table.edges(node) if table.choice_of(e).key == key)
             turn = session.play(key)
             played.append(key)
             after = session.situation

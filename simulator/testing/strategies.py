@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from hypothesis import strategies as st
 
-from ..rng import Rng
+from ..rng import Rng, check_seed
+from ..step import Draws, step
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -43,23 +44,14 @@ def _check_length(name: str, value: int | None, *, least: int = 0) -> None:
 
 
 def replay_line(scenario: Scenario, seed: int, keys: list[str]) -> tuple[tuple[int, ...], ...]:
-    """The situations a session with ``seed`` passes through playing ``keys`` (start first),
-    computed on the compiled rules with the session's exact draws: one draw to pick an outcome
-    when a reaction has several, then one to pick a line when the outcome has several."""
+    """The situations a session with ``seed`` passes through playing ``keys`` (start first):
+    the same steps, with the same seeded draws, without the machines."""
     rules = scenario.rules
-    rng = Rng(seed)
+    draws = Draws(Rng(seed))
     s = rules.initial
     out = [s]
     for key in keys:
-        move = rules.by_key[key]
-        landed = rules.begin(s, move)
-        reaction = rules.react(landed, move)
-        outcome = reaction.pick(rng.below(reaction.total) if len(reaction.outcomes) > 1 else 0)
-        if len(outcome.lines) > 1:
-            rng.below(len(outcome.lines))
-        owner = move.target_index if move.target_index >= 0 else None
-        outcome.apply(landed, owner)
-        s = rules.finish(landed, move)
+        s = step(rules, s, rules.by_key[key], draws).after
         out.append(s)
     return tuple(out)
 
@@ -67,12 +59,12 @@ def replay_line(scenario: Scenario, seed: int, keys: list[str]) -> tuple[tuple[i
 def move_sequences(
     scenario: Scenario, *, max_length: int | None = None, seed: int = 0, complete: bool = False
 ) -> st.SearchStrategy[list[str]]:
-    """Lists of move keys (``apologize:hr_rep``) legal one after another for ``seed``.
+    """Lists of choices in move notation (``apologize:hr_rep``) legal one after another for ``seed``.
 
     ``max_length`` caps the length (None: until an ending); ``complete=True`` draws only lines
     that play on until an ending (or a dead end)."""
     _check_length("max_length", max_length)
-    _check_length("seed", seed)
+    check_seed(seed)
     if not isinstance(complete, bool):
         raise ValueError(f"complete must be True or False, not {complete!r}")
     if complete and max_length is not None:
@@ -81,7 +73,7 @@ def move_sequences(
 
     @st.composite
     def lines(draw: Any) -> list[str]:
-        rng = Rng(seed)
+        draws = Draws(Rng(seed))
         s = rules.initial
         keys: list[str] = []
         while s[-1] < 0 and (max_length is None or len(keys) < max_length):
@@ -90,15 +82,9 @@ def move_sequences(
                 break
             if not complete and draw(st.integers(0, 4)) == 0:  # stop early now and then
                 break
-            move = draw(st.sampled_from(legal))
-            keys.append(move.key)
-            landed = rules.begin(s, move)
-            reaction = rules.react(landed, move)
-            outcome = reaction.pick(rng.below(reaction.total) if len(reaction.outcomes) > 1 else 0)
-            if len(outcome.lines) > 1:
-                rng.below(len(outcome.lines))
-            outcome.apply(landed, move.target_index if move.target_index >= 0 else None)
-            s = rules.finish(landed, move)
+            choice = draw(st.sampled_from(legal))
+            keys.append(choice.key)
+            s = step(rules, s, choice, draws).after
         return keys
 
     return lines()

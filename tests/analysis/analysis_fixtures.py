@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import simulator
+from simulator.step import branches
 
 # One counterpart. apologize: 3/4 receptive (+2 trust), 1/4 +1 trust; only while apologies = 0.
 # vent closes the door. ask does nothing (the persona's own reactions answer it). Turns: 3.
@@ -134,7 +135,7 @@ def naive_expectimax(scenario: simulator.Scenario) -> float:
         if not legal:
             v = float(rubric.score(s)["overall"])
         else:
-            v = max(sum(w / total * value(n) for w, total, _, n in rules.branches(s, m)) for m in legal)
+            v = max(sum(r.outcome.weight / r.reaction.total * value(r.after) for r in branches(rules, s, m)) for m in legal)
         memo[s] = v
         return v
 

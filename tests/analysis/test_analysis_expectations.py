@@ -5,6 +5,7 @@ from __future__ import annotations
 import analysis_fixtures as fx
 import pytest
 
+from simulator import ScenarioError
 from simulator.analysis import analyse
 
 
@@ -85,6 +86,12 @@ def test_a_failing_every_line_claim_shows_the_line_of_moves(tmp_path):
     [
         ("- reachable: nowhere", "unknown ending 'nowhere'; endings: closed_door, never, repaired, stalemate", 16),
         ("- best_first_move: dance", "unknown move 'dance'", 22),
+        ("- reachable: [1, 2]", "unknown ending [1, 2]", 16),
+        ("- optimum: high", "bounds are a mapping", 14),
+        ("- optimum: {at_least: true}", "at_least takes a number, not True", 25),
+        ("- policy: chaotic\n  expected: {at_most: 1}", "unknown policy 'chaotic'", 13),
+        ("- line: [apologize, flatter]\n  expected: {overall: {at_least: 1}}", "move 'flatter': no such move", 23),
+        ("- line: [apologize]\n  beats: [vent]\n  by: 5", "bounds are a mapping", 9),
         ("- optimum: 60", "bounds are a mapping", 14),
         ("- policy: reckless\n  expected: {at_most: 1}", "unknown policy 'reckless'; policies: random, aggressive", 13),
         ("- reachable: repaired\n  because: x", "unknown key 'because'", 5),
@@ -98,8 +105,11 @@ def test_a_failing_every_line_claim_shows_the_line_of_moves(tmp_path):
         ("- some_line_playing: []\n  ends_with: {charm: {at_least: 1}}", "unknown score dimension 'charm'", 17),
     ],
 )
-def test_an_invalid_entry_is_located(tmp_path, entry, words, column):
-    report, _ = _run(tmp_path, entry + "\n")
-    bad = next(d for d in report.diagnostics if d.code == "expectation-invalid")
-    assert words in bad.message
-    assert bad.column == column and bad.line is not None and bad.line > 80
+def test_an_invalid_entry_is_a_located_load_error(tmp_path, entry, words, column):
+    # expect: entries are part of the file: a malformed one fails the load like any other mistake
+    with pytest.raises(ScenarioError) as info:
+        fx.load(tmp_path, fx.with_expect(entry + "\n"))
+    error = info.value
+    assert words in error.reason
+    assert error.column == column and error.line is not None and error.line > 80
+    assert error.field.startswith("expect[0]")

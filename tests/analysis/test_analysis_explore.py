@@ -10,19 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.analysis.explore import Table, explore
+from simulator.step import branches
 from simulator.testing import scenarios
 from simulator.testing.replay import compare_line, replay_sessions
 
 
 def _naive(scenario):
-    """Every reachable full situation by plain search over Rules.branches."""
+    """Every reachable full situation by plain search over the one step's branches."""
     rules = scenario.rules
     seen = {rules.initial}
     stack = [rules.initial]
     while stack:
         s = stack.pop()
         for m in rules.legal(s):
-            for _, _, _, n in rules.branches(s, m):
+            for n in (r.after for r in branches(rules, s, m)):
                 if n not in seen:
                     seen.add(n)
                     stack.append(n)
@@ -47,10 +48,10 @@ def test_successors_agree_with_rules_branches(tmp_path):
     table, rules = Table(sc), sc.rules
     for s in _naive(sc):
         node = table.node(s)
-        assert [table.move_of(e).key for e in table.edges(node)] == [m.key for m in rules.legal(s)]
+        assert [table.choice_of(e).key for e in table.edges(node)] == [m.key for m in rules.legal(s)]
         for e in table.edges(node):
-            move = table.move_of(e)
-            expected = [(w / total, table.node(n)) for w, total, _, n in rules.branches(s, move)]
+            move = table.choice_of(e)
+            expected = [(r.outcome.weight / r.reaction.total, table.node(r.after)) for r in branches(rules, s, move)]
             assert [(p, j) for p, _, j in table.branches(e)] == expected
 
 
@@ -125,8 +126,8 @@ def _same_as_naive(sc):
         node = table.node(s)
         assert table.ending[node] == s[-1]
         for e in table.edges(node):
-            move = table.move_of(e)
-            assert [j for _, _, j in table.branches(e)] == [table.node(n) for _, _, _, n in rules.branches(s, move)]
+            move = table.choice_of(e)
+            assert [j for _, _, j in table.branches(e)] == [table.node(r.after) for r in branches(rules, s, move)]
 
 
 @settings(max_examples=20, deadline=None)

@@ -7,14 +7,9 @@ import sys
 import analysis_fixtures as fx
 import pytest
 
-from simulator.analysis.graph import (
-    GraphUnavailable,
-    describe,
-    persona_diagram,
-    situation_diagram,
-)
+from simulator.analysis.graph import GraphUnavailable, persona_diagram, situation_diagram
 from simulator.cli.main import main
-from simulator.spec import ScenarioSpec
+from simulator.errors import SimulatorError
 
 
 def test_persona_diagram_in_mermaid(tmp_path):
@@ -31,15 +26,8 @@ def test_situation_diagram_summarises_by_persona_state(tmp_path):
     assert "hr_rep_offended --> end_closed_door: vent:hr_rep" in text
 
 
-def test_conditions_read_as_short_text():
-    spec = ScenarioSpec.model_validate
-    cond = {"all": [{"meter": "trust", "at_least": 2}, {"not": {"state": "hr_rep", "in": ["closed"]}}]}
-    from pydantic import TypeAdapter
-
-    from simulator.spec import Condition
-
-    assert describe(TypeAdapter(Condition).validate_python(cond)) == "trust>=2 & not(hr_rep in closed)"
-    assert spec  # the import is what is under test above
+def test_graph_unavailable_is_a_simulator_error():
+    assert issubclass(GraphUnavailable, SimulatorError)
 
 
 def test_dot_without_graphviz_says_so(tmp_path, capsys, monkeypatch):

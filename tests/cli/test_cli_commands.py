@@ -343,6 +343,9 @@ class _Lost:
     def move_values(self, situation):
         raise KeyError(situation)
 
+    def review(self, situations, moves):
+        raise KeyError(situations[0] if situations else None)
+
 
 def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monkeypatch):
     from simulator.cli import document

@@ -141,11 +141,16 @@ def test_bars_round_to_the_nearest_cell(console):
     ]
 
 
+def _move(move_id, target, label, days):
+    key = f"{move_id}:{target}" if target else move_id
+    return Move(move_id, target, label, label, -1 if target is None else 0, days, key, (), (), ())
+
+
 def test_move_menu_at_60_and_80_columns(console):
     moves = [
-        Move(id="apologize", target="hr_rep", label="Apologize", target_index=1, days=1, when=None),
-        Move(id="walk_away", target="boss", label="Withdraw your candidacy, politely and for good", target_index=0, days=1, when=None),
-        Move(id="wait", target=None, label="Wait", target_index=-1, days=7, when=None),
+        _move("apologize", "hr_rep", "Apologize", 1),
+        _move("walk_away", "boss", "Withdraw your candidacy, politely and for good", 1),
+        _move("wait", None, "Wait", 7),
     ]
     assert shown(console, render.move_menu(moves, NAMES, width=60), 60) == (
         "1 Apologize → Dana Reyes\n"

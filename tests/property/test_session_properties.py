@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator import Session
+from simulator.step import branches
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 
@@ -25,7 +26,7 @@ SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 def play_random(session: Session, data: st.DataObject) -> list[str]:
     """Play drawn legal moves until the session ends; return what was played."""
     while not session.over:
-        legal = session.moves()
+        legal = session.choices()
         assert legal, f"stuck: no legal move at turn {session.turn} and no ending"
         session.play(data.draw(st.sampled_from(legal), label=f"move {session.turn + 1}"))
     return session.played
@@ -51,7 +52,7 @@ def test_every_session_ends_within_its_limits_with_scores_in_range(scenario_id, 
         previous = session.scores
         assert all(0 <= v <= 100 for v in previous.values())
         while not session.over:
-            legal = session.moves()
+            legal = session.choices()
             assert legal, f"stuck: no legal move at turn {session.turn} and no ending"
             turn = session.play(data.draw(st.sampled_from(legal)))
             assert set(turn.scores) == set(scenario.rubric.dimensions)
@@ -63,24 +64,25 @@ def test_every_session_ends_within_its_limits_with_scores_in_range(scenario_id, 
         assert session.transcript[-1].ending == session.ending.id
         assert session.debrief().ending == session.ending.id
         assert session.scores == session.transcript[-1].scores
-        assert session.moves() == []
+        assert session.choices() == [] and session.moves() == []
 
 
 @pytest.mark.parametrize("scenario_id", BUNDLED_IDS)
 @given(seed=SEEDS, data=st.data())
 def test_the_live_machines_agree_with_the_pure_rules(scenario_id, seed, data):
+    # A live session carries out each reply through the persona's transitions machine; the pure
+    # step applies the same outcome directly. Both must write the same situation.
     rules = bundled(scenario_id).rules
     with Session(bundled(scenario_id), seed) as session:
         while not session.over:
             before = session.situation
-            move = data.draw(st.sampled_from(session.moves()))
-            branches = rules.branches(before, move)
-            reaction = rules.react(rules.begin(before, move), move)
-            turn = session.play(move)
-            matching = [outcome for _, _, outcome, nxt in branches if nxt == session.situation]
-            assert matching, f"{move.key}: {session.situation} is none of {[b[3] for b in branches]}"
-            if reaction.origin:
-                paths = {_rule_path(reaction.origin, outcome.index) for outcome in matching}
+            choice = data.draw(st.sampled_from(session.choices()))
+            results = branches(rules, before, choice)
+            turn = session.play(choice)
+            matching = [r for r in results if r.after == session.situation]
+            assert matching, f"{choice.key}: {session.situation} is none of {[r.after for r in results]}"
+            if results[0].reaction.origin:
+                paths = {_rule_path(r.reaction.origin, r.outcome.index) for r in matching}
                 assert turn.rule in paths
             else:
                 assert turn.rule == "unmoved"
@@ -103,7 +105,7 @@ def test_snapshot_and_restore_at_every_step_continue_identically(scenario_id, se
     with Session(scenario, seed) as session:
         while not session.over:
             snapshots.append(json.loads(json.dumps(session.snapshot())))
-            session.play(data.draw(st.sampled_from(session.moves())))
+            session.play(data.draw(st.sampled_from(session.choices())))
         moves = session.played
         final = ([t.to_dict() for t in session.transcript], session.scores, session.situation, session.ending)
         snapshots.append(json.loads(json.dumps(session.snapshot())))
@@ -161,7 +163,7 @@ def random_cases(per_scenario: int, rng: random.Random) -> list[dict]:
             seed = rng.randrange(2**32)
             with Session(bundled(scenario_id), seed) as session:
                 while not session.over:
-                    session.play(rng.choice(session.moves()))
+                    session.play(rng.choice(session.choices()))
                 cases.append({"scenario": scenario_id, "seed": seed, "moves": session.played})
     return cases
 

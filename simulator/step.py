@@ -1,0 +1,116 @@
+"""One step of play, defined once: what happens when a choice is played in a situation.
+
+Live sessions, the exhaustive table, the hypothesis strategies, courses, replays and reviews all
+take steps through :func:`step`. What differs between them is only *who decides chance*, behind
+one small interface, a :class:`Chooser`:
+
+* :class:`Draws` (live play and anything that must reproduce it): the seeded draw rule that
+  replays depend on, written here and nowhere else: draw an outcome only where a reaction has
+  several, then draw a line only where the outcome has several;
+* :class:`Forced` (analysis, tests): given outcome and line indices, no draw at all;
+* :func:`branches` (the exhaustive table) enumerates every outcome with :class:`Forced`.
+
+A step: the choice lands (a turn is used, its time spent), the first reaction that matches
+answers it (:meth:`Rules.react`), the chooser picks an outcome, the outcome is carried out, a line
+is picked, contacts and the ending are recorded. For a live session the persona's part is carried
+out by its ``transitions`` machine (the ``enact`` hook); otherwise the outcome is applied directly.
+Both run :meth:`CompiledOutcome.apply` and write the same situation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .rng import Rng
+from .rules import Choice, CompiledOutcome, CompiledReaction, Rules, Situation
+
+__all__ = ["Chooser", "Draws", "Enact", "Forced", "Step", "branches", "step"]
+
+
+class Chooser(Protocol):
+    """Who decides chance: which outcome of a reaction, which line of an outcome."""
+
+    def outcome(self, reaction: CompiledReaction) -> int: ...
+
+    def line(self, outcome: CompiledOutcome) -> int: ...
+
+
+class Draws:
+    """The seeded chooser: the one place the draw rule lives.
+
+    Draw only where there is a choice, so adding a line variant to an outcome with one line, or
+    an outcome to a reaction with one, never shifts the draws that follow."""
+
+    __slots__ = ("rng",)
+
+    def __init__(self, rng: Rng) -> None:
+        self.rng = rng
+
+    def outcome(self, reaction: CompiledReaction) -> int:
+        if len(reaction.outcomes) == 1:
+            return 0
+        return reaction.pick(self.rng.below(reaction.total)).index
+
+    def line(self, outcome: CompiledOutcome) -> int:
+        n = len(outcome.lines)
+        return self.rng.below(n) if n > 1 else 0
+
+
+class Forced:
+    """A chooser that draws nothing: the outcome (and line) given."""
+
+    __slots__ = ("_outcome", "_line")
+
+    def __init__(self, outcome: int = 0, line: int = 0) -> None:
+        self._outcome = outcome
+        self._line = line
+
+    def outcome(self, reaction: CompiledReaction) -> int:
+        return self._outcome
+
+    def line(self, outcome: CompiledOutcome) -> int:
+        return self._line if self._line < len(outcome.lines) else 0
+
+
+# enact(choice, reaction, outcome, landed): carry out a persona's part of a step in ``landed``
+Enact = Callable[[Choice, CompiledReaction, CompiledOutcome, list[int]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one step did."""
+
+    choice: Choice
+    reaction: CompiledReaction
+    outcome: CompiledOutcome
+    line: int  # index into outcome.lines
+    before: Situation
+    after: Situation
+
+    @property
+    def text(self) -> str:
+        """The line said, before its placeholders are filled."""
+        return self.outcome.lines[self.line]
+
+
+def step(rules: Rules, situation: Situation, choice: Choice, chooser: Chooser, *, enact: Enact | None = None) -> Step:
+    """Play ``choice`` in ``situation``. ``enact`` carries out a reply aimed at a persona (a live
+    session passes its machines); without it the outcome is applied to the situation directly."""
+    landed = rules.begin(situation, choice)
+    reaction = rules.react(landed, choice)
+    outcome = reaction.outcomes[chooser.outcome(reaction)]
+    if enact is not None and choice.target_index >= 0:
+        enact(choice, reaction, outcome, landed)
+    else:
+        outcome.apply(landed, choice.target_index if choice.target_index >= 0 else None)
+    line = chooser.line(outcome)
+    return Step(choice, reaction, outcome, line, situation, rules.finish(landed, choice))
+
+
+def branches(rules: Rules, situation: Situation, choice: Choice) -> list[Step]:
+    """Every chance result of playing ``choice`` in ``situation``, one step per outcome (in the
+    reaction's order; its weight over ``reaction.total`` is its probability)."""
+    first = step(rules, situation, choice, Forced(0))
+    return [first, *(step(rules, situation, choice, Forced(k)) for k in range(1, len(first.reaction.outcomes)))]
