@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import (
+    AnalysisError,
     IllegalMove,
     IncompatibleVersion,
     InvalidArgument,
@@ -53,6 +54,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AnalysisError",
     "Choice",
     "Counterpart",
     "Course",

@@ -12,6 +12,9 @@
      +-- SnapshotError             a snapshot that does not belong to this scenario or is damaged
      |    +-- IncompatibleVersion  a snapshot written by a newer snapshot format
      +-- StoreError                the session store cannot be read or written
+     +-- AnalysisError             a question the analysis cannot answer as asked: a line
+                                   not legal where a move falls, an unknown policy (also a
+                                   ValueError)
 
 Each message is one line that says what was wrong and where, so the command-line front end can
 print it as it is instead of a traceback.
@@ -22,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AnalysisError",
     "IllegalMove",
     "InvalidArgument",
     "IncompatibleVersion",
@@ -112,3 +116,7 @@ class IncompatibleVersion(SnapshotError):
 
 class StoreError(SimulatorError):
     """The session store could not be opened, read or written."""
+
+
+class AnalysisError(SimulatorError, ValueError):
+    """A question the analysis cannot answer as asked; also a ``ValueError``."""

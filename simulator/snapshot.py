@@ -72,10 +72,12 @@ def read_snapshot(data: object) -> Snapshot:
         raise IncompatibleVersion("the snapshot", found, f"version {SNAPSHOT_VERSION}")
     meta = data.get("scenario")
     seed, draws, moves = data.get("seed"), data.get("draws"), data.get("moves")
-    if not isinstance(meta, Mapping) or not isinstance(seed, int) or not _whole(draws):
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("id"), str):
+        raise SnapshotError("the snapshot names no scenario")
+    if not isinstance(meta.get("hash"), str):
+        raise SnapshotError("the snapshot is damaged: its scenario has no content hash")
+    if not isinstance(seed, int) or not _whole(draws):
         raise SnapshotError("the snapshot is damaged: scenario, seed or draws missing")
-    if not isinstance(meta.get("id"), str) or not isinstance(meta.get("hash"), str):
-        raise SnapshotError("the snapshot is damaged: its scenario needs an id and a hash")
     try:
         check_seed(seed)
     except InvalidSeed:

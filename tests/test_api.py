@@ -12,6 +12,7 @@ import types
 import simulator
 
 EXPECTED = {
+    "AnalysisError",
     "Choice",
     "Counterpart",
     "Course",

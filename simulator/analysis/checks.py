@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ScenarioError
+from ..errors import AnalysisError, ScenarioError
 from ..loader import load_scenario
 from ..rules import manner_signatures
 from .diagnostics import SEVERITIES, Diagnostic, locate, origin_document
@@ -256,7 +256,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                         key=True,
                     )
                 )
-        except ValueError as exc:
+        except AnalysisError as exc:
             out.append(locate(doc, ["recommended"], "error", "recommended-illegal", str(exc), key=True))
 
     expectation_results, expectation_diags = evaluate(scenario, solver)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..claims import Claim
+from ..errors import AnalysisError
 from ..notation import MoveRef
 from .diagnostics import Diagnostic, locate
 from .solver import Solver, starts_with
@@ -25,7 +26,7 @@ def evaluate(scenario: Scenario, solver: Solver) -> tuple[list[dict[str, Any]], 
     for claim in scenario.claims:
         try:
             passed, message, witness = _PROVERS[claim.kind](scenario, solver, claim)
-        except ValueError as exc:  # a line that is not legal where a move of it falls
+        except AnalysisError as exc:  # a line that is not legal where a move of it falls
             passed, message, witness = False, str(exc), None
         results.append(
             {"index": claim.index, "kind": claim.kind, "passed": passed, "message": message, "why": claim.why, "moves": witness}

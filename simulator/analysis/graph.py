@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SimulatorError
+from ..errors import AnalysisError, SimulatorError
 from .explore import explore
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _machine(states: list[str], transitions: list[dict[str, Any]], initial: str,
                 "for the source); --format mermaid needs nothing"
             ) from exc
     elif fmt != "mermaid":
-        raise ValueError(f"unknown diagram format {fmt!r}; formats: mermaid, dot")
+        raise AnalysisError(f"unknown diagram format {fmt!r}; formats: mermaid, dot")
     from transitions.extensions import GraphMachine
 
     machine = GraphMachine(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cache import ContentCache
 from ..claims import EPSILON
+from ..errors import AnalysisError
 from ..notation import Choosable, MoveRef, Unresolved
 from ..policies import ARCHETYPES, POLICIES
 from .explore import DEFAULT_LIMIT, Table, explore
@@ -255,7 +256,7 @@ class Solver:
 
     def policy_values(self, name: str) -> list[float]:
         if name not in POLICIES:
-            raise ValueError(f"unknown policy {name!r}; policies: {', '.join(POLICIES)}")
+            raise AnalysisError(f"unknown policy {name!r}; policies: {', '.join(POLICIES)}")
         if name not in self._policies:
             self._policies[name] = self._backward("random" if name == "random" else ARCHETYPES[name])
         return self._policies[name]
@@ -401,7 +402,7 @@ class Solver:
 
         Each move of the line names one choice by the rule of :mod:`simulator.notation` (a bare
         id where the scenario offers several targets or manners is an error naming them).
-        Raises ValueError naming the first move that does not resolve or is not legal where it
+        Raises :class:`~simulator.errors.AnalysisError` naming the first move that does not resolve or is not legal where it
         falls."""
         t = self.table
         dist = {0: 1.0}
@@ -410,7 +411,7 @@ class Solver:
             try:
                 choice = MoveRef.parse(key).resolve(self.rules.choices)
             except Unresolved as exc:
-                raise ValueError(f"{where}: {exc.ref!r}: {exc.with_moves()}") from None
+                raise AnalysisError(f"{where}: {exc.ref!r}: {exc.with_moves()}") from None
             return choice.index  # type: ignore[attr-defined, no-any-return]
 
         def step(index: int, key: str, where: str) -> None:
@@ -424,7 +425,7 @@ class Solver:
                 if edge is None:
                     legal = ", ".join(t.choice_of(e).key for e in t.edges(node))
                     line_so_far = " ".join(t.path_to(node)) or "(the start)"
-                    raise ValueError(f"{where}: {key!r} is not legal after {line_so_far}; legal: {legal}")
+                    raise AnalysisError(f"{where}: {key!r} is not legal after {line_so_far}; legal: {legal}")
                 for q, _, nxt in t.branches(edge):
                     out[nxt] = out.get(nxt, 0.0) + p * q
             dist = out
@@ -477,7 +478,7 @@ class Solver:
                     "gap": round(self.optimum - rec, 6),
                     "starts_best_line": starts_with([self.rules.by_key[s["key"]] for s in self.best_line], spec.recommended),
                 }
-            except ValueError as exc:
+            except AnalysisError as exc:
                 data["recommended"] = {"line": list(spec.recommended), "error": str(exc)}
         return data
 

@@ -148,7 +148,7 @@ def run_solve(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     solver = solver_for(scenario, limit=args.max_situations)
     if not solver.table.complete:
-        from .main import UsageError
+        from .usage import UsageError
 
         raise UsageError(f"{scenario.id} has more than {args.max_situations:,} situations; raise --max-situations")
     data = solver.to_dict()
@@ -206,7 +206,7 @@ def _tree(node: dict[str, Any], indent: str, w: Any) -> None:
 def run_graph(args: argparse.Namespace) -> int:
     from ..analysis.graph import GraphUnavailable, persona_diagram, situation_diagram
     from ..loader import load_scenario
-    from .main import UsageError
+    from .usage import UsageError
 
     scenario = load_scenario(args.scenario)
     cast = list(scenario.spec.cast)

@@ -120,17 +120,13 @@ def read_document(path: str | Path) -> dict[str, Any]:
     snapshot = data.get("snapshot")
     if not isinstance(snapshot, dict):
         raise SnapshotError(f"{path}: the transcript has no snapshot to replay")
-    meta = snapshot.get("scenario")
-    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
-        raise SnapshotError(f"{path}: the snapshot names no scenario")
-    # Session.restore checks these too, but a transcript of an edited scenario is shown without it.
-    from ..rng import MAX_SEED
+    # Session.restore checks it too, but a transcript of an edited scenario is shown without it.
+    from ..snapshot import read_snapshot
 
-    seed, draws, moves = snapshot.get("seed"), snapshot.get("draws"), snapshot.get("moves")
-    if not (_whole(seed) and seed <= MAX_SEED and _whole(draws)):
-        raise SnapshotError(f"{path}: the snapshot is damaged: its seed and draws must be whole numbers from 0")
-    if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
-        raise SnapshotError(f"{path}: the snapshot is damaged: its moves must be a list of moves")
+    try:
+        read_snapshot(snapshot)
+    except SnapshotError as exc:
+        raise SnapshotError(f"{path}: {exc}") from exc
     if "format" in data:
         read_recorded(data, path)
     return data
@@ -173,10 +169,6 @@ def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
     except (KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"{path}: the transcript is damaged ({exc.__class__.__name__}: {exc})") from exc
     return Recorded(turns, debrief, alts)
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _list(value: Any, what: str) -> list[Any]:

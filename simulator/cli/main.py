@@ -15,20 +15,12 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import SimulatorError
+from .usage import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
-__all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 # Modules in simulator/cli/ that each expose ``register(subparsers)``, in the order --help lists them.
 COMMAND_MODULES: tuple[str, ...] = ("catalog", "play", "replay", "schema", "records", "authoring")
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-
-class UsageError(SimulatorError):
-    """A command-line usage mistake found after parsing (an option that needs another, ...)."""
-
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line: ``parley play: error: ...``."""

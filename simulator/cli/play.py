@@ -46,16 +46,14 @@ def register(subparsers: Any) -> None:
 
 
 def seed_type(text: str) -> int:
-    """``--seed``: a whole number the engine accepts (0 to MAX_SEED), checked before anything runs."""
-    from ..rng import MAX_SEED
+    """``--seed``: a whole number the engine accepts, checked before anything runs."""
+    from ..errors import InvalidSeed
+    from ..rng import check_seed
 
     try:
-        value = int(text, 10)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED}, not {text!r}")
-    return value
+        return check_seed(int(text, 10) if text.strip().isdigit() and len(text) < 25 else text)
+    except InvalidSeed as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class InputProblem(SimulatorError):
@@ -66,7 +64,7 @@ class InputProblem(SimulatorError):
 
 
 def run(args: argparse.Namespace) -> int:
-    from .main import UsageError
+    from .usage import UsageError
 
     if args.json and args.moves is None:
         raise UsageError("--json needs --moves (the JSON document is for non-interactive runs)")
@@ -195,7 +193,7 @@ def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] 
 def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     """Turn what the learner typed into a legal :class:`~simulator.rules.Move`, or raise
     :class:`InputProblem` saying what would work: a number from the menu, ``apologize hr_rep``,
-    ``apologize:hr_rep``, ``apologize to dana``, or just ``clarify`` when it has one legal target."""
+    ``apologize:hr_rep``, ``apologize to dana``, or just ``clarify`` when the scenario offers it to one person only."""
     from .render import short_name
 
     moves = session.moves()
@@ -223,11 +221,12 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
             targets = _or([f"{m.target}" for m in offered if m.target]) or "nobody: it takes no target"
             raise InputProblem(f"'{move_id}' cannot go to {' '.join(rest)!r}; it goes to {targets}.")
     candidates = [m for m in moves if m.id == move_id and (target is None or m.target == target)]
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
+    # The one rule of move notation: a target is left out only where the scenario offers one.
+    if target is None and len(offered) > 1 and candidates:
         who = _or([f"{m.target} ({short_name(names.get(m.target, ''))})" for m in candidates])
         raise InputProblem(f"'{move_id}' needs a target: {who}. For example: {candidates[0].key.replace(':', ' ')}")
+    if len(candidates) == 1:
+        return candidates[0]
     shown = f"{move_id} {target}" if target else move_id
     raise InputProblem(f"You can't play '{shown}' now. Legal now: {', '.join(legal_forms) or 'nothing'}.")
 

@@ -1,0 +1,19 @@
+"""What the command line shares with every command module: exit codes and the usage error.
+
+Kept apart from :mod:`.main`, which imports every command module, so that a command can raise a
+usage error without importing the entry point back (no import circle).
+"""
+
+from __future__ import annotations
+
+from ..errors import SimulatorError
+
+__all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(SimulatorError):
+    """A command-line usage mistake found after parsing (an option that needs another, ...)."""
