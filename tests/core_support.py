@@ -108,3 +108,37 @@ recommended: ["apologize:hr_rep"]
 anti_patterns:
   venting: ["vent:hr_rep"]
 """
+
+
+# MINI with a move that can be said three ways: the reply depends on the manner, so a sincere
+# apology warms Dana and one that explains itself away or asks for something back does not.
+MANNERED = (
+    MINI.replace(
+        "  - id: apologize\n    targets: [hr_rep]\n",
+        "  - id: apologize\n"
+        "    targets: [hr_rep]\n"
+        "    phrasings:\n"
+        "      - manner: sincere\n"
+        "        text: I'm sorry for how I spoke to you. You didn't deserve that.\n"
+        "      - manner: justifying\n"
+        "        text: I'm sorry, but two weeks without a call would test anyone.\n"
+        "      - manner: strategic\n"
+        "        text: I'm sorry about the call. I hope we can still save the offer.\n"
+        "      - manner: sincere\n"
+        "        text: That call was out of line, and I apologise.\n"
+        "    examples:\n"
+        "      - manner: sincere\n"
+        "        say: [sorry I lost my temper with you]\n",
+    ).replace(
+        "    reactions:\n      - move: apologize\n        when: {meter: apologies, at_most: 0}\n",
+        "    reactions:\n"
+        "      - move: apologize\n"
+        "        when: {manner: [justifying, strategic]}\n"
+        "        outcomes:\n"
+        "          - effects: {apologies: 1}\n"
+        '            say: ["I hear a \'but\' in there."]\n'
+        "            note: An apology that explains itself away is not heard as one.\n"
+        "      - move: apologize\n"
+        "        when: {meter: apologies, at_most: 0}\n",
+    ).replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
+)

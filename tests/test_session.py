@@ -391,3 +391,81 @@ def test_also_moves_the_reacting_persona_too(write_scenario):
     assert s.situation == branch.after
     assert [(c.before, c.after) for c in turn.changes] == [("offended", "closed")]
     assert s.ending.id == "closed_door"
+
+
+# --- phrasings and manners ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mannered(write_scenario):
+    from core_support import MANNERED
+
+    return simulator.load_scenario(write_scenario(MANNERED))
+
+
+def test_moves_list_each_move_once_with_the_ways_it_can_be_said(mannered):
+    s = Session(mannered, seed=1)
+    apologize = next(m for m in s.moves() if m.id == "apologize")
+    assert apologize.key == "apologize:hr_rep"
+    assert apologize.manners == ("sincere", "justifying", "strategic")
+    assert [p.manner for p in apologize.phrasings] == ["sincere", "sincere", "justifying", "strategic"]
+    assert [c.key for c in s.choices()][:3] == [
+        "apologize:hr_rep/sincere",
+        "apologize:hr_rep/justifying",
+        "apologize:hr_rep/strategic",
+    ]
+
+
+def test_playing_a_phrasing_records_the_learners_words(mannered):
+    s = Session(mannered, seed=1)
+    phrasing = next(m for m in s.moves() if m.id == "apologize").phrasings[2]
+    turn = s.play(phrasing)
+    assert (turn.key, turn.manner, turn.said) == ("apologize:hr_rep/justifying", "justifying", phrasing.text)
+    assert turn.line == "I hear a 'but' in there."
+    assert s.played == ["apologize:hr_rep/justifying"]
+
+
+def test_a_manner_can_be_given_apart_and_the_words_too(mannered):
+    s = Session(mannered, seed=1)
+    turn = s.play("apologize", to="hr_rep", manner="sincere", said="sorry, that was out of line")
+    assert (turn.key, turn.said) == ("apologize:hr_rep/sincere", "sorry, that was out of line")
+
+
+def test_leaving_out_the_manner_where_there_are_several_names_them(mannered):
+    s = Session(mannered, seed=1)
+    with pytest.raises(IllegalMove, match="it needs a manner: one of sincere, justifying, strategic"):
+        s.play("apologize:hr_rep")
+
+
+def test_words_survive_undo_snapshot_and_restore(mannered):
+    s = Session(mannered, seed=4)
+    s.play("apologize:hr_rep/strategic", said="sorry, can we still do the offer?")
+    s.play("wait")
+    s.undo()
+    assert s.transcript[0].said == "sorry, can we still do the offer?"
+    r = Session.restore(mannered, json.loads(json.dumps(s.snapshot())))
+    assert r.transcript == s.transcript
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ((123,), "move must be a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing, not int 123"),
+        ((None,), "move must be a move id"),
+        (("wait", 3), "to must be text or None, not int 3"),
+    ],
+)
+def test_wrong_argument_types_are_named(mini, bad, message):
+    with pytest.raises(simulator.InvalidArgument, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Session(mini, seed=1).play(*bad)
+
+
+def test_a_session_needs_a_loaded_scenario():
+    with pytest.raises(simulator.InvalidArgument, match="scenario must be a Scenario from simulator.load_scenario"):
+        Session("declined-offer")  # type: ignore[arg-type]
+
+
+def test_an_ending_is_plain_hashable_data(mini):
+    s = Session(mini, seed=1)
+    s.play("vent:hr_rep")
+    assert {s.ending, s.ending} == {simulator.EndingInfo("closed_door", "Closed door", "Dana no longer takes your calls.")}
