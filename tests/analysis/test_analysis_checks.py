@@ -112,3 +112,44 @@ def test_a_scenario_past_the_limit_is_one_error(capsys):
     assert report.codes() == ["too-large"] and not report.ok
     assert main(["solve", "declined-offer", "--max-situations", "500"]) == 2
     assert "raise --max-situations" in capsys.readouterr().err
+
+
+def _phrased(tmp_path, reaction_when):
+    """TINY with apologize said two ways; the first cast reaction answers only when ``reaction_when``."""
+    text = fx.TINY.replace(
+        "  - id: apologize\n    targets: [hr_rep]\n",
+        "  - id: apologize\n"
+        "    targets: [hr_rep]\n"
+        "    phrasings:\n"
+        "      - {manner: sincere, text: \"I'm sorry for that call.\"}\n"
+        "      - {manner: justifying, text: \"I'm sorry, but you kept me waiting.\"}\n",
+    ).replace(
+        "    reactions:\n      - move: apologize\n        when: {meter: apologies, at_most: 0}\n",
+        "    reactions:\n"
+        "      - move: apologize\n"
+        f"        when: {reaction_when}\n"
+        "        outcomes:\n"
+        '          - say: ["But what?"]\n'
+        "      - move: apologize\n"
+        "        when: {meter: apologies, at_most: 0}\n",
+    ).replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
+    assert text.count("phrasings") == 1 and text.count("But what?") == 1
+    return fx.load(tmp_path, text)
+
+
+def test_manners_no_condition_tells_apart_are_a_warning(tmp_path):
+    report = analyse(_phrased(tmp_path, "{meter: trust, at_least: 99}"))
+    (found,) = [d for d in report.diagnostics if d.code == "manner-indistinct"]
+    assert found.severity == "warning" and "manners sincere, justifying meet the same reactions" in found.message
+    assert found.field == "moves[0].phrasings"
+
+
+def test_manners_a_condition_tells_apart_are_fine(tmp_path):
+    report = analyse(_phrased(tmp_path, "{manner: [justifying]}"))
+    assert "manner-indistinct" not in report.codes()
+
+
+def test_a_reaction_no_manner_can_reach_never_fires(tmp_path):
+    report = analyse(_phrased(tmp_path, "{manner: [strategic]}"))
+    never = [d.field for d in report.diagnostics if d.code == "reaction-never-fires"]
+    assert "cast.hr_rep.reactions[0]" in never  # no choice is said in a manner it answers
