@@ -4,7 +4,7 @@
     python bench/explore_bench.py --quick    # skip the 10^6 scaling point
 
 1. Throughput on the bundled scenarios: (situation, move) expansions per second of the table
-   builder, against the obvious search over ``Rules.branches`` and against driving the live
+   builder, against the obvious search over :func:`simulator.step.branches` and against driving the live
    ``transitions`` machines (one trigger per chance result, as a session does), same run.
 2. ``parley check`` on every bundled scenario, and check + full solve, in process with cold
    caches, and the ``parley check`` command end to end.
@@ -43,8 +43,11 @@ def cold() -> None:
 
 
 def plain_search(scenario: simulator.Scenario, budget: float) -> tuple[int, float, bool]:
-    """Breadth-first search over ``Rules.branches`` with a set of tuples (no merging beyond
-    equal tuples): (situation, move) expansions, CPU seconds, and whether it finished in budget."""
+    """Breadth-first search over the one step's ``branches`` with a set of tuples (no merging
+    beyond equal tuples): (situation, move) expansions, CPU seconds, and whether it finished in
+    budget."""
+    from simulator.step import branches
+
     rules = scenario.rules
     seen = {rules.initial}
     queue = [rules.initial]
@@ -53,7 +56,7 @@ def plain_search(scenario: simulator.Scenario, budget: float) -> tuple[int, floa
     for s in queue:
         for m in rules.legal(s):
             expansions += 1
-            for _, _, _, n in rules.branches(s, m):
+            for n in (r.after for r in branches(rules, s, m)):
                 if n not in seen:
                     seen.add(n)
                     queue.append(n)
@@ -67,59 +70,32 @@ def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
     return expansions / seconds
 
 
-class _Forced:
-    """An Rng stand-in whose next draw is chosen, to enumerate a reaction's outcomes."""
-
-    def __init__(self) -> None:
-        self.value = 0
-
-    def below(self, n: int) -> int:
-        return self.value % n
-
-
 def live_rate(scenario: simulator.Scenario, table: Table, budget: float = 1.0) -> float:
-    """Expand the table's situations, in its order, by firing the shared transitions machines."""
-    from simulator.persona import Exchange, PersonaModel, machine_for
+    """Expand the table's situations, in its order, by taking each chance result's step through
+    the shared transitions machines, as live sessions do."""
+    from simulator.persona import Board, PersonaModel, machine_for
+    from simulator.step import Forced, step
 
     rules = scenario.rules
     machines = [machine_for(rules, i) for i in range(len(rules.layout.cast))]
-    models = [PersonaModel() for _ in machines]
-    for i, (machine, model) in enumerate(zip(machines, models, strict=True)):
+    board = Board(rules.initial, machines)
+    board.models = [PersonaModel(board, i, rules.layout.states[i]) for i in range(len(machines))]
+    for i, (machine, model) in enumerate(zip(machines, board.models, strict=True)):
         machine.add_model(model, initial=rules.state_name(rules.initial, i))
-    rng = _Forced()
     expansions = 0
     start = time.process_time()
     try:
         for node in range(table.size):
             s = table.situation(node)
-            for move in rules.legal(s):
+            for choice in rules.legal(s):
                 expansions += 1
-                who = move.target_index
-                if who < 0:
-                    reaction = rules.react(rules.begin(s, move), move)
-                    for outcome in reaction.outcomes:
-                        landed = rules.begin(s, move)
-                        outcome.apply(landed, None)
-                        rules.finish(landed, move)
-                    continue
-                draw, k = 0, 0
-                while True:
-                    landed = rules.begin(s, move)
-                    machines[who].set_state(rules.layout.states[who][s[who]], model=models[who])
-                    rng.value = draw
-                    ctx = Exchange(landed, rng)  # type: ignore[arg-type]
-                    machines[who].events[move.id].trigger(models[who], ctx=ctx)
-                    landed[who] = rules.layout.states[who].index(models[who].state)
-                    rules.finish(landed, move)
-                    reaction = ctx.reaction
-                    k += 1
-                    if reaction is None or k >= len(reaction.outcomes):
-                        break
-                    draw = sum(o.weight for o in reaction.outcomes[:k])
+                outcomes = len(rules.react(rules.begin(s, choice), choice).outcomes)
+                for k in range(outcomes):
+                    step(rules, s, choice, Forced(k), enact=board.enact)
             if time.process_time() - start > budget:
                 break
     finally:
-        for machine, model in zip(machines, models, strict=True):
+        for machine, model in zip(machines, board.models, strict=True):
             machine.remove_model(model)
     return expansions / (time.process_time() - start)
 
@@ -132,7 +108,7 @@ def full_expansions(scenario: simulator.Scenario, budget: float = 30.0) -> int |
 
 def throughput() -> None:
     print("1. exploration throughput, bundled scenarios ((situation, move) expansions per second)")
-    print("   table: this package; plain: search over Rules.branches with a set of tuples;")
+    print("   table: this package; plain: search over step.branches with a set of tuples;")
     print("   live: the shared transitions machines fired once per chance result, as sessions do.")
     print("   'x live/exp' compares rates per expansion; 'x live/all' compares exploring the whole")
     print("   scenario (live must expand every unmerged situation: estimated as count / live rate).")

@@ -7,7 +7,7 @@
 Three steps are timed over the same conversations (random legal moves, fixed seeds):
 
 * a live move: ``Session.play`` (the transitions machine, scores, the transcript turn);
-* a compiled-rules step: ``Rules.begin/react/pick/apply/finish`` with no machine and no turn;
+* a compiled-rules step: :func:`simulator.step.step` with the seeded chooser, no machine and no turn;
 * a dict-table step: one lookup in a table ``(situation, move) -> next situation`` holding the
   steps the live sessions took, the cheapest step a conversation engine could have.
 
@@ -67,21 +67,16 @@ def time_live(scenario: simulator.Scenario, runs: list[tuple[int, list[str]]]) -
 def time_rules(scenario: simulator.Scenario, runs: list[tuple[int, list[str]]]) -> list[float]:
     """Microseconds per step of the compiled rules alone (batches of BATCH steps, divided)."""
     from simulator.rng import Rng
+    from simulator.step import Draws, step
 
     rules = scenario.rules
     steps = [(seed, [rules.by_key[k] for k in moves]) for seed, moves in runs]
     samples: list[float] = []
     done, start = 0, time.perf_counter_ns()
     for seed, moves in steps:
-        rng, s = Rng(seed), rules.initial
+        draws, s = Draws(Rng(seed)), rules.initial
         for move in moves:
-            landed = rules.begin(s, move)
-            reaction = rules.react(landed, move)
-            outcome = reaction.pick(rng.below(reaction.total) if len(reaction.outcomes) > 1 else 0)
-            outcome.apply(landed, move.target_index if move.target_index >= 0 else None)
-            if len(outcome.lines) > 1:
-                rng.below(len(outcome.lines))  # the line drawn, so the draws follow the live session's
-            s = rules.finish(landed, move)
+            s = step(rules, s, move, draws).after
             done += 1
             if done == BATCH:
                 samples.append((time.perf_counter_ns() - start) / 1000 / BATCH)

@@ -8,7 +8,7 @@ outcome's state, and its after-callback carries out the outcome's effects.
 
 Who decides: :func:`simulator.step.step` selects the reaction (the first that matches) and the
 chooser picks its outcome, once, for live play and analysis alike. The machine then *enacts* that
-decision: its one guard per transition asks "is this the outcome the step selected?", so exactly
+decision: its one guard per transition asks "is this the change the step selected?", so exactly
 one transition fires, from a source state the machine itself checks, and the state change and
 its callbacks run in the machine. Nothing about the choice is decided twice.
 
@@ -36,17 +36,27 @@ from transitions import EventData, Machine
 
 from .rules import Choice, CompiledOutcome, CompiledReaction, Rules
 
-__all__ = ["Board", "PersonaModel", "enact", "machine_for"]
+__all__ = ["Board", "PersonaModel", "machine_for"]
 
 
 class Board:
-    """The situation of one live session while it is being played, as a mutable list: the one
-    place each persona's state is kept (models read and write their slot here)."""
+    """One live session's situation as a mutable list: the one place each persona's state is
+    kept (models read and write their slot here), with the session's machines and models."""
 
-    __slots__ = ("cells",)
+    __slots__ = ("cells", "machines", "models")
 
-    def __init__(self, situation: tuple[int, ...]) -> None:
+    def __init__(self, situation: tuple[int, ...], machines: list[Machine]) -> None:
         self.cells: list[int] = list(situation)
+        self.machines = machines
+        self.models: list[PersonaModel] = []
+
+    def enact(self, choice: Choice, reaction: CompiledReaction, outcome: CompiledOutcome, landed: list[int]) -> None:
+        """Carry out a step's decision on the targeted persona through its machine, on ``landed``
+        (the :data:`simulator.step.Enact` hook)."""
+        who = choice.target_index
+        self.cells = landed
+        if not self.machines[who].events[choice.id].trigger(self.models[who], ctx=_Decision(reaction, outcome)):
+            raise AssertionError(f"no transition of {choice.id!r} for the selected outcome")  # rules and machine disagree
 
 
 class PersonaModel:
@@ -68,25 +78,34 @@ class PersonaModel:
         self.board.cells[self.who] = self.names.index(name)
 
 
+# A transition's identity: the states it leaves from (None: any) and the state it leads to (None: stays).
+Change = tuple[tuple[int, ...] | None, int | None]
+
+
+def _change(reaction: CompiledReaction, outcome: CompiledOutcome) -> Change:
+    return (None if reaction.states is None else tuple(sorted(reaction.states)), outcome.dest)
+
+
 class _Decision:
     """The step's decision, handed to the machine's guards and callbacks as ``ctx``."""
 
-    __slots__ = ("reaction", "outcome")
+    __slots__ = ("change", "outcome")
 
     def __init__(self, reaction: CompiledReaction, outcome: CompiledOutcome) -> None:
-        self.reaction = reaction
+        self.change = _change(reaction, outcome)
         self.outcome = outcome
 
 
-def _selected(reaction: CompiledReaction, outcome: CompiledOutcome, event: EventData) -> bool:
+def _selected(change: Change, event: EventData) -> bool:
     decision: _Decision = event.kwargs["ctx"]
-    return decision.reaction is reaction and decision.outcome is outcome
+    return decision.change == change
 
 
-def _carry_out(outcome: CompiledOutcome, event: EventData) -> None:
+def _carry_out(event: EventData) -> None:
     # The machine has already moved this persona's state; the rest of the outcome (meters,
     # other personas moved) is written to the same board.
-    outcome.apply(event.model.board.cells, None)
+    decision: _Decision = event.kwargs["ctx"]
+    decision.outcome.apply(event.model.board.cells, None)
 
 
 class _SharedMachine(Machine):
@@ -107,22 +126,23 @@ def _build(rules: Rules, who: int) -> Machine:
         model_override=True,  # still binds nothing (if noisily) should transitions rename the hook above
         name=f"{rules.scenario_id}:{rules.layout.cast[who]}",
     )
-    added: set[tuple[str, int]] = set()  # a reaction shared by several choices of one move is added once
+    added: set[tuple[str, Change]] = set()  # one transition per trigger and change, however many outcomes make it
     for choice in rules.choices:
         if choice.target_index != who:
             continue
         for reaction in (*rules.reactions[choice.index], rules.fallbacks[who]):
-            if (choice.id, id(reaction)) in added:
-                continue
-            added.add((choice.id, id(reaction)))
-            sources: Any = "*" if reaction.states is None else [states[i] for i in sorted(reaction.states)]
             for outcome in reaction.outcomes:
+                change = _change(reaction, outcome)
+                if (choice.id, change) in added:
+                    continue
+                added.add((choice.id, change))
+                sources, dest = change
                 machine.add_transition(
                     choice.id,
-                    sources,
-                    None if outcome.dest is None else states[outcome.dest],
-                    conditions=[partial(_selected, reaction, outcome)],
-                    after=[partial(_carry_out, outcome)],
+                    "*" if sources is None else [states[i] for i in sources],
+                    None if dest is None else states[dest],
+                    conditions=[partial(_selected, change)],
+                    after=[_carry_out],
                 )
     return machine
 
@@ -141,14 +161,3 @@ def machine_for(rules: Rules, who: int) -> Machine:
         if who not in machines:
             machines[who] = _build(rules, who)
         return machines[who]
-
-
-def enact(
-    machines: list[Machine], models: list[PersonaModel], choice: Choice, reaction: CompiledReaction, outcome: CompiledOutcome, landed: list[int]
-) -> None:
-    """Carry out a step's decision on the targeted persona through its machine, on ``landed``."""
-    who = choice.target_index
-    model = models[who]
-    model.board.cells = landed
-    if not machines[who].events[choice.id].trigger(model, ctx=_Decision(reaction, outcome)):
-        raise AssertionError(f"no transition of {choice.id!r} for the selected outcome")  # the rules and machine disagree

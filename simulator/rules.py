@@ -23,8 +23,9 @@ from .conditions import NOTHING, Check, Reads, Scope, compile_condition
 from .layout import NEVER, Layout, NameProblem, unknown
 from .manners import BUILTIN_MANNERS
 from .moves import BUILTIN_MOVES
-from .notation import format_key
+from .notation import MoveRef, format_key
 from .spec import Condition, MoveSpec, PersonaSpec, Reaction, ScenarioSpec, parse_duration
+from .yamlsource import dotted
 
 __all__ = [
     "NEVER",
@@ -55,6 +56,7 @@ class CompiledOutcome:
     lines: tuple[str, ...]
     note: str | None
     writes: frozenset[int] = frozenset()  # every position it may change (its own state included)
+    rule: str = "unmoved"  # where it was written, e.g. "cast.hr_rep.reactions[1].outcomes[0]"
 
     def apply(self, s: list[int], owner: int | None) -> None:
         """Write this outcome into ``s``; ``owner`` None leaves the owner's state to the caller
@@ -105,7 +107,7 @@ class Phrasing:
     key: str  # the choice it makes, in move notation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Choice:
     """The unit of play: a move, its target, and the manner it is said in (None when the move
     has no phrasings). ``key`` names it in move notation; the manner is part of the key only when
@@ -166,6 +168,7 @@ class Rules:
         self.choices: tuple[Choice, ...] = ()
         self._build_choices(spec)
         self.by_key = {c.key: c for c in self.choices}
+        self._resolved: dict[str, Choice] = {}  # a reference as written -> the choice it names
         self.move_descriptions = {m.id: m.description for m in self.moves}
 
         # reactions[choice.index]: the reactions that may answer it, first match wins
@@ -283,6 +286,27 @@ class Rules:
             for c in self.choices
             if (c.target_index < 0 or reachable[c.target_index][s[c.target_index]]) and (c.when is None or c.when.holds(s))
         ]
+
+    def is_legal(self, s: Sequence[int], choice: Choice) -> bool:
+        """Whether ``choice`` can be played in situation ``s``."""
+        return (
+            s[-1] < 0
+            and (choice.target_index < 0 or self.reachable[choice.target_index][s[choice.target_index]])
+            and (choice.when is None or choice.when.holds(s))
+        )
+
+    def resolve(self, ref: MoveRef | str) -> Choice:
+        """The choice a reference names, given as a :class:`MoveRef` or as text in move notation
+        (the notation's one rule; see :mod:`simulator.notation`). Raises
+        :class:`~simulator.notation.Unresolved`."""
+        text = ref if isinstance(ref, str) else ref.key
+        found = self._resolved.get(text)
+        if found is None:
+            parsed = MoveRef.parse(ref) if isinstance(ref, str) else ref
+            found = parsed.resolve(self.choices)  # type: ignore[assignment]
+            if len(self._resolved) < 10_000:  # bounded: every text a caller might pass is kept
+                self._resolved[text] = found
+        return found
 
     def legal_moves(self, s: Sequence[int]) -> list[Move]:
         """The moves (grouping their manners) that can be played in ``s``."""
@@ -553,6 +577,7 @@ def _compile_outcome(n: int, o: object, scope: Scope, path: Origin, placeholders
         lines=tuple(o.say),
         note=o.note,
         writes=frozenset(writes),
+        rule=dotted(path),
     )
 
 

@@ -12,12 +12,11 @@ import string
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from .errors import IllegalMove, InvalidArgument, SnapshotError
 from .notation import MoveRef, Unresolved
-from .persona import Board, PersonaModel, enact, machine_for
+from .persona import Board, PersonaModel, machine_for
 from .rng import Rng, fresh_seed
 from .rules import Choice, Move, Phrasing
 from .scenario import Scenario
@@ -25,7 +24,6 @@ from .scoring import Debrief, build_debrief
 from .snapshot import make_snapshot, read_snapshot
 from .step import Draws, Step, step
 from .transcript import EndingInfo, StateChange, Turn
-from .yamlsource import dotted
 
 __all__ = ["Counterpart", "Playable", "Session"]
 
@@ -85,16 +83,14 @@ class Session:
         self._rng = Rng(self.seed)
         self._draws = Draws(self._rng)
         self._situation: tuple[int, ...] = rules.initial
-        self._board = Board(rules.initial)
-        self._played: list[Choice] = []
-        self._before: list[tuple[int, ...]] = []  # the situation before each choice played
-        self._said: list[str | None] = []
+        self._board = Board(rules.initial, self._machines)
+        # per move played: the choice and the words said
+        self._log: list[tuple[Choice, str | None]] = []
         self._transcript: list[Turn] = []
         self._scores = self.rubric.score(rules.initial)
-        self._models = [PersonaModel(self._board, i, rules.layout.states[i]) for i in range(len(self._machines))]
+        self._models = self._board.models = [PersonaModel(self._board, i, rules.layout.states[i]) for i in range(len(self._machines))]
         for i, (machine, model) in enumerate(zip(self._machines, self._models, strict=True)):
             machine.add_model(model, initial=rules.state_name(rules.initial, i))
-        self._enact = partial(enact, self._machines, self._models)
         # The shared machines hold every model they know; release ours when this session is
         # closed, finished or garbage-collected, whichever comes first.
         self._finalizer = weakref.finalize(self, _release, self._machines, self._models)
@@ -132,8 +128,16 @@ class Session:
 
     @property
     def history(self) -> list[tuple[int, ...]]:
-        """The situation before each move played, in order (what a review of the play rates)."""
-        return list(self._before)
+        """The situation before each move played, in order (what a review of the play rates).
+
+        Recomputed by taking the same steps again with the same draws (microseconds a move),
+        rather than kept: an open session holds only its current situation."""
+        rules, draws = self.rules, Draws(Rng(self.seed))
+        out, s = [], rules.initial
+        for choice, _ in self._log:
+            out.append(s)
+            s = step(rules, s, choice, draws).after
+        return out
 
     @property
     def turn(self) -> int:
@@ -155,7 +159,7 @@ class Session:
     @property
     def played(self) -> list[str]:
         """The choices played so far, in move notation (``apologize:hr_rep/sincere``)."""
-        return [c.key for c in self._played]
+        return [c.key for c, _ in self._log]
 
     def moves(self) -> list[Move]:
         """The moves that are legal now, each with ``.id``, ``.target``, ``.label``, ``.key`` and
@@ -209,7 +213,7 @@ class Session:
         cannot be played now.
         """
         choice, words = self._resolve(move, to, manner, said)
-        result = step(self.rules, self._situation, choice, self._draws, enact=self._enact)
+        result = step(self.rules, self._situation, choice, self._draws, enact=self._board.enact)
         return self._record(result, words)
 
     def _record(self, result: Step, said: str | None) -> Turn:
@@ -218,7 +222,7 @@ class Session:
         self._board.cells = list(after)
         scores = self.rubric.score(after)
         turn = Turn(
-            number=len(self._played) + 1,
+            number=len(self._log) + 1,
             move=choice.id,
             target=choice.target,
             label=choice.label,
@@ -231,23 +235,23 @@ class Session:
             delta={k: scores[k] - self._scores[k] for k in scores},
             ending=rules.ending_id(after),
             day=after[rules.layout.day] if rules.layout.track_days else None,
-            rule=_rule_path(result),
+            rule=result.outcome.rule,
             mood=rules.moods[choice.target_index][after[choice.target_index]] if choice.target else None,
             draws=self._rng.counter,
             manner=choice.manner,
             said=said,
             choice_key=choice.key if choice.key != choice.move_key else None,
         )
-        self._before.append(self._situation)
+        self._log.append((choice, said))
         self._situation, self._scores = after, scores
-        self._played.append(choice)
-        self._said.append(said)
         self._transcript.append(turn)
         if self.over:
             self.close()
         return turn
 
     def _fill(self, text: str, choice: Choice) -> str:
+        if "$" not in text:
+            return text
         names = dict(self._names)
         names["name"] = self._names[choice.target] if choice.target else "you"
         # Template substitutes known names only: a file can never reach an attribute or index.
@@ -271,32 +275,38 @@ class Session:
         self, move: object, to: str | None, manner: str | None, said: str | None
     ) -> tuple[Choice, str | None]:
         """The choice ``play`` was asked for, checked to be legal now, and the words said."""
-        for name, value in (("to", to), ("manner", manner), ("said", said)):
-            if value is not None and not isinstance(value, str):
-                raise InvalidArgument(name, "text or None", value)
-        if isinstance(move, Phrasing):
-            ref, said = MoveRef.parse(move.key), said if said is not None else move.text
-        elif isinstance(move, Choice | Move):
-            ref = MoveRef.parse(move.key)
-        elif isinstance(move, str):
+        rules = self.rules
+        if isinstance(move, Choice) and to is None and manner is None and rules.choices[move.index] is move:
+            chosen = move  # one of this scenario's own choices, as moves() and choices() give them
+        else:
+            for name, value in (("to", to), ("manner", manner)):
+                if value is not None and not isinstance(value, str):
+                    raise InvalidArgument(name, "text or None", value)
+            ref: str | MoveRef
+            if isinstance(move, Phrasing):
+                ref, said = move.key, said if said is not None else move.text
+            elif isinstance(move, Choice | Move):
+                ref = move.key
+            elif isinstance(move, str):
+                ref = move
+            elif isinstance(move, Playable):
+                ref, said = move.key, said if said is not None else move.text
+            else:
+                raise InvalidArgument("move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move)
             try:
-                ref = MoveRef.parse(move)
+                if to is not None or manner is not None:
+                    parsed = MoveRef.parse(ref) if isinstance(ref, str) else ref
+                    ref = MoveRef(parsed.id, parsed.target or to, parsed.manner or manner)
+                if self.over:
+                    raise IllegalMove(ref if isinstance(ref, str) else ref.key, None, "the session is over", [])
+                chosen = rules.resolve(ref)
             except Unresolved as exc:
                 raise IllegalMove(exc.ref, None, exc.reason, self._legal_keys()) from None
-        elif isinstance(move, Playable):
-            ref, said = MoveRef.parse(move.key), said if said is not None else move.text
-        else:
-            raise InvalidArgument("move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move)
-        ref = MoveRef(ref.id, ref.target or to, ref.manner or manner)
-        if self.over:
-            raise IllegalMove(ref.key, None, "the session is over", [])
-        try:
-            chosen = ref.resolve(self.rules.choices)
-        except Unresolved as exc:
-            raise IllegalMove(ref.key, None, exc.reason, self._legal_keys()) from None
-        assert isinstance(chosen, Choice)
-        if chosen not in self.rules.legal(self._situation):
-            raise IllegalMove(chosen.key, None, "it is not available now", self._legal_keys())
+        if said is not None and not isinstance(said, str):
+            raise InvalidArgument("said", "text or None", said)
+        if not rules.is_legal(self._situation, chosen):
+            reason = "the session is over" if self.over else "it is not available now"
+            raise IllegalMove(chosen.key, None, reason, [] if self.over else self._legal_keys())
         return chosen, said
 
     def _legal_keys(self) -> list[str]:
@@ -304,12 +314,12 @@ class Session:
 
     def undo(self) -> Turn:
         """Take back the last move; the session continues as if it had never been played."""
-        if not self._played:
+        if not self._log:
             raise IllegalMove("undo", None, "no move has been played yet", self._legal_keys())
         last = self._transcript[-1]
-        played, said = self._played[:-1], self._said[:-1]
+        kept = self._log[:-1]
         self._start()
-        for choice, words in zip(played, said, strict=True):
+        for choice, words in kept:
             self.play(choice, said=words)
         return last
 
@@ -327,7 +337,7 @@ class Session:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything needed to continue later, as JSON-ready data (versioned)."""
-        return make_snapshot(self.scenario.id, self.scenario.hash, self.seed, self._rng.counter, self.played, self._said)
+        return make_snapshot(self.scenario.id, self.scenario.hash, self.seed, self._rng.counter, self.played, [w for _, w in self._log])
 
     @classmethod
     def restore(cls, scenario: Scenario, data: Mapping[str, Any]) -> Session:
@@ -354,8 +364,3 @@ class Session:
             raise SnapshotError(f"the snapshot does not replay: {session._rng.counter} draws, snapshot says {snap.draws}")
         return session
 
-
-def _rule_path(result: Step) -> str:
-    if not result.reaction.origin:
-        return "unmoved"
-    return f"{dotted(result.reaction.origin)}.outcomes[{result.outcome.index}]"

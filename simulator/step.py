@@ -100,17 +100,37 @@ def step(rules: Rules, situation: Situation, choice: Choice, chooser: Chooser, *
     session passes its machines); without it the outcome is applied to the situation directly."""
     landed = rules.begin(situation, choice)
     reaction = rules.react(landed, choice)
-    outcome = reaction.outcomes[chooser.outcome(reaction)]
+    return _carry_out(rules, situation, landed, choice, reaction, chooser.outcome(reaction), chooser, enact)
+
+
+def branches(rules: Rules, situation: Situation, choice: Choice) -> list[Step]:
+    """Every chance result of playing ``choice`` in ``situation``, one step per outcome (in the
+    reaction's order; its weight over ``reaction.total`` is its probability). The choice lands
+    and is answered once; each outcome is then carried out as :func:`step` carries it out."""
+    landed = rules.begin(situation, choice)
+    reaction = rules.react(landed, choice)
+    first = Forced()
+    return [
+        _carry_out(rules, situation, list(landed), choice, reaction, k, first, None) for k in range(len(reaction.outcomes))
+    ]
+
+
+def _carry_out(
+    rules: Rules,
+    before: Situation,
+    landed: list[int],
+    choice: Choice,
+    reaction: CompiledReaction,
+    index: int,
+    chooser: Chooser,
+    enact: Enact | None,
+) -> Step:
+    """The rest of a step once the reaction is known: its ``index``-th outcome is carried out,
+    a line is picked, contacts and the ending are recorded."""
+    outcome = reaction.outcomes[index]
     if enact is not None and choice.target_index >= 0:
         enact(choice, reaction, outcome, landed)
     else:
         outcome.apply(landed, choice.target_index if choice.target_index >= 0 else None)
     line = chooser.line(outcome)
-    return Step(choice, reaction, outcome, line, situation, rules.finish(landed, choice))
-
-
-def branches(rules: Rules, situation: Situation, choice: Choice) -> list[Step]:
-    """Every chance result of playing ``choice`` in ``situation``, one step per outcome (in the
-    reaction's order; its weight over ``reaction.total`` is its probability)."""
-    first = step(rules, situation, choice, Forced(0))
-    return [first, *(step(rules, situation, choice, Forced(k)) for k in range(1, len(first.reaction.outcomes)))]
+    return Step(choice, reaction, outcome, line, before, rules.finish(landed, choice))

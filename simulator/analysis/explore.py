@@ -479,18 +479,15 @@ class _Coder:
         reaction = results[0].reaction
         cast_n = len(rules.layout.cast)
         radix, digit = self.radix, self._digit
-        skip = self.contact_of(m)
-        skip = -1 if skip is None else skip
+        layout = rules.layout
+        # Only what the reaction writes, the turn and the day can change (a contact written is
+        # patched in by the caller), so only those positions can contribute to the difference.
+        changing = sorted({*reaction.writes, layout.turn, *([layout.day] if layout.track_days else [])})
+        changing = [p for p in changing if self.sizes[p] > 1]
         deltas = []
         for result in results:
             nxt = result.after
-            # Only the positions that changed contribute to the code difference (a contact
-            # written is patched in by the caller).
-            delta = 0
-            for p, (a, b) in enumerate(zip(s, nxt, strict=True)):
-                if a != b and p != skip and p < self.width:
-                    delta += (digit(p, b) - digit(p, a)) * radix[p]
-            deltas.append(delta)
+            deltas.append(sum((digit(p, nxt[p]) - digit(p, s[p])) * radix[p] for p in changing if nxt[p] != s[p]))
             self.states_seen.append(nxt[:cast_n])
         weights = tuple(r.outcome.weight for r in results)
         return Entry(
