@@ -39,6 +39,8 @@ _LAZY = {
     "Move": "rules",
     "MoveRef": "notation",
     "Phrasing": "rules",
+    "PhrasingNote": "coaching",
+    "Reading": "reading",
     "Scenario": "scenario",
     "ScenarioInfo": "catalogue",
     "Session": "session",
@@ -67,6 +69,8 @@ __all__ = [
     "Move",
     "MoveRef",
     "Phrasing",
+    "PhrasingNote",
+    "Reading",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",
@@ -102,9 +106,11 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .analysis import analyse
+    from .coaching import PhrasingNote
     from .catalogue import ScenarioInfo, list_scenarios
     from .loader import load_persona, load_scenario
     from .notation import MoveRef
+    from .reading import Reading
     from .rules import Choice, Move, Phrasing
     from .scenario import Scenario
     from .scoring import Debrief, StoryAtEnd, TurningPoint

@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .coaching import PhrasingNote, notes_for
 from .layout import NameProblem
 from .rules import Rules
 from .spec import ScenarioSpec
 from .transcript import Turn
 
-__all__ = ["Debrief", "Rubric", "StoryAtEnd", "TurningPoint", "build_debrief"]
+__all__ = ["Debrief", "Rubric", "StoryAtEnd", "TurningPoint", "build_debrief", "phrasing_notes"]
 
 CORE_DIMENSIONS = ("outcome", "relationship", "integrity")
 
@@ -101,6 +102,8 @@ class Debrief:
     recommended: tuple[str, ...]
     # What reaching the ending itself added to the scores (not credited to the last move).
     ending_effect: dict[str, int] = field(default_factory=dict)
+    # What in the learner's own words helped or hurt (see simulator.coaching).
+    phrasing_notes: tuple[PhrasingNote, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,6 +120,24 @@ def advice_for(spec: ScenarioSpec, move: str, target: str | None) -> str | None:
     exact = [a.text for a in spec.advice if a.move == move and a.to == target and a.to is not None]
     general = [a.text for a in spec.advice if a.move == move and a.to is None]
     return (exact or general or [None])[0]
+
+
+def phrasing_notes(spec: ScenarioSpec, transcript: Sequence[Turn]) -> tuple[PhrasingNote, ...]:
+    """The phrasing notes of every turn, in order (see :mod:`simulator.coaching`)."""
+    apologies_offered = any(m.id == "apologize" for m in spec.moves)
+    repaired = False
+    out: list[PhrasingNote] = []
+    for t in transcript:
+        out += notes_for(
+            t.number,
+            t.said,
+            t.move,
+            advice_for(spec, t.move, t.target),
+            manner=t.manner,
+            unrepaired=apologies_offered and not repaired,
+        )
+        repaired = repaired or t.move == "apologize"
+    return tuple(out)
 
 
 def build_debrief(
@@ -169,6 +190,7 @@ def build_debrief(
     )
     ending = spec.endings[situation[-1]] if situation[-1] >= 0 else None
     return Debrief(
+        phrasing_notes=phrasing_notes(spec, transcript),
         scenario=spec.id,
         title=spec.title,
         source=spec.source,

@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 from .errors import IllegalMove, InvalidArgument, SnapshotError
 from .notation import MoveRef, Unresolved
 from .persona import Board, PersonaModel, machine_for
+from .reading import Reading, reader_for
 from .rng import Rng, fresh_seed
 from .rules import Choice, Move, Phrasing
 from .scenario import Scenario
@@ -169,6 +170,16 @@ class Session:
     def choices(self) -> list[Choice]:
         """The choices that are legal now: each move once per manner it can be said in."""
         return self.rules.legal(self._situation)
+
+    def interpret(self, text: object) -> list[Reading]:
+        """What the learner's own words could mean here, best first: each :class:`Reading` has
+        ``.id``, ``.target``, ``.manner``, ``.confidence`` (0 to 1) and ``.cues``, and
+        ``play(reading)`` plays it. Read offline and deterministically; never raises (anything
+        but text, and text that matches nothing, reads as nothing or as low-confidence guesses)."""
+        if self.over:
+            return []
+        addressee = next((c.target for c, _ in reversed(self._log) if c.target), None)
+        return reader_for(self.scenario).read(text, legal=self.choices(), addressee=addressee)
 
     def counterparts(self) -> list[Counterpart]:
         rules, s = self.rules, self._situation

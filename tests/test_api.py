@@ -25,6 +25,8 @@ EXPECTED = {
     "Move",
     "MoveRef",
     "Phrasing",
+    "PhrasingNote",
+    "Reading",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",

@@ -143,6 +143,7 @@ class Recorded(NamedTuple):
 def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
     """The recorded moves, debrief and alternatives of a transcript document (not replayed);
     raises SnapshotError naming ``path`` when any of them is damaged."""
+    from ..coaching import PhrasingNote
     from ..scoring import Debrief, StoryAtEnd, TurningPoint
     from ..transcript import Turn
 
@@ -157,12 +158,13 @@ def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
         d = dict(_mapping(data["debrief"], "'debrief'"))
         alts = _alternatives(d.pop("alternatives", None))
         debrief = Debrief(
-            **{k: v for k, v in d.items() if k not in {"turning_points", "stories", "recommended"}},
+            **{k: v for k, v in d.items() if k not in {"turning_points", "stories", "recommended", "phrasing_notes"}},
+            phrasing_notes=tuple(PhrasingNote(**_mapping(n, "a phrasing note")) for n in _list(d.get("phrasing_notes", []), "'phrasing_notes'")),
             turning_points=tuple(TurningPoint(**_mapping(t, "a turning point")) for t in _list(d["turning_points"], "'turning_points'")),
             stories=tuple(StoryAtEnd(**_mapping(s, "a story")) for s in _list(d["stories"], "'stories'")),
             recommended=tuple(_list(d["recommended"], "'recommended'")),
         )
-        for item in (*turns, *(c for t in turns for c in t.changes), debrief, *debrief.turning_points, *debrief.stories):
+        for item in (*turns, *(c for t in turns for c in t.changes), debrief, *debrief.turning_points, *debrief.stories, *debrief.phrasing_notes):
             _check_types(item)
         if not all(isinstance(k, str) for k in debrief.recommended):
             raise ValueError("'recommended' must list moves")
