@@ -258,6 +258,8 @@ def _quote(said: str, found: str) -> str:
     """The stretch of the learner's own text where the normalised words were found, with a few
     words either side; the normalised words themselves when they cannot be placed."""
     text = " ".join(said.split())
+    if len(text) <= 90:  # short enough to quote whole
+        return text
     first = found.split()[0] if found else ""
     match = re.search(rf"\b{re.escape(first)}", text, re.IGNORECASE) if first else None
     if match is None:

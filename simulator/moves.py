@@ -18,7 +18,7 @@ class MoveInfo(NamedTuple):
 
 
 BUILTIN_MOVES: dict[str, MoveInfo] = {
-    "apologize": MoveInfo("Apologize", "Own your behaviour, asking nothing in return.", True),
+    "apologize": MoveInfo("Apologise", "Own your behaviour, asking nothing in return.", True),
     "clarify": MoveInfo("Clarify", "Say plainly what you want or what you meant.", True),
     "counter": MoveInfo("Counter", "Push back with a demand or an ultimatum.", True),
     "bypass": MoveInfo("Go around", "Go around this person to someone else.", True),

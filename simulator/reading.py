@@ -38,6 +38,11 @@ CENTRE, NEAREST = 0.45, 0.55
 # Similarity at which a text starts to look like something the scenario knows (below: off-topic).
 IN_DOMAIN, IN_DOMAIN_WIDTH = 0.24, 0.05
 SHARPNESS = 14.0  # of the softmax that turns scores into a distribution over moves
+# Words too common to be worth naming as the reason for a reading (they still count as features).
+QUIET = frozenset(
+    "a an the i me my you your we us our it its is am are was were be been to of and or in on at for "
+    "with this that there here so do did does have has had will would can could just".split()
+)
 
 Vector = dict[str, float]
 
@@ -177,9 +182,10 @@ class Reader:
             p = move_p[choice.id] * self._manner_share(scores, choice) * self._target_share(choice, choices, named, addressee)
             readings.append((p * in_domain, choice))
         readings.sort(key=lambda pc: (-pc[0], pc[1].index))
+        surface = {stem(w): w for w in reversed(words(text))}  # a stem as the learner wrote it
         out = []
         for confidence, choice in readings[:limit]:
-            cues = self._cues(vector, choice, named)
+            cues = self._cues(vector, choice, named, surface)
             out.append(
                 Reading(choice.id, choice.target, choice.manner, choice.key, round(confidence, 4), cues, text)
             )
@@ -231,21 +237,34 @@ class Reader:
                 found[who] = count
         return found
 
-    def _cues(self, vector: Vector, choice: Choice, named: Mapping[str, int]) -> tuple[str, ...]:
-        """The words of the text that count most towards this reading."""
+    def _cues(
+        self, vector: Vector, choice: Choice, named: Mapping[str, int], surface: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """The words of the text that count most towards this reading, as the learner wrote them
+        (phrases first when a phrase carries it, and never a word as common as "the")."""
         cls = self._classes.get((choice.id, _manner_class(self.rules, choice))) or self._classes.get((choice.id, None))
         if cls is None:
             return ()
         contributions: dict[str, float] = {}
         for f, v in vector.items():
-            if f.startswith(("w:", "b:", "t:")):
-                weight = v * cls.centre.get(f, 0.0)
-                if weight > 0:
-                    contributions[f[2:].replace("_", " ")] = weight
+            if not f.startswith(("w:", "b:", "t:")):
+                continue
+            stems = f[2:].split("_")
+            if all(s in QUIET for s in stems):
+                continue
+            weight = v * cls.centre.get(f, 0.0)
+            if weight > 0:
+                contributions[" ".join(surface.get(s, s) for s in stems)] = weight
         ranked = sorted(contributions, key=lambda k: (-contributions[k], k))
-        cues = ranked[:3]
-        if choice.target and named.get(choice.target):
-            cues.append(self._people[choice.target][0])
+        cues: list[str] = []
+        for cue in ranked:
+            if not any(cue in kept or kept in cue for kept in cues):  # "sorry" adds nothing to "sorry but"
+                cues.append(cue)
+            if len(cues) == 3:
+                break
+        name = self._people[choice.target][0] if choice.target and named.get(choice.target) else None
+        if name and name not in cues:
+            cues.append(name)
         return tuple(cues)
 
 

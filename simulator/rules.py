@@ -162,6 +162,8 @@ class Rules:
         )
         self.reachable = tuple(tuple(p.states[s].reachable for s in p.states) for p in members)
         self.manner_names = frozenset(BUILTIN_MANNERS) | frozenset(spec.manners)
+        # how each manner reads in a sentence ("apologise to Dana, owning it plainly")
+        self.manner_how = {**{k: v.how for k, v in BUILTIN_MANNERS.items()}, **spec.manners}
         self.initial = _initial(spec, layout, members)
 
         self.moves: tuple[Move, ...] = ()

@@ -73,6 +73,7 @@ class TurningPoint:
     delta: dict[str, int]
     why: str | None
     advice: str | None
+    said: str | None = None  # the learner's words, when they said any
 
     @property
     def helped(self) -> bool:
@@ -175,6 +176,7 @@ def build_debrief(
             delta=deltas[t.number],
             why=t.note,
             advice=advice_for(spec, t.move, t.target),
+            said=t.said,
         )
         for t in sorted(swings, key=lambda t: t.number)
     )

@@ -45,7 +45,7 @@ def test_a_turn_says_what_happened(mini):
         "number": 1,
         "move": "apologize",
         "target": "hr_rep",
-        "label": "Apologize",
+        "label": "Apologise",
         "speaker": "hr_rep",
         "speaker_name": "Dana Reyes",
         "line": "Thank you. Dana Reyes appreciates it.",

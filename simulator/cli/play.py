@@ -38,6 +38,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="with --moves: print one JSON document instead of the rendered session")
     p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
     p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines (the default when stdin is piped)")
+    p.add_argument(
+        "--trust-reading",
+        action="store_true",
+        help="play what your own words are confidently read as without asking first",
+    )
     save = p.add_argument_group("saving")
     save.add_argument("--no-save", action="store_true", help="do not record this session in the store")
     save.add_argument("--learner", metavar="NAME", help="whose progress this is (default: your user name)")
@@ -98,7 +103,15 @@ def run(args: argparse.Namespace) -> int:
                 recording.finish()
         return show_listed(session, as_json=args.json, coach=args.coach)
     recording = None if args.no_save else start_recording(session, learner=args.learner, db=args.db)
-    return practice(session, recording=recording, coach=args.coach, console=console, reader=reader, fresh_seed=args.seed is None)
+    return practice(
+        session,
+        recording=recording,
+        coach=args.coach,
+        console=console,
+        reader=reader,
+        fresh_seed=args.seed is None,
+        trust_reading=args.trust_reading,
+    )
 
 
 def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any:
@@ -184,7 +197,26 @@ def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] 
     rules = session.scenario.spec.scoring.dimensions()
     descriptions = {name: rules[name].description for name in session.rubric.dimensions if name in rules}
     names = {c.id: c.name for c in session.counterparts()}
-    console.print(debrief_view(session.debrief(), descriptions=descriptions, alternatives=alts, names=names, note=note))
+    debrief = with_better_lines(session, session.debrief(), alts)
+    console.print(debrief_view(debrief, descriptions=descriptions, alternatives=alts, names=names, note=note))
+
+
+def with_better_lines(session: Any, debrief: Any, alts: Sequence[Mapping[str, Any]] | None) -> Any:
+    """The debrief with each phrasing note's better line: how the best move at that turn (by the
+    analysis) would be said, in the first of its phrasings; unchanged when moves were not rated."""
+    from dataclasses import replace
+
+    if not alts or not debrief.phrasing_notes:
+        return debrief
+    best = {a["turn"]: a["best"] for a in alts}
+    rules = session.rules
+
+    def better(turn: int) -> str | None:
+        choice = rules.by_key.get(best.get(turn, ""))
+        return choice.phrasings[0].text if choice is not None and choice.phrasings else None
+
+    notes = tuple(replace(n, better=better(n.turn)) for n in debrief.phrasing_notes)
+    return replace(debrief, phrasing_notes=notes)
 
 
 # --- reading moves ---------------------------------------------------------------------------
@@ -205,7 +237,11 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
         if 1 <= n <= len(moves):
             return moves[n - 1]
         raise InputProblem(f"There is no move {n}: choose a number from 1 to {len(moves)}.")
-    move_id, rest = words[0].lower(), [w for w in words[1:] if w.lower() != "to"]
+    from ..text import words as normalised
+
+    first = normalised(words[0])
+    move_id = first[0] if len(first) == 1 else words[0].lower()  # "apologise" reads as "apologize"
+    rest = [w for w in words[1:] if w.lower() != "to"]
     offered = [m for m in session.rules.moves if m.id == move_id]
     legal_forms = [m.key.replace(":", " ") for m in moves]
     if not offered:
@@ -229,6 +265,18 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
         return candidates[0]
     shown = f"{move_id} {target}" if target else move_id
     raise InputProblem(f"You can't play '{shown}' now. Legal now: {', '.join(legal_forms) or 'nothing'}.")
+
+
+def _reads_as_words(text: str, move_ids: set[str]) -> bool:
+    """Whether input that is not a move should be read as the learner's own words: anything of
+    three words or more; shorter input only when it is neither a number nor close to a move's id
+    (a mistyped move gets a suggestion instead)."""
+    tokens = text.replace(":", " ").split()
+    if len(tokens) >= 3:
+        return True
+    if not tokens or tokens[0].isdigit():
+        return False
+    return not difflib.get_close_matches(tokens[0].lower(), sorted(move_ids), n=1, cutoff=0.75)
 
 
 def _target(text: str, targets: Sequence[str], names: Mapping[str, str]) -> str | None:
@@ -256,21 +304,33 @@ def practice(
     reader: Any | None = None,
     fresh_seed: bool = False,
     intro: bool = True,
+    trust_reading: bool = False,
 ) -> int:
     """Run the practice loop on ``session`` until an ending or until the learner quits; returns the
     exit code (0 either way). ``reader`` defaults to prompt-toolkit on a terminal, plain lines
-    otherwise; ``recording`` gets each turn, each undo and the finish."""
+    otherwise; ``recording`` gets each turn, each undo and the finish. ``trust_reading`` plays a
+    confident reading of the learner's own words without asking first."""
     from .tui import run_coroutine
 
-    loop = Practice(session, recording=recording, coach=coach, console=console, reader=reader)
+    loop = Practice(session, recording=recording, coach=coach, console=console, reader=reader, trust_reading=trust_reading)
     return run_coroutine(loop.run(fresh_seed=fresh_seed, intro=intro), reader=loop.reader)
 
 
 class Practice:
     """The loop's state: the session, where output goes, where input comes from, what is saved."""
 
-    def __init__(self, session: Any, *, recording: Any | None = None, coach: bool = False, console: Any | None = None, reader: Any | None = None):
+    def __init__(
+        self,
+        session: Any,
+        *,
+        recording: Any | None = None,
+        coach: bool = False,
+        console: Any | None = None,
+        reader: Any | None = None,
+        trust_reading: bool = False,
+    ):
         from .render import COMMANDS, make_console, status_text
+        from .saying import Saying
 
         self.session = session
         self.recording = recording
@@ -295,6 +355,7 @@ class Practice:
 
                 reader = PlainReader(stdout=console.file)
         self.reader = reader
+        self.saying = Saying(self, trust=trust_reading)
         self.status_text = status_text
         self._solver: Any = None
         self._solver_loaded = False
@@ -331,14 +392,31 @@ class Practice:
                 show_menu = outcome == "menu"
                 continue
             try:
-                move = parse_move(text, session, self.names)
-            except InputProblem as exc:
-                console.print(str(exc), style="yellow", soft_wrap=True)
+                said = await self.understand(text)
+            except KeyboardInterrupt:  # Ctrl-C while choosing how to say it: back to the moves
                 continue
-            self.play(move)
+            except EOFError:
+                return self.quit()
+            if said is None:
+                continue
+            self.play(said)
             show_menu = True
         self.finish()
         return 0
+
+    async def understand(self, text: str) -> Any | None:
+        """What the learner's input says: a number or a move (then how it is said, when it can be
+        said several ways), or their own words read into a move; None when nothing is to be played."""
+        try:
+            move = parse_move(text, self.session, self.names)
+        except InputProblem as exc:
+            if _reads_as_words(text, self._move_ids()):
+                return await self.saying.for_words(text)
+            self.console.print(str(exc), style="yellow", soft_wrap=True)
+            return None
+        if getattr(move, "choices", None) is not None:  # a Move: ask how it is said
+            return await self.saying.for_move(move)
+        return move
 
     def _move_ids(self) -> set[str]:
         return {m.id for m in self.session.rules.moves}
@@ -356,13 +434,23 @@ class Practice:
         console.print(move_menu(session.moves(), self.names, width=console.width))
 
     def play(self, move: Any) -> None:
+        from ..coaching import notes_for
+        from ..scoring import advice_for
         from .render import turn_view
 
-        turn = self.session.play(move)
+        session = self.session
+        unrepaired = any(m.id == "apologize" for m in session.rules.moves) and not any(
+            t.move == "apologize" for t in session.transcript
+        )
+        turn = session.play(move)
         if self.recording is not None:
             self.recording.turn(turn)
+        notes = []
+        if self.coach:
+            advice = advice_for(session.scenario.spec, turn.move, turn.target)
+            notes = notes_for(turn.number, turn.said, turn.move, advice, manner=turn.manner, unrepaired=unrepaired)
         self.console.print()
-        self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach))
+        self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach, notes=notes))
 
     def finish(self) -> None:
         if self.recording is not None:

@@ -177,13 +177,24 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def turn_view(turn: Any, *, mood: str | None, coach: bool = False) -> Group:
-    """One move and its answer: the learner's move, the reply in a panel, perceivable changes."""
-    parts: list[RenderableType] = []
-    you = Text.assemble(("You: ", "bold"), turn.label)
+def quoted(text: str) -> str:
+    return f"“{' '.join(text.split())}”"
+
+
+def you_line(turn: Any) -> Text:
+    """The learner's side of a turn: their words when they said any, with the move beside them."""
+    move = Text(turn.label, style="dim" if turn.said else "")
     if turn.speaker_name:
-        you.append(f" {ARROW} {short_name(turn.speaker_name)}")
-    parts.append(you)
+        move.append(f" {ARROW} {short_name(turn.speaker_name)}")
+    if not turn.said:
+        return Text.assemble(("You: ", "bold"), move)
+    return Text.assemble(("You: ", "bold"), quoted(turn.said), "  ", ("(", "dim"), move, (")", "dim"))
+
+
+def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequence[Any] = ()) -> Group:
+    """One move and its answer: what the learner said (or the move), the reply in a panel,
+    perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing."""
+    parts: list[RenderableType] = [you_line(turn)]
     if turn.speaker:
         parts.append(
             Panel(
@@ -214,6 +225,8 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False) -> Group:
         parts.append(Text(f"  coach: {deltas or 'no change in the scores'}", style="magenta"))
         if turn.note:
             parts.append(Text(f"  coach: {turn.note}", style="magenta"))
+        for note in notes:
+            parts.append(Text(f"  coach: {note.title}: {quoted(note.quote)}. {note.why}", style="magenta"))
     if turn.ending:
         parts.append(Text("The conversation has reached an ending.", style="bold"))
     return Group(*parts)
@@ -283,6 +296,8 @@ def transcript_view(turns: Sequence[Any]) -> Group | Text:
         if turn.speaker_name:
             head.append(f" {ARROW} {short_name(turn.speaker_name)}")
         lines.append(head)
+        if turn.said:
+            lines.append(Padding(Text("You: " + quoted(turn.said)), (0, 0, 0, 4)))
         who = short_name(turn.speaker_name) + ": " if turn.speaker_name else ""
         lines.append(Padding(Text(who + turn.line, style="italic"), (0, 0, 0, 4)))
     return Group(*lines)
@@ -339,9 +354,12 @@ def debrief_view(
     if not debrief.turning_points:
         parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
     for point in debrief.turning_points:
-        head = Text.assemble((f" Turn {point.turn}: ", "bold"), point.label)
+        head = Text.assemble((f" Turn {point.turn}: ", "bold"))
+        if point.said:
+            head.append(quoted(point.said) + " ")
+        head.append(point.label, style="dim" if point.said else "")
         if point.target:
-            head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}")
+            head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else "")
         overall = point.delta.get("overall", 0)
         head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
         parts.append(head)
@@ -354,6 +372,9 @@ def debrief_view(
         head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
         head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
         parts.append(head)
+    if debrief.phrasing_notes:
+        parts.append(Text(""))
+        parts.append(phrasing_notes_view(debrief.phrasing_notes))
     if alternatives is not None:
         parts.append(Text(""))
         parts.append(alternatives_view(alternatives, names))
@@ -402,6 +423,63 @@ def alternatives_view(alternatives: Sequence[Mapping[str, Any]], names: Mapping[
             Text(f"+{alt['best_value'] - alt['played_value']:.1f}", style="green"),
         )
     return table
+
+
+def phrasing_menu(phrasings: Sequence[Any], move: Any, names: Mapping[str, str]) -> Group:
+    """How a move can be said, lettered in the order given."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(ratio=1)
+    for letter, phrasing in zip("abcdefghij", phrasings, strict=False):
+        table.add_row(f"{letter})", Text(quoted(phrasing.text)))
+    head = move_label(move, names)
+    head.stylize("bold")
+    return Group(
+        Text.assemble("How do you put it? ", ("(", "dim"), head, (")", "dim")),
+        table,
+        Text("Choose a letter, or put it in your own words; Enter alone goes back.", style="dim"),
+    )
+
+
+def reading_text(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
+    """``Apologise → Daniel, owning it plainly``: a reading as a short sentence."""
+    move = next(m for m in rules.moves if m.id == reading.id and m.target == reading.target)
+    text = move_label(move, names)
+    if reading.manner and len(move.manners) > 1:
+        text.append(f", {rules.manner_how.get(reading.manner, reading.manner)}")
+    return text
+
+
+def heard_view(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
+    """What a confident reading says it heard, and from which words."""
+    text = Text.assemble(("Heard as: ", "bold"), reading_text(reading, rules, names))
+    details = f"  ({reading.confidence:.0%} sure"
+    if reading.cues:
+        details += "; from: " + ", ".join(quoted(c) for c in reading.cues)
+    text.append(details + ")", style="dim")
+    return text
+
+
+def readings_menu(readings: Sequence[Any], rules: Any, names: Mapping[str, str]) -> Table:
+    """Readings to pick from, numbered, with how sure each is."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold cyan", no_wrap=True)
+    table.add_column(ratio=1)
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    for i, reading in enumerate(readings, start=1):
+        table.add_row(str(i), reading_text(reading, rules, names), f"{reading.confidence:.0%}")
+    return table
+
+
+def phrasing_notes_view(notes: Sequence[Any]) -> Group:
+    """What in the learner's words helped or hurt, quoted, with what would sound better."""
+    parts: list[RenderableType] = [Text("Your words", style="bold")]
+    for note in notes:
+        parts.append(Text.assemble((f" Turn {note.turn}: ", "bold"), note.title, ": ", (quoted(note.quote), "italic")))
+        parts.append(Padding(Text(note.why), (0, 0, 0, 3)))
+        if note.better:
+            parts.append(Padding(Text.assemble(("Better: ", "italic dim"), (quoted(note.better), "italic")), (0, 0, 0, 3)))
+    return Group(*parts)
 
 
 def hint_view(values: Mapping[str, float], moves: Sequence[Any], names: Mapping[str, str], *, top: int = 3) -> RenderableType:

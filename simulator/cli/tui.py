@@ -18,7 +18,10 @@ from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["PlainReader", "TerminalReader", "completions_for", "isatty", "run_coroutine"]  # and MoveCompleter, built on first use
+# What ``choose`` returns when the learner asks for the other readings (Tab, or "?" when piped).
+TAB = "\t"
+
+__all__ = ["TAB", "PlainReader", "TerminalReader", "completions_for", "isatty", "run_coroutine"]  # and MoveCompleter, built on first use
 
 
 def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Any) -> T:
@@ -138,6 +141,7 @@ class TerminalReader:
             reserve_space_for_menu=6,
         )
         self._confirm = PromptSession()
+        self._choose: Any = None  # built on first use
 
     def _bottom_toolbar(self) -> str:
         return " " + self._toolbar() if self._toolbar else ""
@@ -152,6 +156,32 @@ class TerminalReader:
         except (KeyboardInterrupt, EOFError):
             return True
         return answer.strip().lower() in {"y", "yes"}
+
+    async def choose(self, prompt: str) -> str:
+        """A short answer where Enter on an empty line accepts (returns "") and Tab on an empty
+        line asks for the alternatives (returns :data:`TAB`); anything typed is returned as is.
+        Ctrl-C and Ctrl-D behave as in :meth:`read`."""
+        if self._choose is None:
+            from prompt_toolkit import PromptSession
+            from prompt_toolkit.key_binding import KeyBindings
+
+            bindings = KeyBindings()
+
+            @bindings.add("tab")
+            def _alternatives(event: Any) -> None:
+                if not event.app.current_buffer.text:
+                    event.app.exit(result=TAB)
+
+            @bindings.add("c-c")
+            def _clear_or_interrupt(event: Any) -> None:
+                buffer = event.app.current_buffer
+                if buffer.text:
+                    buffer.reset()
+                else:
+                    event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+            self._choose = PromptSession(key_bindings=bindings)
+        return str(await self._choose.prompt_async(prompt))
 
 
 class PlainReader:
@@ -186,6 +216,13 @@ class PlainReader:
         except (EOFError, KeyboardInterrupt):
             return True
         return answer.strip().lower() in {"y", "yes"}
+
+    async def choose(self, prompt: str) -> str:
+        """As :meth:`TerminalReader.choose`: an empty line accepts; a line holding only a Tab
+        (or ``?``) asks for the alternatives."""
+        answer = await self.read(prompt)
+        asks_for_more = answer.strip() == "?" or (answer != "" and answer.strip() == "" and "\t" in answer)
+        return TAB if asks_for_more else answer
 
 
 def isatty(file: IO[str]) -> bool:

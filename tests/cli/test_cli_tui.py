@@ -166,9 +166,9 @@ def test_unknown_input_gets_a_suggestion_and_empty_input_reprompts():
     scenario_id = "declined-offer"
     if scenario_id not in SCENARIO_IDS:
         pytest.skip("uses declined-offer's moves")
-    steps = ["\r", "apologise hr_rep\r", "apologize\r", "/sav\r", "99\r", "\x04"]
+    steps = ["\r", "apolgize hr_rep\r", "apologize\r", "/sav\r", "99\r", "\x04"]
     _, out = asyncio.run(Driver(scenario_id).run(steps))
-    assert "Unknown move 'apologise hr_rep'. Did you mean 'apologize hr_rep'?" in out
+    assert "Unknown move 'apolgize hr_rep'. Did you mean 'apologize hr_rep'?" in out
     assert "'apologize' needs a target: hr_rep (Dana Reyes) or hiring_manager (Marcus Hale)." in out
     assert "Unknown command '/sav'. Did you mean /save?" in out
     assert "There is no move 99: choose a number from 1 to 12." in out
