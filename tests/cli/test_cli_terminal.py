@@ -19,12 +19,20 @@ PROMPT = "Your move"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
-def spawn(args, cli_env, *, width=80, extra=None):
-    from shutil import which
+def installed_parley() -> str:
+    """The ``parley`` installed with the interpreter running the tests (not whatever is first on
+    PATH); its absence is a failure, since these tests are the only ones of the command as users
+    meet it."""
+    import sys
+    from pathlib import Path
 
-    exe = which("parley")
-    if exe is None:
-        pytest.skip("the parley console script is not installed")
+    exe = Path(sys.executable).with_name("parley")
+    assert exe.exists(), f"the parley console script is not installed beside {sys.executable}"
+    return str(exe)
+
+
+def spawn(args, cli_env, *, width=80, extra=None):
+    exe = installed_parley()
     env = {**cli_env, "TERM": "xterm-256color", **(extra or {})}
     env.pop("COLUMNS", None)
     env.pop("NO_COLOR", None)
@@ -161,3 +169,35 @@ def test_plain_mode_ctrl_c_twice_quits_with_the_summary(cli_env):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before
+
+
+def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_env):
+    # A learner types a sentence, sees how it was heard, asks for the other readings with Tab,
+    # picks another, and plays on to the ending and the debrief.
+    from pathlib import Path
+
+    exe = installed_parley()
+    phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+    env = {**cli_env, "TERM": "xterm-256color", "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(
+        str(exe), ["play", str(phrased), "--seed", "1", "--no-save"], env=env, dimensions=(50, 160), encoding="utf-8", timeout=15
+    )
+    child.expect(PROMPT)
+    child.send("sorry dana, i was out of line on that call\r")
+    child.expect("Heard as:")  # styles put escape codes between the words: expect the parts
+    child.expect("owning it plainly")
+    child.expect("Enter plays it")
+    child.send("\t")  # the other readings
+    child.expect("Pick a number")
+    listed = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    second = re.search(r"^2 Apologise → Dana Reyes, ([a-z' ]+?) +\d+%", listed, re.MULTILINE).group(1)
+    child.send("2\r")
+    child.expect("“sorry dana, i was out of line on that call”")
+    for _ in range(3):
+        child.expect(PROMPT)
+        child.send("wait\r")
+    child.expect("Your words|Scores")
+    child.expect(r"phrased: ending '")
+    child.expect(pexpect.EOF)
+    assert second != "owning it plainly"
