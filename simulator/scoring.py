@@ -74,6 +74,8 @@ class TurningPoint:
     why: str | None
     advice: str | None
     said: str | None = None  # the learner's words, when they said any
+    # expected points the choice gave up against the best play there (the analysis fills it in)
+    cost: float | None = None
 
     @property
     def helped(self) -> bool:
@@ -105,6 +107,12 @@ class Debrief:
     ending_effect: dict[str, int] = field(default_factory=dict)
     # What in the learner's own words helped or hurt (see simulator.coaching).
     phrasing_notes: tuple[PhrasingNote, ...] = ()
+    # Filled in where the analysis rated the play (see simulator.analysis.review): the expected
+    # score of the best play from the start, what the learner's choices were worth against it,
+    # and what chance added to or took from the final score.
+    optimum: float | None = None
+    worth: float | None = None
+    chance: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -57,9 +57,11 @@ def too_large() -> str:
 def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The whole run as JSON-ready data: scenario, seed, moves with replies, ending, scores, debrief."""
     scenario = session.scenario
+    from ..analysis.review import rated_debrief
+
     moves = [{**turn.to_dict(), "key": turn.key} for turn in session.transcript]
     ending = session.ending
-    debrief = session.debrief().to_dict()
+    debrief = rated_debrief(session, alternatives or ()).to_dict()
     debrief["alternatives"] = alternatives
     about = {"id": scenario.id, "title": scenario.title, "source": scenario.source, "hash": scenario.hash}
     path = scenario_path(scenario)

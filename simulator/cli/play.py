@@ -197,26 +197,10 @@ def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] 
     rules = session.scenario.spec.scoring.dimensions()
     descriptions = {name: rules[name].description for name in session.rubric.dimensions if name in rules}
     names = {c.id: c.name for c in session.counterparts()}
-    debrief = with_better_lines(session, session.debrief(), alts)
+    from ..analysis.review import rated_debrief
+
+    debrief = rated_debrief(session, alts or ())
     console.print(debrief_view(debrief, descriptions=descriptions, alternatives=alts, names=names, note=note))
-
-
-def with_better_lines(session: Any, debrief: Any, alts: Sequence[Mapping[str, Any]] | None) -> Any:
-    """The debrief with each phrasing note's better line: how the best move at that turn (by the
-    analysis) would be said, in the first of its phrasings; unchanged when moves were not rated."""
-    from dataclasses import replace
-
-    if not alts or not debrief.phrasing_notes:
-        return debrief
-    best = {a["turn"]: a["best"] for a in alts}
-    rules = session.rules
-
-    def better(turn: int) -> str | None:
-        choice = rules.by_key.get(best.get(turn, ""))
-        return choice.phrasings[0].text if choice is not None and choice.phrasings else None
-
-    notes = tuple(replace(n, better=better(n.turn)) for n in debrief.phrasing_notes)
-    return replace(debrief, phrasing_notes=notes)
 
 
 # --- reading moves ---------------------------------------------------------------------------

@@ -350,9 +350,12 @@ def debrief_view(
         if notes.row_count:
             parts.append(Padding(notes, (0, 0, 1, 1)))
 
+    if debrief.worth is not None:
+        parts.append(skill_view(debrief))
     parts.append(Text("Turning points", style="bold"))
     if not debrief.turning_points:
         parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
+    advised: set[str] = set()  # the source's advice on a move, said once per debrief
     for point in debrief.turning_points:
         head = Text.assemble((f" Turn {point.turn}: ", "bold"))
         if point.said:
@@ -361,11 +364,15 @@ def debrief_view(
         if point.target:
             head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else "")
         overall = point.delta.get("overall", 0)
-        head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+        if overall or not point.cost:
+            head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+        if point.cost and point.cost >= 1:
+            head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
         parts.append(head)
         if point.why:
             parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
-        if point.advice:
+        if point.advice and point.advice not in advised:
+            advised.add(point.advice)
             parts.append(Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3)))
     if debrief.ending and debrief.ending_effect:
         overall = debrief.ending_effect.get("overall", 0)
@@ -392,6 +399,21 @@ def debrief_view(
         line = f" {ARROW} ".join(typed_form(k) for k in debrief.recommended)
         parts.append(Text.assemble(("The line the source recommends: ", "bold"), line))
     return Group(*parts)
+
+
+def skill_view(debrief: Any) -> Text:
+    """What the learner's choices were worth, apart from what chance did (see
+    :mod:`simulator.analysis.review`)."""
+    optimum, worth, chance, final = debrief.optimum, debrief.worth, debrief.chance, debrief.scores["overall"]
+    text = Text.assemble(
+        ("Your choices were worth ", "bold"), (f"{worth:.0f}", "bold"), (f" of a possible {optimum:.0f}", "bold")
+    )
+    if abs(chance) >= 1:
+        luck = "the draw went your way" if chance > 0 else "the draw went against you"
+        text.append(f"; {luck}: {_signed(round(chance))} on the final {final}.")
+    else:
+        text.append(f"; chance changed nothing: the final score is {final}.")
+    return text
 
 
 def alternatives_view(alternatives: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> RenderableType:

@@ -1,0 +1,70 @@
+"""A played session rated by the solver: what the choices were worth, apart from chance.
+
+For each turn the solver knows the best value there (``V``) and the value of the choice made
+(``Q``: its expected score with the best play afterwards). The points a choice gave up are
+``V - Q``. Summed from the start's optimum, they leave what the learner's choices were worth on
+average over every way chance could have gone; the final score minus that is what chance added
+or took. A choice that gave up several points is a turning point even when nothing showed at
+once (a decision that shut a door, a wait that let a chance pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ..scoring import Debrief, TurningPoint, advice_for
+
+__all__ = ["COSTLY", "rated_debrief"]
+
+# A choice that gives up this many points of expected score is a turning point.
+COSTLY = 3.0
+
+
+def rated_debrief(session: Any, rows: Sequence[Mapping[str, Any]]) -> Debrief:
+    """The session's debrief with the solver's review ``rows`` (per turn: played, played_value,
+    best, best_value) folded in: each turning point's cost, costly choices added as turning
+    points, each phrasing note's better line, and, once the session has ended, what the choices
+    were worth and what chance did. Without rows (moves not rated) the debrief is as it is."""
+    debrief, transcript, rules = session.debrief(), session.transcript, session.rules
+    if not rows:
+        return debrief
+    debrief = _with_better_lines(debrief, rows, rules)
+    cost = {row["turn"]: max(0.0, row["best_value"] - row["played_value"]) for row in rows}
+    turns = {t.number: t for t in transcript}
+    points = {p.turn: replace(p, cost=cost.get(p.turn)) for p in debrief.turning_points}
+    for number, lost in cost.items():
+        if lost >= COSTLY and number not in points and number in turns:
+            t = turns[number]
+            best = rules.by_key[next(row["best"] for row in rows if row["turn"] == number)]
+            points[number] = TurningPoint(
+                turn=number,
+                move=t.move,
+                target=t.target,
+                label=t.label,
+                delta={},
+                why=f"Nothing showed at once, but this choice decided what followed: “{best.label}” kept more open.",
+                advice=advice_for(session.scenario.spec, t.move, t.target),
+                said=t.said,
+                cost=lost,
+            )
+    rated = replace(debrief, turning_points=tuple(points[k] for k in sorted(points)))
+    if debrief.ending is None:
+        return rated
+    optimum = float(rows[0]["best_value"])
+    worth = optimum - sum(cost.values())
+    return replace(rated, optimum=optimum, worth=worth, chance=debrief.scores["overall"] - worth)
+
+
+def _with_better_lines(debrief: Debrief, rows: Sequence[Mapping[str, Any]], rules: Any) -> Debrief:
+    """Each phrasing note with how the best move at its turn would be said (its first phrasing)."""
+    if not debrief.phrasing_notes:
+        return debrief
+    best = {row["turn"]: rules.by_key.get(row["best"]) for row in rows}
+
+    def better(turn: int) -> str | None:
+        choice = best.get(turn)
+        return choice.phrasings[0].text if choice is not None and choice.phrasings else None
+
+    return replace(debrief, phrasing_notes=tuple(replace(n, better=better(n.turn)) for n in debrief.phrasing_notes))
