@@ -64,6 +64,7 @@ class Solver:
         self.values = self._backward(None)
         self._policies: dict[str, list[float]] = {}
         self._reach_best: array | None = None
+        self._advised: dict[str, int] | None = None
 
     @classmethod
     def of(cls, scenario: Scenario) -> Solver:
@@ -167,6 +168,33 @@ class Solver:
         top = max(values.values())
         return [k for k, v in values.items() if v >= top - EPSILON]
 
+    @property
+    def advised(self) -> dict[str, int]:
+        """How the source regards each choice: 0 on its recommended line, 2 on a line it warns
+        against and not on the recommended one, 1 otherwise. Ties in value are broken by this,
+        so that a hint never prefers what the story warns against over what it advises."""
+        if self._advised is None:
+            spec, rules = self.table.scenario.spec, self.rules
+            recommended = {rules.resolve(k).key for k in spec.recommended}
+            warned = {rules.resolve(k).key for line in spec.anti_patterns.values() for k in line} - recommended
+            self._advised = {c.key: 0 if c.key in recommended else 2 if c.key in warned else 1 for c in rules.choices}
+        return self._advised
+
+    def ranked(self, situation: Sequence[int]) -> list[tuple[str, float]]:
+        """The legal choices best first: by value, ties broken towards the source's advice, then
+        by the scenario's order."""
+        values = self.move_values(situation)
+        advised = self.advised
+        order = {k: n for n, k in enumerate(values)}
+        return sorted(values.items(), key=lambda kv: (-round(kv[1], 6), advised.get(kv[0], 1), order[kv[0]]))
+
+    def keeps_best_ending(self, situation: Sequence[int]) -> dict[str, bool]:
+        """For each legal choice, whether some result of it can still reach the best ending."""
+        t = self.table
+        reach = self._reach()
+        node = t.node(situation)
+        return {t.choice_of(e).key: any(reach[j] for j in t.next_nodes(e)) for e in t.edges(node)}
+
     def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[dict[str, Any]]:
         """For a played line (the situation before each move, and the moves), each turn's move
         and its value under optimal play afterwards, against the best move there and its value:
@@ -175,9 +203,9 @@ class Solver:
         for turn, (situation, key) in enumerate(zip(situations, moves, strict=True), start=1):
             values = self.move_values(situation)
             # Among moves worth the same, the one played counts as best (no "better move" that
-            # is not better), then the first in the scenario's order.
+            # is not better), then the one the source advises (see ranked).
             top = max(values.values())
-            best = key if values[key] >= top - EPSILON else next(k for k, v in values.items() if v >= top - EPSILON)
+            best = key if values[key] >= top - EPSILON else self.ranked(situation)[0][0]
             out.append(
                 {
                     "turn": turn,

@@ -505,7 +505,11 @@ class Practice:
             if values is None:
                 console.print(f"No hint: {too_large() if solver is None else UNKNOWN_SITUATION}.", style="yellow")
             else:
-                console.print(hint_view(values, session.moves(), self.names))
+                ranked = solver.ranked(session.situation)
+                # what the story warns against is never offered as a hint, unless nothing else is left
+                ranked = [(k, v) for k, v in ranked if solver.advised.get(k) != 2] or ranked
+                keeps = solver.keeps_best_ending(session.situation)
+                console.print(hint_view(ranked, session.moves(), self.names, keeps=keeps))
         else:
             close = difflib.get_close_matches(name, list(COMMANDS), n=1)
             hint = f" Did you mean {close[0]}?" if close else " Type /help for the list."

@@ -504,15 +504,43 @@ def phrasing_notes_view(notes: Sequence[Any]) -> Group:
     return Group(*parts)
 
 
-def hint_view(values: Mapping[str, float], moves: Sequence[Any], names: Mapping[str, str], *, top: int = 3) -> RenderableType:
-    by_key = {m.key: m for m in moves}
-    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column(ratio=1)
-    table.add_column(justify="right", no_wrap=True)
-    for key, value in ranked:
+def worth_words(loss: float, keeps_best: bool | None) -> str:
+    """A choice's worth in plain words: how much it gives up against the best now, and whether
+    it keeps the best ending in reach."""
+    if loss < 0.5:
+        words = "as good as anything now"
+    elif loss < 3:
+        words = "nearly as good"
+    elif loss < 10:
+        words = "gives up a little"
+    else:
+        words = "gives up a lot"
+    if keeps_best is True:
+        return words + "; keeps the door open"
+    if keeps_best is False:
+        return words + "; closes the door on the best ending"
+    return words
+
+
+def hint_view(
+    ranked: Sequence[tuple[str, float]],
+    moves: Sequence[Any],
+    names: Mapping[str, str],
+    *,
+    keeps: Mapping[str, bool] | None = None,
+    top: int = 3,
+) -> RenderableType:
+    """The strongest choices now (``ranked`` by the analysis, best first), in plain words."""
+    by_key = {c.key: m for m in moves for c in m.choices}
+    best = ranked[0][1] if ranked else 0.0
+    table = Table.grid(padding=(0, 2))
+    table.add_column(ratio=2)
+    table.add_column(ratio=3, style="dim")
+    for key, value in ranked[:top]:
         move = by_key.get(key)
         label = move_label(move, names) if move else Text(typed_form(key))
-        table.add_row(typed_form(key), label, f"{value:.1f}")
-    return Group(Text("Hint: the strongest moves now", style="bold"), table, Text("(expected overall score with the best play afterwards)", style="dim"))
+        manner = key.partition("/")[2]
+        if manner:
+            label.append(f", {manner}")
+        table.add_row(label, worth_words(best - value, (keeps or {}).get(key)))
+    return Group(Text("Hint: the strongest moves now", style="bold"), table)

@@ -360,10 +360,16 @@ def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monk
     assert hint.returncode == 0 and "No hint: the analysis does not hold" in hint.stdout
 
 
-def test_hint_ranks_the_moves(run_parley):
-    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n")
+def test_hint_ranks_the_moves_in_plain_words_and_never_offers_what_the_source_warns_against(run_parley):
+    from pathlib import Path
+
+    phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+    hint = run_parley(["play", str(phrased), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
     assert hint.returncode == 0, hint.stderr
-    assert "Hint: the strongest moves now" in hint.stdout
+    block = hint.stdout.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
+    assert block[0].split() == "Apologise → Dana Reyes, sincere as good as anything now; keeps the door open".split()
+    assert len(block) == 3 and all("door" in line for line in block)
+    assert not any("Vent" in line for line in block)  # venting is the scenario's named anti-pattern
 
 
 def test_moves_describes_built_in_moves_too(run_parley):
