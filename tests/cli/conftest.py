@@ -111,7 +111,7 @@ def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
     played: list[str] = []
     queue = list(session.scenario.spec.recommended)
     while not session.over:
-        legal = [m.key for m in session.moves()]
+        legal = [c.key for c in session.choices()]  # choices: a move said in several manners needs one
         wanted = queue.pop(0) if queue else None
         key = wanted if wanted in legal else legal[0]
         session.play(key)
