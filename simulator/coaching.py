@@ -204,6 +204,13 @@ class PhrasingNote:
     better: str | None = None
 
 
+def cue_ids(tokens: list[str]) -> list[str]:
+    """The ids of every cue whose patterns match these normalised words, whatever the move
+    (for the reader: a cue is a strong sign of a manner)."""
+    joined = " ".join(tokens)
+    return [cue.id for cue in CUES if len(tokens) >= cue.min_words and any(p.search(joined) for p in _COMPILED[cue.id])]
+
+
 def find_cues(said: str, move: str | None = None) -> list[tuple[Cue, str]]:
     """The cues in ``said`` (for a turn playing ``move``), each with the words it was found in,
     in the order of :data:`CUES`; at most one finding per cue."""

@@ -19,30 +19,50 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cache import ContentCache
+from .coaching import cue_ids
+from .concepts import concept_of
 from .rules import Choice, Rules
 from .spec import ScenarioSpec
 from .text import stem, words
 
-__all__ = ["CONFIDENT", "Reader", "Reading", "reader_for"]
+__all__ = ["CONFIDENT", "TUNED", "Example", "Reader", "Reading", "Tuning", "reader_for", "training_examples"]
 
 # A reading at least this confident is shown as "heard as" and played on Enter.
 CONFIDENT = 0.5
-# How much each kind of feature counts (word stems carry the meaning; pairs carry phrases such as
-# "or else" and "i am sorry"; letter groups carry typos and word forms).
-UNIGRAM, BIGRAM, TRIGRAM, CHARS = 1.0, 0.8, 0.5, 0.35
-# How the two similarities combine: the class's centre (its examples together) and its nearest
-# example (the one phrase that matches best).
-CENTRE, NEAREST = 0.45, 0.55
-# Similarity at which a text starts to look like something the scenario knows (below: off-topic).
-IN_DOMAIN, IN_DOMAIN_WIDTH = 0.24, 0.05
-SHARPNESS = 14.0  # of the softmax that turns scores into a distribution over moves
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The reader's few numbers, chosen by cross-validation on the bundled scenarios' examples
+    (``bench/reading_bench.py --tune``), never on the held-out utterances."""
+
+    unigram: float = 1.0  # word stems carry the meaning
+    bigram: float = 0.8  # stem pairs carry phrases such as "or else" and "i am sorry"
+    trigram: float = 0.5
+    chars: float = 0.35  # letter groups inside words carry typos and word forms
+    concepts: float = 0.6  # words of one meaning (simulator.concepts) share a feature
+    cues: float = 1.5  # habits of phrasing (simulator.coaching) are strong signs of a manner
+    centre: float = 0.45  # closeness to a class's examples taken together ...
+    nearest: float = 0.55  # ... and to its closest examples
+    k: int = 2  # how many of the closest examples are averaged
+    sharp_move: float = 14.0  # softmax sharpness over moves, targets and manners
+    sharp_target: float = 10.0
+    sharp_manner: float = 14.0
+    in_domain: float = 0.24  # similarity at which a text starts to look like something the scenario knows
+    in_domain_width: float = 0.05
+
+
+TUNED = Tuning()
 # Words too common to be worth naming as the reason for a reading (they still count as features).
 QUIET = frozenset(
     "a an the i me my you your we us our it its is am are was were be been to of and or in on at for "
     "with this that there here so do did does have has had will would can could just".split()
 )
+# Role words too general to tell people apart ("manager" is everyone's role).
+_GENERIC_ROLE = frozenset("manager hiring your head of the lead at and".split())
 
 Vector = dict[str, float]
 
@@ -67,32 +87,40 @@ class Reading:
 
 @dataclass
 class _Class:
-    """One (move, manner) the reader can hear: its examples' vectors and their centre."""
+    """One (move, manner, target) the reader can hear: its examples' vectors and their centre."""
 
     move: str
     manner: str | None
+    target: str | None
     examples: list[Vector] = field(default_factory=list)
     centre: Vector = field(default_factory=dict)
 
 
-def _features(text: str) -> dict[str, float]:
+def _features(text: str, tuning: Tuning = TUNED) -> dict[str, float]:
     """The features of a text with their raw counts (weighted by kind)."""
-    tokens = [stem(w) for w in words(text)]
+    plain = words(text)
+    tokens = [stem(w) for w in plain]
     out: dict[str, float] = {}
 
     def add(name: str, weight: float) -> None:
         out[name] = out.get(name, 0.0) + weight
 
+    if tuning.cues:
+        for cue in cue_ids(plain):
+            add("q:" + cue, tuning.cues)
     for token in tokens:
-        add("w:" + token, UNIGRAM)
+        add("w:" + token, tuning.unigram)
+        if tuning.concepts:
+            for concept in concept_of(token):
+                add("k:" + concept, tuning.concepts)
         padded = f"<{token}>"
         if len(token) > 3:
             for i in range(len(padded) - 3):
-                add("c:" + padded[i : i + 4], CHARS)
+                add("c:" + padded[i : i + 4], tuning.chars)
     for a, b in zip(tokens, tokens[1:], strict=False):
-        add(f"b:{a}_{b}", BIGRAM)
+        add(f"b:{a}_{b}", tuning.bigram)
     for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        add(f"t:{a}_{b}_{c}", TRIGRAM)
+        add(f"t:{a}_{b}_{c}", tuning.trigram)
     return out
 
 
@@ -101,36 +129,56 @@ def _normalised(vector: Mapping[str, float]) -> Vector:
     return {k: v / norm for k, v in vector.items()} if norm else {}
 
 
-class Reader:
-    """What one scenario's examples teach about reading free text."""
+# One thing a scenario teaches the reader: (move id, manner or None, target or None, text).
+Example = tuple[str, str | None, str | None, str]
 
-    def __init__(self, spec: ScenarioSpec, rules: Rules) -> None:
+
+def training_examples(spec: ScenarioSpec, rules: Rules) -> list[Example]:
+    """What a scenario teaches the reader: each move's label and description, its phrasings and
+    its examples, with the manner where the move can be said several ways."""
+    out: list[Example] = []
+    for m in spec.moves:
+        mannered = len({p.manner for p in m.phrasings}) > 1
+        label = next(x.label for x in rules.moves if x.id == m.id)
+        out.append((m.id, None, None, label))
+        if m.description:
+            out.append((m.id, None, None, m.description))
+        for p in m.phrasings:
+            out.append((m.id, p.manner if mannered else None, p.to, p.text))
+        for e in m.examples:
+            for text in e.say:
+                out.append((m.id, e.manner if mannered else None, e.to, text))
+    return out
+
+
+class Reader:
+    """What one scenario's examples teach about reading free text (``examples``: what to learn
+    from instead of the scenario's own, for measuring on held-out parts of them)."""
+
+    def __init__(
+        self, spec: ScenarioSpec, rules: Rules, examples: Sequence[Example] | None = None, *, tuning: Tuning = TUNED
+    ) -> None:
         self.rules = rules
-        raw: list[tuple[str, str | None, str | None, str]] = []  # (move, manner, to, text)
-        for m in spec.moves:
-            manners = list(dict.fromkeys(p.manner for p in m.phrasings))
-            mannered = len(manners) > 1
-            label = next(x.label for x in rules.moves if x.id == m.id)
-            raw.append((m.id, None, None, label))
-            if m.description:
-                raw.append((m.id, None, None, m.description))
-            for p in m.phrasings:
-                raw.append((m.id, p.manner if mannered else None, p.to, p.text))
-            for e in m.examples:
-                for text in e.say:
-                    raw.append((m.id, e.manner if mannered else None, e.to, text))
-        counted = [(move, manner, _features(text)) for move, manner, _, text in raw]
+        self.tuning = tuning
+        raw = training_examples(spec, rules) if examples is None else list(examples)
+        counted = [(move, manner, to, _features(text, tuning)) for move, manner, to, text in raw]
         # Inverse document frequency over the examples: a feature every move uses says little.
         df: dict[str, int] = {}
-        for _, _, feats in counted:
+        for *_, feats in counted:
             for f in feats:
                 df[f] = df.get(f, 0) + 1
         n = len(counted)
         self._idf = {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
-        self._classes: dict[tuple[str, str | None], _Class] = {}
-        for move, manner, feats in counted:
-            cls = self._classes.setdefault((move, manner), _Class(move, manner))
-            cls.examples.append(self._weigh(feats))
+        targets: dict[str, list[str | None]] = {}
+        for m in rules.moves:
+            targets.setdefault(m.id, []).append(m.target)
+        self._classes: dict[tuple[str, str | None, str | None], _Class] = {}
+        for move, manner, to, feats in counted:
+            vector = self._weigh(feats)
+            # An example that names no target teaches the move for each of its targets.
+            for target in [to] if to is not None else targets.get(move, [None]):
+                key = (move, manner, target)
+                self._classes.setdefault(key, _Class(move, manner, target)).examples.append(vector)
         for cls in self._classes.values():
             total: dict[str, float] = {}
             for vector in cls.examples:
@@ -138,9 +186,7 @@ class Reader:
                     total[f] = total.get(f, 0.0) + v
             cls.centre = _normalised(total)
         # Who is who: names and roles of the cast, as words a learner types.
-        self._people = {
-            who: _person_cues(name) for who, name in zip(rules.layout.cast, rules.names, strict=True)
-        }
+        self._people = {who: _person_cues(name) for who, name in zip(rules.layout.cast, rules.names, strict=True)}
 
     def _weigh(self, feats: Mapping[str, float]) -> Vector:
         idf = self._idf
@@ -153,83 +199,79 @@ class Reader:
     ) -> list[Reading]:
         """The readings of ``text``, best first (at most ``limit``), among the ``legal`` choices
         (all the scenario's choices when None). ``addressee``: whom the learner spoke to last,
-        taken as the target when the text names nobody. Never raises on any string; anything
-        that is not text reads as nothing."""
+        taken as the target when the text names nobody and its words do not say. Never raises
+        on any string; anything that is not text reads as nothing."""
         if not isinstance(text, str) or not text.strip():
             return []
         choices = list(self.rules.choices if legal is None else legal)
-        if not choices:
-            return []
-        vector = self._weigh(_features(text))
+        vector = self._weigh(_features(text, self.tuning)) if choices else {}
         if not vector:
             return []
-        scores = self._scores(vector, {c.id for c in choices})
-        by_move: dict[str, float] = {}
-        for (move, _), score in scores.items():
-            by_move[move] = max(by_move.get(move, 0.0), score)
-        if not by_move:
+        tuning = self.tuning
+        moves = {c.id for c in choices}
+        scores = {key: self._score(vector, cls) for key, cls in self._classes.items() if key[0] in moves}
+        if not scores:
             return []
+        by_move: dict[str, float] = {}
+        for (move, _, _), score in scores.items():
+            by_move[move] = max(by_move.get(move, 0.0), score)
         best = max(by_move.values())
-        in_domain = 1.0 / (1.0 + math.exp(-(best - IN_DOMAIN) / IN_DOMAIN_WIDTH))
-        total = sum(math.exp(SHARPNESS * (s - best)) for s in by_move.values())
-        move_p = {m: math.exp(SHARPNESS * (s - best)) / total for m, s in by_move.items()}
+        in_domain = 1.0 / (1.0 + math.exp(-(best - tuning.in_domain) / tuning.in_domain_width))
+        move_p = _softmax(by_move, tuning.sharp_move)
         named = self._named(text)
         readings = []
         for choice in choices:
-            manner_key = _manner_class(self.rules, choice)
-            if (choice.id, manner_key) not in scores:
-                continue
-            p = move_p[choice.id] * self._manner_share(scores, choice) * self._target_share(choice, choices, named, addressee)
+            p = move_p.get(choice.id, 0.0)
+            p *= self._target_share(scores, choice, choices, named, addressee)
+            p *= self._manner_share(scores, choice)
             readings.append((p * in_domain, choice))
         readings.sort(key=lambda pc: (-pc[0], pc[1].index))
         surface = {stem(w): w for w in reversed(words(text))}  # a stem as the learner wrote it
-        out = []
-        for confidence, choice in readings[:limit]:
-            cues = self._cues(vector, choice, named, surface)
-            out.append(
-                Reading(choice.id, choice.target, choice.manner, choice.key, round(confidence, 4), cues, text)
-            )
-        return out
+        return [
+            Reading(choice.id, choice.target, choice.manner, choice.key, round(p, 4), self._cues(vector, choice, named, surface), text)
+            for p, choice in readings[:limit]
+        ]
 
-    def _scores(self, vector: Vector, moves: set[str]) -> dict[tuple[str, str | None], float]:
-        """How close the text comes to each class of the given moves."""
-        out = {}
-        for key, cls in self._classes.items():
-            if key[0] not in moves:
-                continue
-            centre = _dot(vector, cls.centre)
-            nearest = max(_dot(vector, e) for e in cls.examples)
-            out[key] = CENTRE * centre + NEAREST * nearest
-        return out
+    def _score(self, vector: Vector, cls: _Class) -> float:
+        """How close a text comes to a class: to its centre, and to its closest examples."""
+        tuning = self.tuning
+        near = sorted((_dot(vector, e) for e in cls.examples), reverse=True)[: tuning.k]
+        return tuning.centre * _dot(vector, cls.centre) + tuning.nearest * sum(near) / len(near)
 
-    def _manner_share(self, scores: Mapping[tuple[str, str | None], float], choice: Choice) -> float:
+    def _target_share(
+        self,
+        scores: Mapping[tuple[str, str | None, str | None], float],
+        choice: Choice,
+        choices: Sequence[Choice],
+        named: Mapping[str, int],
+        addressee: str | None,
+    ) -> float:
+        """How much of the move's reading goes to this choice's target: the words (what was
+        said to whom in the examples), names and roles in the text, else whom the learner spoke
+        to last."""
+        targets = list(dict.fromkeys(c.target for c in choices if c.id == choice.id))
+        if len(targets) < 2:
+            return 1.0
+        by_words = {t: max((v for (m, _, tt), v in scores.items() if m == choice.id and tt == t), default=0.0) for t in targets}
+        weights = _softmax(by_words, self.tuning.sharp_target)
+        if any(named.get(str(t)) for t in targets):
+            weights = {t: w * (1.0 + 8.0 * named.get(str(t), 0)) for t, w in weights.items()}
+        elif addressee in targets:
+            weights = {t: w * (2.0 if t == addressee else 1.0) for t, w in weights.items()}
+        total = sum(weights.values())
+        return weights[choice.target] / total if total else 1.0 / len(targets)
+
+    def _manner_share(self, scores: Mapping[tuple[str, str | None, str | None], float], choice: Choice) -> float:
         """How much of the move's reading goes to this choice's manner."""
         manners = [c.manner for c in self.rules.moves_of(choice).choices]
         if len(manners) < 2:
             return 1.0
-        values = {m: scores.get((choice.id, m), 0.0) for m in manners}
-        top = max(values.values())
-        total = sum(math.exp(SHARPNESS * (v - top)) for v in values.values())
-        return math.exp(SHARPNESS * (values[choice.manner] - top)) / total
-
-    def _target_share(self, choice: Choice, choices: Sequence[Choice], named: Mapping[str, int], addressee: str | None) -> float:
-        """How much of the reading goes to this choice's target, among the move's targets."""
-        targets = list(dict.fromkeys(c.target for c in choices if c.id == choice.id))
-        if len(targets) < 2:
-            return 1.0
-        mentioned = {t: named.get(str(t), 0) for t in targets}
-        if any(mentioned.values()):
-            weights = {t: 1.0 + 4.0 * mentioned[t] for t in targets}
-        elif addressee in targets:
-            weights = {t: 3.0 if t == addressee else 1.0 for t in targets}
-        else:
-            weights = dict.fromkeys(targets, 1.0)
-        return weights[choice.target] / sum(weights.values())
+        values = {m: scores.get((choice.id, m, choice.target), 0.0) for m in manners}
+        return _softmax(values, self.tuning.sharp_manner)[choice.manner]
 
     def _named(self, text: str) -> dict[str, int]:
         """How often the text names each cast member (by name or role)."""
-        tokens = words(text)
-        joined = " " + " ".join(tokens) + " "
+        joined = " " + " ".join(words(text)) + " "
         found = {}
         for who, cues in self._people.items():
             count = sum(joined.count(f" {cue} ") for cue in cues)
@@ -242,7 +284,7 @@ class Reader:
     ) -> tuple[str, ...]:
         """The words of the text that count most towards this reading, as the learner wrote them
         (phrases first when a phrase carries it, and never a word as common as "the")."""
-        cls = self._classes.get((choice.id, _manner_class(self.rules, choice))) or self._classes.get((choice.id, None))
+        cls = self._classes.get((choice.id, choice.manner if len(self.rules.moves_of(choice).choices) > 1 else None, choice.target))
         if cls is None:
             return ()
         contributions: dict[str, float] = {}
@@ -268,9 +310,11 @@ class Reader:
         return tuple(cues)
 
 
-def _manner_class(rules: Rules, choice: Choice) -> str | None:
-    """The class key a choice's manner is learned under (None for a move said one way only)."""
-    return choice.manner if len(rules.moves_of(choice).choices) > 1 else None
+def _softmax(values: Mapping[Any, float], sharpness: float) -> dict[Any, float]:
+    top = max(values.values())
+    weights = {k: math.exp(sharpness * (v - top)) for k, v in values.items()}
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -280,19 +324,19 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def _person_cues(display: str) -> tuple[str, ...]:
-    """``"Marcus Hale (hiring manager)"`` -> the words a learner might use for them: first name,
-    last name, and the role (``hiring manager``; ``hr`` and ``human resources`` for an HR role)."""
+    """``"Raj Patel (hiring manager, Fernhill Analytics)"`` -> the words a learner might use for
+    them: first and last name, the role as a phrase (``hiring manager``), and the role's words
+    that tell people apart (``fernhill``; ``hr`` and ``human resources`` for an HR role)."""
     name, _, role = display.partition("(")
     cues = list(words(name))
     role_words = words(role)
     if "hr" in role_words:
         cues += ["hr", "human resources"]
-    phrase = " ".join(role_words)
-    if phrase:
-        cues.append(phrase)
-        for lead in ("hiring manager", "your manager", "head of"):
-            if phrase.startswith(lead) and lead != phrase:
-                cues.append(lead)
+    for part in role.replace(")", "").split(","):
+        phrase = " ".join(words(part))
+        if phrase:
+            cues.append(phrase)
+    cues += [w for w in role_words if w not in _GENERIC_ROLE and len(w) > 2]
     return tuple(dict.fromkeys(cues))
 
 

@@ -207,13 +207,15 @@ def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] 
 
 
 def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
-    """Turn what the learner typed into a legal :class:`~simulator.rules.Move`, or raise
-    :class:`InputProblem` saying what would work: a number from the menu, ``apologize hr_rep``,
-    ``apologize:hr_rep``, ``apologize to dana``, or just ``clarify`` when the scenario offers it to one person only."""
+    """Turn what the learner typed into a legal :class:`~simulator.rules.Move` (or, when the
+    manner is typed too, a :class:`~simulator.rules.Choice`), or raise :class:`InputProblem`
+    saying what would work: a number from the menu, ``apologize hr_rep``, ``apologize:hr_rep``,
+    ``apologize to dana``, ``apologize hr_rep sincere`` or ``apologize:hr_rep/sincere``, or just
+    ``clarify`` when the scenario offers it to one person only."""
     from .render import short_name
 
     moves = session.moves()
-    words = text.replace(":", " ").split()
+    words = text.replace(":", " ").replace("/", " ").split()
     if not words:
         raise InputProblem(f"Unknown move {text!r}. Type a number from the list, or /help.")
     if len(words) == 1 and words[0].isdigit():
@@ -234,6 +236,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
         if close:
             raise InputProblem(f"Unknown move {text!r}. Did you mean '{close[0]}'?")
         raise InputProblem(f"Unknown move {text!r}. Type a number from the list, /moves to see it again, or /help.")
+    manners = {manner for m in offered for manner in m.manners}
+    manner = rest.pop().lower() if rest and rest[-1].lower() in manners else None
     target = None
     if rest:
         target = _target(" ".join(rest), [m.target for m in offered if m.target], names)
@@ -246,7 +250,9 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
         who = _or([f"{m.target} ({short_name(names.get(m.target, ''))})" for m in candidates])
         raise InputProblem(f"'{move_id}' needs a target: {who}. For example: {candidates[0].key.replace(':', ' ')}")
     if len(candidates) == 1:
-        return candidates[0]
+        if manner is None:
+            return candidates[0]
+        return next(c for c in candidates[0].choices if c.manner == manner)
     shown = f"{move_id} {target}" if target else move_id
     raise InputProblem(f"You can't play '{shown}' now. Legal now: {', '.join(legal_forms) or 'nothing'}.")
 

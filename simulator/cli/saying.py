@@ -47,13 +47,15 @@ class Saying:
 
     async def for_move(self, move: Move) -> Phrasing | Reading | Move | None:
         """How the learner says ``move``: one of its phrasings, or their own words read as it.
-        A move with no phrasings is played as it is; None when the learner changes their mind."""
+        A move with no phrasings is played as it is, and one said in a single manner with its
+        first phrasing; None when the learner changes their mind."""
         from .render import phrasing_menu
 
         session, console = self.loop.session, self.loop.console
         if not move.phrasings:
             return move
-        if len(move.phrasings) == 1:
+        if len(move.manners) < 2:
+            # Nothing to choose in how it is said (a decision, a pause): its words are recorded.
             return move.phrasings[0]
         order = phrasing_order(move.phrasings, session.seed, session.turn, move.key)
         console.print(phrasing_menu(order, move, self.loop.names))
@@ -63,12 +65,14 @@ class Saying:
                 return None
             if len(answer) == 1 and answer.lower() in LETTERS[: len(order)]:
                 return order[LETTERS.index(answer.lower())]
-            readings = [r for r in session.interpret(answer) if r.id == move.id and r.target == move.target]
-            if readings:
+            readings = session.interpret(answer)
+            own = [r for r in readings if r.id == move.id and r.target == move.target]
+            if own and (readings[0] is own[0] or own[0].confidence >= MIN_SHOWN):
                 # Their own words for this move: the manner is what the words sound like.
-                return readings[0]
+                return own[0]
+            elsewhere = f" That sounds more like another move ({readings[0].key})." if readings and readings[0].confident else ""
             console.print(
-                f"Choose a letter from a to {LETTERS[len(order) - 1]}, or put it in your own words.", style="yellow"
+                f"Choose a letter from a to {LETTERS[len(order) - 1]}, or put it in your own words.{elsewhere}", style="yellow"
             )
 
     async def for_words(self, text: str) -> Reading | None:

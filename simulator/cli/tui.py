@@ -50,8 +50,9 @@ def completions_for(
 ) -> list[tuple[str, int, str]]:
     """What Tab offers for the text before the cursor: ``(insert, start_position, meta)`` each.
 
-    The first word completes to a legal move id (or a slash command), the second to a target that
-    move can be played on now. Kept free of prompt-toolkit so it is cheap to test.
+    The first word completes to a legal move id (or a slash command), the next to a target that
+    move can be played on now, and the last, for a move said several ways, to its manner. Kept
+    free of prompt-toolkit so it is cheap to test.
     """
     stripped = text.lstrip()
     if stripped.startswith("/"):
@@ -65,19 +66,25 @@ def completions_for(
         seen: dict[str, tuple[str, str]] = {}
         for move in moves:
             if move.id.startswith(prefix) and move.id not in seen:
-                # a move that takes a target completes with a space, ready for the target
-                seen[move.id] = (move.id + (" " if move.target else ""), move.label)
+                # a move that takes a target or a manner completes with a space, ready for it
+                more = move.target or len(getattr(move, "manners", ())) > 1
+                seen[move.id] = (move.id + (" " if more else ""), move.label)
         return [(insert, -len(prefix), label) for insert, label in seen.values()]
-    typing_second = len(words) == 1 or (len(words) == 2 and not text.endswith(" "))
-    if not typing_second:
-        return []
+    # After the move: its targets, then (for a move said several ways) its manners.
     move_id = words[0].rstrip(":")
-    prefix = words[1] if len(words) == 2 else ""
-    return [
-        (m.target, -len(prefix), names.get(m.target, m.target))
-        for m in moves
-        if m.id == move_id and m.target and m.target.startswith(prefix)
-    ]
+    done = words[1:] if text.endswith(" ") else words[1:-1]
+    prefix = "" if text.endswith(" ") else words[-1]
+    of_move = [m for m in moves if m.id == move_id]
+    if len(done) > 1 or not of_move:
+        return []
+    targets = [m for m in of_move if m.target]
+    if targets and not done:
+        return [(m.target, -len(prefix), names.get(m.target, m.target)) for m in targets if m.target.startswith(prefix)]
+    chosen = [m for m in of_move if not targets or m.target == (done[0] if done else None)]
+    manners = list(dict.fromkeys(manner for m in chosen for manner in getattr(m, "manners", ())))
+    if len(manners) < 2 or (not targets and done):
+        return []
+    return [(manner, -len(prefix), "how it is said") for manner in manners if manner.startswith(prefix)]
 
 
 def _completer_class() -> type:

@@ -62,7 +62,7 @@ def colours_in(text: str) -> set[str]:
 def play_through(child, line):
     for key in line:
         child.expect(PROMPT)
-        child.send(key.replace(":", " ") + "\r")
+        child.send(key.replace(":", " ").replace("/", " ") + "\r")
 
 
 @pytest.mark.parametrize(
@@ -77,13 +77,13 @@ def test_a_whole_scenario_in_a_terminal_with_tab_ctrl_c_and_quit_prompt(scenario
     child.send("\x03")  # Ctrl-C on an empty line: asks
     child.expect(r"Quit this session\? \[y/N\]")
     child.send("n\r")
-    move = line[0]
-    first = move.split(":")[0]
+    words = line[0].replace(":", " ").replace("/", " ").split()
+    first = words[0]
     child.expect(PROMPT)
     child.send(first[: max(1, len(first) - 2)] + "\t")  # Tab finishes the move id
     child.expect(first)
-    if ":" in move:
-        child.send(" " + move.split(":")[1])  # a second space is harmless
+    for word in words[1:]:
+        child.send(" " + word)  # a second space is harmless
     child.send("\r")
     child.expect("You: ")
     play_through(child, line[1:])

@@ -77,17 +77,26 @@ def buffer_is(text: str):
 
 
 def typed(key: str) -> str:
-    return key.replace(":", " ") + "\r"
+    return key.replace(":", " ").replace("/", " ") + "\r"
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
     line = ending_line(scenario_id)
-    # the first move by its number in the menu, the rest typed out
+    # the first move by its number in the menu (and, when it is said several ways, the letter
+    # of a phrasing in the manner of the line), the rest typed out
+    from simulator.cli.saying import LETTERS, phrasing_order
+
     first = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
-    number = [m.key for m in first.moves()].index(line[0]) + 1
+    choice = first.rules.by_key[line[0]]
+    move = next(m for m in first.moves() if m.key == choice.move_key)
+    number = first.moves().index(move) + 1
+    steps = [f"{number}\r"]
+    if len(move.manners) > 1:
+        order = phrasing_order(move.phrasings, first.seed, 0, move.key)
+        steps.append(LETTERS[next(i for i, p in enumerate(order) if p.manner == choice.manner)] + "\r")
     first.close()
-    steps = [f"{number}\r", *(typed(k) for k in line[1:])]
+    steps += [typed(k) for k in line[1:]]
     code, out = asyncio.run(Driver(scenario_id).run(steps))
     assert code == 0
     assert "Scores" in out and "Their side of the story" in out
@@ -98,9 +107,12 @@ def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_tab_completes_move_then_target(scenario_id, ending_line):
     line = ending_line(scenario_id)
+    from simulator.notation import MoveRef
+
     targeted = next((k for k in line if ":" in k), line[0])
     index = line.index(targeted)
-    move, _, target = targeted.partition(":")
+    ref = MoveRef.parse(targeted)
+    move, target, manner = ref.id, ref.target or "", ref.manner
     session = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
     for key in line[:index]:
         session.play(key)
@@ -109,7 +121,7 @@ def test_tab_completes_move_then_target(scenario_id, ending_line):
     session.close()
     steps = [typed(k) for k in line[:index]]
     if len(set(same_prefix)) == 1:
-        steps += [move[:3] + "\t", buffer_is(move + (" " if target else ""))]
+        steps += [move[:3] + "\t", buffer_is(move + (" " if target or manner else ""))]
     else:
         steps += [move + " "]
     if not target:
@@ -118,6 +130,8 @@ def test_tab_completes_move_then_target(scenario_id, ending_line):
         steps += ["\t", buffer_is(f"{move} {target}")]
     else:
         steps += [target[:1], f"{target[1:]}"]
+    if manner:  # the manner completes too
+        steps += [" " if target else "", manner[:2] + "\t", buffer_is(" ".join(w for w in (move, target, manner) if w))]
     steps += ["\r", *(typed(k) for k in line[index + 1 :])]
     code, out = asyncio.run(Driver(scenario_id).run(steps))
     assert code == 0
