@@ -41,12 +41,12 @@ class Tuning:
 
     unigram: float = 1.0  # word stems carry the meaning
     bigram: float = 0.8  # stem pairs carry phrases such as "or else" and "i am sorry"
-    trigram: float = 0.5
+    trigram: float = 0.0  # triples: no better than pairs in cross-validation, so off
     chars: float = 0.35  # letter groups inside words carry typos and word forms
     concepts: float = 0.6  # words of one meaning (simulator.concepts) share a feature
     cues: float = 1.5  # habits of phrasing (simulator.coaching) are strong signs of a manner
-    centre: float = 0.45  # closeness to a class's examples taken together ...
-    nearest: float = 0.55  # ... and to its closest examples
+    centre: float = 0.6  # closeness to a class's examples taken together ...
+    nearest: float = 0.4  # ... and to its closest examples
     k: int = 2  # how many of the closest examples are averaged
     sharp_move: float = 14.0  # softmax sharpness over moves, targets and manners
     sharp_target: float = 10.0
@@ -96,31 +96,35 @@ class _Class:
     centre: Vector = field(default_factory=dict)
 
 
-def _features(text: str, tuning: Tuning = TUNED) -> dict[str, float]:
-    """The features of a text with their raw counts (weighted by kind)."""
+def _features(text: str, tuning: Tuning = TUNED) -> dict[str, int]:
+    """The features of a text and how often each occurs (their kind's weight is applied by
+    :meth:`Reader._weigh`): ``w:`` word stems, ``b:`` and ``t:`` stem pairs and triples, ``c:``
+    letter groups, ``k:`` concepts, ``q:`` phrasing cues. Kinds weighted zero are left out."""
     plain = words(text)
     tokens = [stem(w) for w in plain]
-    out: dict[str, float] = {}
+    out: dict[str, int] = {}
 
-    def add(name: str, weight: float) -> None:
-        out[name] = out.get(name, 0.0) + weight
+    def add(name: str) -> None:
+        out[name] = out.get(name, 0) + 1
 
     if tuning.cues:
         for cue in cue_ids(plain):
-            add("q:" + cue, tuning.cues)
+            add("q:" + cue)
     for token in tokens:
-        add("w:" + token, tuning.unigram)
+        add("w:" + token)
         if tuning.concepts:
             for concept in concept_of(token):
-                add("k:" + concept, tuning.concepts)
-        padded = f"<{token}>"
-        if len(token) > 3:
+                add("k:" + concept)
+        if tuning.chars and len(token) > 3:
+            padded = f"<{token}>"
             for i in range(len(padded) - 3):
-                add("c:" + padded[i : i + 4], tuning.chars)
-    for a, b in zip(tokens, tokens[1:], strict=False):
-        add(f"b:{a}_{b}", tuning.bigram)
-    for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        add(f"t:{a}_{b}_{c}", tuning.trigram)
+                add("c:" + padded[i : i + 4])
+    if tuning.bigram:
+        for a, b in zip(tokens, tokens[1:], strict=False):
+            add(f"b:{a}_{b}")
+    if tuning.trigram:
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
+            add(f"t:{a}_{b}_{c}")
     return out
 
 
@@ -160,6 +164,14 @@ class Reader:
     ) -> None:
         self.rules = rules
         self.tuning = tuning
+        self._kind = {
+            "w": tuning.unigram,
+            "b": tuning.bigram,
+            "t": tuning.trigram,
+            "c": tuning.chars,
+            "k": tuning.concepts,
+            "q": tuning.cues,
+        }
         raw = training_examples(spec, rules) if examples is None else list(examples)
         counted = [(move, manner, to, _features(text, tuning)) for move, manner, to, text in raw]
         # Inverse document frequency over the examples: a feature every move uses says little.
@@ -188,9 +200,11 @@ class Reader:
         # Who is who: names and roles of the cast, as words a learner types.
         self._people = {who: _person_cues(name) for who, name in zip(rules.layout.cast, rules.names, strict=True)}
 
-    def _weigh(self, feats: Mapping[str, float]) -> Vector:
-        idf = self._idf
-        return _normalised({f: (1.0 + math.log(c)) * idf.get(f, 0.0) for f, c in feats.items() if f in idf})
+    def _weigh(self, feats: Mapping[str, int]) -> Vector:
+        """Counts to a unit vector: log-scaled count, times the kind's weight, times how rare
+        the feature is among the examples (features no example has are dropped)."""
+        idf, kind = self._idf, self._kind
+        return _normalised({f: (1.0 + math.log(c)) * kind[f[0]] * idf[f] for f, c in feats.items() if f in idf})
 
     # --- reading ---------------------------------------------------------------------------------
 
