@@ -144,6 +144,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
             for n, line in enumerate(outcome.say):
                 out.append(locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}"))
     out.extend(_manner_findings(scenario, table))
+    out.extend(_note_signs(scenario, table))
     for i, who in enumerate(layout.cast):
         if id(rules.fallbacks[i]) not in fired:
             pdoc = scenario.persona_documents[who]
@@ -327,6 +328,68 @@ def _manner_findings(scenario: Scenario, table: Any) -> list[Diagnostic]:
                             f"{choice.key} can never be played, so this phrasing is never said: {phrasing.text[:60]!r}",
                         )
                     )
+    return out
+
+
+# Words that make a note read as a setback, or as progress. A note is judged only when it leans
+# clearly: two or more words of one side and none of the other, or one unmistakable word; a
+# note with a "but" in it, or a mild word alone, is left alone (most notes weigh both sides).
+_SETBACK = (
+    "hurt", "costs you", "cost you", "lost", "worse", "damag", "muddie", "undermin", "backfir", "confirms the",
+    "pressure", "tactic", "fake", "not heard", "closes", "closed", "burn", "suspicio", "bluff", "threat",
+    "sour", "offend", "resent", "grievance", "put off", "shut",
+)
+_PROGRESS = (
+    "helped", "landed", "lets them", "opened", "opens a", "repaired", "believed", "warmed", "accepted",
+    "kept the door", "worked", "the right call", "earned", "rewrite their", "respected", "welcomed",
+    "carried", "kept you", "improve", "healthy",
+)
+_UNMISTAKABLE = ("muddies", "backfires", "undermines", "closes the door", "burns")
+
+
+def note_leaning(note: str) -> int:
+    """+1 when a note clearly reads as progress, -1 as a setback, 0 otherwise."""
+    text = note.lower()
+    if " but " in text or ";" in text:
+        return 0  # it weighs both sides
+    down = sum(w in text for w in _SETBACK)
+    up = sum(w in text for w in _PROGRESS)
+    if up == 0 and (down >= 2 or any(w in text for w in _UNMISTAKABLE)):
+        return -1
+    if down == 0 and up >= 2:
+        return 1
+    return 0
+
+
+def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
+    """A note whose direction contradicts the changes it explains: it reads as a setback while
+    the outcome never lowers the overall score and sometimes raises it, or the other way round."""
+    seen: dict[tuple[tuple[str | int, ...], int], list[int]] = {}
+    notes: dict[tuple[tuple[str | int, ...], int], str] = {}
+    for entry in table.entries:
+        for outcome, change in zip(entry.outcomes, entry.overall, strict=True):
+            if outcome.note and entry.reaction.origin:
+                key = (entry.reaction.origin, outcome.index)
+                seen.setdefault(key, []).append(change)
+                notes[key] = outcome.note
+    out = []
+    for (origin, index), changes in seen.items():
+        leaning = note_leaning(notes[(origin, index)])
+        # never once in the note's direction, and at least once against it
+        if leaning and not any(c * leaning > 0 for c in changes) and any(c * leaning < 0 for c in changes):
+            doc, path = origin_document(scenario, origin)
+            direction = "never lowers and can raise" if leaning < 0 else "never raises and can lower"
+            reads = "a setback" if leaning < 0 else "progress"
+            shown = f"{min(changes):+d}" if min(changes) == max(changes) else f"{min(changes):+d} to {max(changes):+d}"
+            out.append(
+                locate(
+                    doc,
+                    [*path, "outcomes", index, "note"],
+                    "warning",
+                    "note-sign",
+                    f"this note reads as {reads}, but the outcome {direction} overall ({shown})",
+                )
+            )
     return out
 
 

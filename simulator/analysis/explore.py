@@ -66,6 +66,7 @@ class Entry:
     probs: tuple[float, ...]
     deltas: tuple[int, ...]  # code differences, one per outcome
     outcomes: tuple[CompiledOutcome, ...]
+    overall: tuple[int, ...] = ()  # what each outcome changes in the running overall score
 
 
 class Table:
@@ -304,6 +305,7 @@ class _Coder:
 
     def __init__(self, scenario: Scenario) -> None:
         rules = self.rules = scenario.rules
+        self.rubric = scenario.rubric
         layout = rules.layout
         spec = scenario.spec
         cast_n = len(layout.cast)
@@ -490,6 +492,10 @@ class _Coder:
             deltas.append(sum((digit(p, nxt[p]) - digit(p, s[p])) * radix[p] for p in changing if nxt[p] != s[p]))
             self.states_seen.append(nxt[:cast_n])
         weights = tuple(r.outcome.weight for r in results)
+        # The overall score before and after, before any ending's bonus (what a move itself did).
+        score = self.rubric.overall
+        before = score(s)
+        overall = tuple(score((*r.after[:-1], -1)) - before for r in results)
         return Entry(
             choice=m,
             reaction=reaction,
@@ -498,6 +504,7 @@ class _Coder:
             probs=tuple(w / reaction.total for w in weights),
             deltas=tuple(deltas),
             outcomes=tuple(r.outcome for r in results),
+            overall=overall,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import analysis_fixtures as fx
+import pytest
 
 from simulator.analysis import analyse, check_file
 from simulator.cli.main import main
@@ -153,3 +154,34 @@ def test_a_reaction_no_manner_can_reach_never_fires(tmp_path):
     report = analyse(_phrased(tmp_path, "{manner: [strategic]}"))
     never = [d.field for d in report.diagnostics if d.code == "reaction-never-fires"]
     assert "cast.hr_rep.reactions[0]" in never  # no choice is said in a manner it answers
+
+
+def test_a_note_whose_direction_contradicts_its_change_is_a_warning(tmp_path):
+    # venting here (oddly) repairs things: a note calling it a setback is flagged where it stands
+    text = fx.TINY.replace(
+        "          - to: closed\n            effects: {trust: -3}\n",
+        "          - to: closed\n            effects: {trust: 3, scene.repaired: 1}\n"
+        "            note: Venting backfires and undermines what trust was left.\n",
+        1,
+    )
+    assert "backfires" in text
+    report = analyse(fx.load(tmp_path, text))
+    (found,) = [d for d in report.diagnostics if d.code == "note-sign"]
+    assert found.severity == "warning" and found.field.endswith("outcomes[0].note")
+    assert "reads as a setback, but the outcome never lowers and can raise overall" in found.message
+
+
+@pytest.mark.parametrize(
+    ("note", "leaning"),
+    [
+        ("Arguing for a role you have decided not to take muddies the answer.", -1),
+        ("A plain apology that asks for nothing landed and helped them rewrite their story.", 1),
+        ("Raised calmly, it was heard, but there was no room to reopen the offer.", 0),
+        ("An apology right after venting is worth less.", 0),
+        ("Time passes.", 0),
+    ],
+)
+def test_how_a_note_leans(note, leaning):
+    from simulator.analysis.checks import note_leaning
+
+    assert note_leaning(note) == leaning
