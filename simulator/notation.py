@@ -48,7 +48,7 @@ class Unresolved(ValueError):
     moves anyway need not repeat them)."""
 
     def __init__(self, ref: str, reason: str, moves: Sequence[str] = ()) -> None:
-        self.ref = ref
+        self.ref = ref if len(ref) <= 60 else ref[:57] + "..."  # a message names it, it does not repeat it
         self.reason = reason
         self.moves = tuple(moves)
         super().__init__(f"{ref!r}: {reason}")
@@ -73,8 +73,7 @@ class MoveRef:
             raise Unresolved(repr(text), f"a move is written as text like 'apologize:hr_rep', not {type(text).__name__}")
         match = _REF.match(text.strip())
         if match is None:
-            shown = text if len(text) <= 60 else text[:57] + "..."
-            raise Unresolved(shown, "write a move as 'move', 'move:target' or 'move:target/manner'")
+            raise Unresolved(text, "write a move as 'move', 'move:target' or 'move:target/manner'")
         return cls(*match.groups())
 
     @property
