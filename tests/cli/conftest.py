@@ -94,7 +94,7 @@ def fixed_console(width: int = 60):
 
 @pytest.fixture
 def ending_line():
-    """``ending_line(scenario_id, seed=1)``: moves that take that scenario to an ending."""
+    """``ending_line(scenario_id, seed=1, typed=False)``: moves that take that scenario to an ending."""
     return line_to_an_ending
 
 
@@ -104,14 +104,17 @@ def console():
     return fixed_console
 
 
-def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
+def line_to_an_ending(scenario_id: str, seed: int = 1, *, typed: bool = False) -> list[str]:
     """The source's recommended moves while they are legal, then the first legal move, until
-    the session ends: a complete session in any scenario, found by playing it."""
+    the session ends: a complete session in any scenario, found by playing it.
+
+    ``typed``: only choices a learner can type at the prompt as ``move target``, those said in
+    one way only (the prompt does not read a manner yet)."""
     session = simulator.Session(simulator.load_scenario(scenario_id), seed=seed)
     played: list[str] = []
     queue = list(session.scenario.spec.recommended)
     while not session.over:
-        legal = [m.key for m in session.moves()]
+        legal = [c.key for c in session.choices() if not (typed and "/" in c.key)]
         wanted = queue.pop(0) if queue else None
         key = wanted if wanted in legal else legal[0]
         session.play(key)

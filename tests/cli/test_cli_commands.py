@@ -164,7 +164,7 @@ def test_schema_out_writes_both(run_parley, tmp_path):
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_piped_stdin_plays_a_whole_session_in_plain_mode(run_parley, run_installed, ending_line, scenario_id):
-    line = ending_line(scenario_id, seed=2)
+    line = ending_line(scenario_id, seed=2, typed=True)
     typed = "\n".join(["", "/help", *(k.replace(":", " ") for k in line)]) + "\n"
     # one scenario through a real pipe into the installed command, the others in this process
     run = run_installed if scenario_id == SCENARIO_IDS[0] else run_parley
@@ -243,7 +243,7 @@ def test_piped_play_does_not_import_prompt_toolkit():
 def test_play_saves_as_it_goes_under_the_learner(run_parley, ending_line, tmp_path):
     from simulator.store import Store
 
-    line = ending_line(SCENARIO_IDS[0], seed=6)
+    line = ending_line(SCENARIO_IDS[0], seed=6, typed=True)
     db = tmp_path / "course.db"
     typed = "\n".join([line[0].replace(":", " "), "/undo", *(k.replace(":", " ") for k in line)]) + "\n"
     result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6", "--learner", "ana", "--db", str(db)], input=typed)

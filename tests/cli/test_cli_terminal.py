@@ -61,7 +61,7 @@ def play_through(child, line):
     "scenario_id", [*SCENARIO_IDS[:1], *(pytest.param(i, marks=pytest.mark.slow) for i in SCENARIO_IDS[1:])]
 )
 def test_a_whole_scenario_in_a_terminal_with_tab_ctrl_c_and_quit_prompt(scenario_id, cli_env, ending_line):
-    line = ending_line(scenario_id, seed=11)
+    line = ending_line(scenario_id, seed=11, typed=True)
     child = spawn(["play", scenario_id, "--seed", "11", "--learner", "pty"], cli_env)
     child.expect(PROMPT)
     child.send("something I regret")

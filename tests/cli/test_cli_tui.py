@@ -82,7 +82,7 @@ def typed(key: str) -> str:
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     # the first move by its number in the menu, the rest typed out
     first = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
     number = [m.key for m in first.moves()].index(line[0]) + 1
@@ -97,7 +97,7 @@ def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_tab_completes_move_then_target(scenario_id, ending_line):
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     targeted = next((k for k in line if ":" in k), line[0])
     index = line.index(targeted)
     move, _, target = targeted.partition(":")
@@ -126,7 +126,7 @@ def test_tab_completes_move_then_target(scenario_id, ending_line):
 
 def test_undo_takes_back_a_move_and_the_session_goes_on(ending_line):
     scenario_id = SCENARIO_IDS[0]
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     steps = [typed(line[0]), "/undo\r", *(typed(k) for k in line)]
     code, out = asyncio.run(Driver(scenario_id).run(steps))
     assert code == 0
@@ -136,7 +136,7 @@ def test_undo_takes_back_a_move_and_the_session_goes_on(ending_line):
 
 def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
     scenario_id = SCENARIO_IDS[0]
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     steps = [
         "not a move at all",
         buffer_is("not a move at all"),
@@ -169,7 +169,7 @@ def test_unknown_input_gets_a_suggestion_and_empty_input_reprompts():
     steps = ["\r", "apologise hr_rep\r", "apologize\r", "/sav\r", "99\r", "\x04"]
     _, out = asyncio.run(Driver(scenario_id).run(steps))
     assert "Unknown move 'apologise hr_rep'. Did you mean 'apologize hr_rep'?" in out
-    assert "'apologize' needs a target: hr_rep (Dana Reyes) or hiring_manager (Marcus Hale)." in out
+    assert "'apologize' needs a target: hr_rep (Daniel Reyes) or hiring_manager (Marcus Hale)." in out
     assert "Unknown command '/sav'. Did you mean /save?" in out
     assert "There is no move 99: choose a number from 1 to 12." in out
     assert "You: " not in out
@@ -185,7 +185,7 @@ def test_illegal_move_names_the_legal_ones():
 
 def test_coach_mode_shows_hidden_meters(ending_line):
     scenario_id = SCENARIO_IDS[0]
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     _, coached = asyncio.run(Driver(scenario_id, coach=True).run([typed(line[0]), "\x04"]))
     _, plain = asyncio.run(Driver(scenario_id).run([typed(line[0]), "\x04"]))
     assert "Coach" in coached and "Meters" in coached
@@ -194,7 +194,7 @@ def test_coach_mode_shows_hidden_meters(ending_line):
 
 def test_help_moves_transcript_and_save(tmp_path, ending_line):
     scenario_id = SCENARIO_IDS[0]
-    line = ending_line(scenario_id)
+    line = ending_line(scenario_id, typed=True)
     path = tmp_path / "run.json"
     steps = ["/help\r", "/moves\r", typed(line[0]), "/transcript\r", f"/save {path}\r", "/quit\r"]
     code, out = asyncio.run(Driver(scenario_id).run(steps))

@@ -32,7 +32,7 @@ def choose_moves(scenario: simulator.Scenario, seed: int) -> list[str]:
             break
         session.play(key)
     while not session.over:
-        session.play(walk.choice([m.key for m in session.moves()]))
+        session.play(walk.choice([c.key for c in session.choices()]))
     played = session.played
     session.close()
     return played
