@@ -42,7 +42,7 @@ def conversations(scenario: simulator.Scenario, count: int) -> list[tuple[int, l
     for n in range(count):
         with Session(scenario, seed=n) as session:
             while not session.over:
-                session.play(walk.choice(session.moves()))
+                session.play(walk.choice(session.choices()))
             out.append((n, session.played))
     return out
 
@@ -125,8 +125,8 @@ def first_moves(scenario: simulator.Scenario, count: int) -> list[str]:
     """A short opening that keeps the session open, found by playing it (no timing)."""
     with Session(scenario, 0) as session:
         for _ in range(count):
-            wait = [m for m in session.moves() if m.target is None]
-            session.play((wait or session.moves())[0])
+            wait = [c for c in session.choices() if c.target is None]
+            session.play((wait or session.choices())[0])
             if session.over:
                 return session.played[:-1]
         return session.played

@@ -30,7 +30,7 @@ def pick_scenarios() -> list[simulator.Scenario]:
 def wanderer(seed: int):
     """A learner who clicks around: any legal move, from a seeded random generator."""
     rng = random.Random(seed)
-    return lambda session: rng.choice([m.key for m in session.moves()])
+    return lambda session: rng.choice([c.key for c in session.choices()])
 
 
 def main(argv: list[str]) -> int:

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     with Store(path) as store:
         session = simulator.Session(scenario, seed=7)
         rec = store.record(session, learner="ana")
-        for move in ["decide_repair", "apologize:hr_rep"]:
+        for move in ["decide_repair", "apologize:hr_rep/sincere"]:
             turn = session.play(move)
             rec.turn(turn)
             print(f"turn {turn.number}: {turn.key} -> {turn.line}")
@@ -37,10 +37,12 @@ def main(argv: list[str]) -> int:
         assert rec.session_id == session_id
         session = rec.session
         print(f"resumed session {session_id} at turn {session.turn + 1}, scores {session.scores}")
-        rec.play("apologize:hiring_manager")  # play() = session.play + rec.turn
+        rec.play("apologize:hiring_manager/sincere")  # play() = session.play + rec.turn
         session.undo()  # second thoughts: take it back (the store keeps the taken-back turn)
         rec.undo()
-        for move in ["apologize:hiring_manager", "clarify:hiring_manager"]:
+        for move in ["apologize:hiring_manager/sincere", "clarify:hiring_manager/curious"]:
+            if session.over:
+                break
             rec.play(move)
         while not session.over:
             rec.play("wait")

@@ -77,22 +77,28 @@ def test_models_are_released_on_close_on_ending_and_on_garbage_collection(mini):
 
 
 def test_the_machine_state_follows_the_session(declined):
-    session = simulator.Session(declined, seed=1)
+    session = simulator.Session(declined, seed=2)
     rules = declined.rules
     moved = []
-    # with this seed the apology warms the hiring manager; going around HR cools them again ('also')
-    for key in ["decide_repair", "apologize:hiring_manager", "bypass:hr_rep", "wait"]:
+    # with this seed both apologies warm their listener; going around HR cools both again ('also')
+    for key in ["decide_repair", "apologize:hiring_manager/sincere", "apologize:hr_rep/sincere", "bypass:hr_rep", "wait"]:
         moved.append([(c.who, c.after) for c in session.play(key).changes])
         for who, model in enumerate(session._models):
             assert model.state == rules.state_name(session.situation, who)
-    assert moved == [[], [("hiring_manager", "receptive")], [("hiring_manager", "guarded"), ("hr_rep", "closed")], []]
+    assert moved == [
+        [],
+        [("hiring_manager", "receptive")],
+        [("hr_rep", "receptive")],
+        [("hiring_manager", "guarded"), ("hr_rep", "offended")],
+        [],
+    ]
     session.close()
 
 
 def test_playing_logs_no_warnings(declined, caplog):
     with caplog.at_level(logging.DEBUG, logger="transitions"):
         session = simulator.Session(declined, seed=5)
-        for key in ["apologize:hiring_manager", "ask:hiring_manager", "counter:hiring_manager", "wait"]:
+        for key in ["apologize:hiring_manager/sincere", "ask:hiring_manager", "counter:hiring_manager/ultimatum", "wait"]:
             session.play(key)
         session.close()
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

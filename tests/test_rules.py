@@ -272,4 +272,4 @@ def test_reaction_order_does_not_depend_on_hash_randomisation():
         orders.add(out.stdout)
     assert len(orders) == 1
     first = json.loads(orders.pop())[0]
-    assert first[0] == "decide_repair" and first[1] == [["scene", "reactions", 0]]
+    assert first[0] == "decide_repair" and first[1] == [["scene", "reactions", 0], ["scene", "reactions", 1]]

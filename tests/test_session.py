@@ -26,7 +26,7 @@ def test_the_documented_api(declined):
     moves = s.moves()
     assert all(isinstance(m, Move) and m.label for m in moves)
     assert ("apologize", "hr_rep") in [(m.id, m.target) for m in moves]
-    turn = s.play("apologize", to="hr_rep")
+    turn = s.play("apologize", to="hr_rep", manner="sincere")
     assert isinstance(turn, simulator.Turn) and turn.speaker == "hr_rep" and turn.line
     assert (s.over, s.ending) == (False, None)
     assert set(s.scores) == {"outcome", "relationship", "integrity", "overall"}
@@ -91,9 +91,9 @@ def test_an_uncovered_move_gets_the_personas_unmoved_line(mini):
 
 def test_three_ways_to_name_a_move_are_the_same(declined):
     a, b, c = Session(declined, seed=11), Session(declined, seed=11), Session(declined, seed=11)
-    a.play("apologize", to="hr_rep")
-    b.play("apologize:hr_rep")
-    c.play(next(m for m in c.moves() if m.key == "apologize:hr_rep"))
+    a.play("apologize", to="hr_rep", manner="sincere")
+    b.play("apologize:hr_rep/sincere")
+    c.play(next(ch for ch in c.choices() if ch.key == "apologize:hr_rep/sincere"))
     assert a.transcript == b.transcript == c.transcript
 
 
@@ -126,18 +126,21 @@ def test_a_move_that_is_not_available_now(declined):
     s.play("decide_repair")
     with pytest.raises(IllegalMove) as info:
         s.play("decide_job")
-    assert str(info.value).startswith("illegal move 'decide_job': it is not available now; legal moves: apologize:hr_rep, ")
+    assert str(info.value).startswith("illegal move 'decide_job': it is not available now; legal moves: apologize:hr_rep/sincere, ")
     assert "decide_job" not in info.value.legal
 
 
-def test_a_counterpart_who_stopped_taking_calls_cannot_be_addressed(declined):
-    s = Session(declined, seed=1)
-    s.play("bypass:hr_rep")  # HR closes the file
+def test_a_counterpart_who_stopped_taking_calls_cannot_be_addressed(write_scenario):
+    # MINI without the ending that a closed file brings: the session goes on without Dana.
+    text = MINI.replace("  - id: closed_door\n    title: Closed door\n    text: Dana no longer takes your calls.\n    when: {state: hr_rep, in: [closed]}\n", "")
+    text = text.replace(", closed_door: -20}", "}")
+    s = Session(simulator.load_scenario(write_scenario(text)), seed=1)
+    s.play("vent:hr_rep")  # HR closes the file
     assert not s.over
-    assert not [m for m in s.moves() if m.target == "hr_rep"]
+    assert keys(s) == ["wait"]
     with pytest.raises(IllegalMove) as info:
         s.play("apologize", to="hr_rep")
-    assert str(info.value) == f"illegal move 'apologize:hr_rep': it is not available now; legal moves: {', '.join(keys(s))}"
+    assert str(info.value) == "illegal move 'apologize:hr_rep': it is not available now; legal moves: wait"
 
 
 def test_no_move_is_legal_once_the_session_is_over(mini):
@@ -216,7 +219,7 @@ def test_reading_returns_copies(mini):
 
 
 def test_same_seed_same_session_and_seeds_matter(declined):
-    line = ["decide_repair", "apologize:hr_rep", "apologize:hiring_manager", "clarify:hiring_manager", "wait"]
+    line = ["decide_repair", "apologize:hr_rep/sincere", "apologize:hiring_manager/sincere", "clarify:hiring_manager/curious", "wait"]
 
     def run(seed):
         s = Session(declined, seed=seed)
@@ -241,7 +244,7 @@ def test_seeds(declined):
 def test_snapshot_is_versioned_json(declined):
     s = Session(declined, seed=9)
     s.play("decide_repair")
-    s.play("apologize:hr_rep", said="I'm sorry for how I spoke to you on that call.")
+    s.play("apologize:hr_rep/sincere", said="I'm sorry for how I spoke to you on that call.")
     data = s.snapshot()
     assert data == {
         "format": SNAPSHOT_FORMAT,
@@ -250,7 +253,7 @@ def test_snapshot_is_versioned_json(declined):
         "scenario": {"id": "declined-offer", "hash": declined.hash},
         "seed": 9,
         "draws": s.transcript[-1].draws,
-        "moves": ["decide_repair", "apologize:hr_rep"],
+        "moves": ["decide_repair", "apologize:hr_rep/sincere"],
         "said": [None, "I'm sorry for how I spoke to you on that call."],
     }
     json.dumps(data)
@@ -269,11 +272,11 @@ def test_a_version_1_snapshot_without_words_still_restores(declined):
 
 def test_restore_continues_exactly(declined):
     s = Session(declined, seed=21)
-    for key in ["decide_repair", "apologize:hr_rep"]:
+    for key in ["decide_repair", "apologize:hr_rep/sincere"]:
         s.play(key)
     r = Session.restore(declined, json.loads(json.dumps(s.snapshot())))
     assert r.transcript == s.transcript and r.situation == s.situation and r.scores == s.scores
-    for key in ["apologize:hiring_manager", "clarify:hiring_manager", "wait", "wait"]:
+    for key in ["apologize:hiring_manager/sincere", "clarify:hiring_manager/curious", "wait", "wait"]:
         if s.over:
             break
         assert r.play(key) == s.play(key)
@@ -354,12 +357,12 @@ def test_restore_refuses_non_mappings(mini, data):
 def test_undo_takes_back_the_last_move(declined):
     s = Session(declined, seed=4)
     s.play("decide_repair")
-    s.play("apologize:hr_rep")
+    s.play("apologize:hr_rep/sincere")
     before = (s.transcript, s.situation, s.scores, s._rng.counter)
-    last = s.play("apologize:hiring_manager")
+    last = s.play("apologize:hiring_manager/sincere")
     assert s.undo() == last
     assert (s.transcript, s.situation, s.scores, s._rng.counter) == before
-    assert s.play("apologize:hiring_manager") == last
+    assert s.play("apologize:hiring_manager/sincere") == last
 
 
 def test_undo_reopens_a_finished_session(mini):

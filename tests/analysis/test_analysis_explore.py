@@ -93,8 +93,8 @@ def test_exploration_finds_every_ending_random_play_reaches(sc, seed):
     rng = random.Random(seed)
     for n in range(5):
         with simulator.Session(sc, seed=seed + n) as session:
-            while not session.over and session.moves():
-                session.play(rng.choice(session.moves()))
+            while not session.over and session.choices():
+                session.play(rng.choice(session.choices()))
             if session.over:
                 assert session.situation[-1] in reached
 

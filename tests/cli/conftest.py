@@ -105,7 +105,7 @@ def console():
 
 
 def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
-    """The source's recommended moves while they are legal, then the first legal move, until
+    """The source's recommended moves while they are legal, then the first legal choice, until
     the session ends: a complete session in any scenario, found by playing it."""
     session = simulator.Session(simulator.load_scenario(scenario_id), seed=seed)
     played: list[str] = []

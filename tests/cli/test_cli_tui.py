@@ -183,7 +183,7 @@ def test_unknown_input_gets_a_suggestion_and_empty_input_reprompts():
     steps = ["\r", "apolgize hr_rep\r", "apologize\r", "/sav\r", "99\r", "\x04"]
     _, out = asyncio.run(Driver(scenario_id).run(steps))
     assert "Unknown move 'apolgize hr_rep'. Did you mean 'apologize hr_rep'?" in out
-    assert "'apologize' needs a target: hr_rep (Dana Reyes) or hiring_manager (Marcus Hale)." in out
+    assert "'apologize' needs a target: hr_rep (Daniel Reyes) or hiring_manager (Marcus Hale)." in out
     assert "Unknown command '/sav'. Did you mean /save?" in out
     assert "There is no move 99: choose a number from 1 to 12." in out
     assert "You: " not in out

@@ -94,7 +94,7 @@ def test_play_then_resume_in_real_processes(tmp_path, declined):
     run = [sys.executable, "-m", "simulator"]
     played = subprocess.run(
         [*run, "play", "declined-offer", "--seed", "5", "--plain", "--learner", "ana", "--db", db],
-        input="decide_repair\napologize hr_rep\n", capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
+        input="decide_repair\nask hiring_manager\n", capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
     )
     assert played.returncode == 0, played.stderr
     assert "parley resume" in played.stdout
@@ -109,7 +109,7 @@ def test_play_then_resume_in_real_processes(tmp_path, declined):
     assert "Resuming at turn 3" in resumed.stdout
     with Store(db) as store:
         info = store.get(info.id)
-        assert info.finished and [t.key for t in store.turns(info.id)][:2] == ["decide_repair", "apologize:hr_rep"]
+        assert info.finished and [t.key for t in store.turns(info.id)][:2] == ["decide_repair", "ask:hiring_manager"]
         reference = Session(declined, 5)
         for t in store.turns(info.id):
             reference.play(t.key)

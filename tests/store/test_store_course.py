@@ -29,7 +29,7 @@ def test_run_plays_a_scripted_learner_to_an_ending(course, declined):
 
 def test_run_accepts_a_policy(store, declined):
     course = Course(store)
-    info = course.run("cy", declined, lambda s: s.moves()[-1].key, seed=4)
+    info = course.run("cy", declined, lambda s: s.choices()[-1].key, seed=4)
     assert info.finished and info.turns >= 1
 
 

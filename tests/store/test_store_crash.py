@@ -27,7 +27,7 @@ PLAYER = """
     print("session", rec.session_id, flush=True)
     i = 0
     while True:
-        legal = [m.key for m in session.moves()]
+        legal = [c.key for c in session.choices()]
         key = legal[(seed * 7 + i) % len(legal)]
         i += 1
         turn = session.play(key)
@@ -80,7 +80,7 @@ def test_a_killed_process_loses_nothing_committed_and_resumes(db, declined, spaw
         for key in expected:
             replay.play(key)
         assert rec.session.scores == replay.scores
-        rec.turn(rec.session.play(rec.session.moves()[0]))
+        rec.turn(rec.session.play(rec.session.choices()[0]))
         assert len(store.turns(session_id)) == len(expected) + 1
         assert store.verify(session_id)[0].ok
 
@@ -123,7 +123,7 @@ WRITER = """
         session = Session(scenario, seed=n)
         rec = store.record(session, learner=learner)
         while not session.over:
-            legal = [m.key for m in session.moves()]
+            legal = [c.key for c in session.choices()]
             rec.turn(session.play(legal[(n + session.turn) % len(legal)]))
         rec.finish()
         print(rec.session_id, len(session.transcript), flush=True)

@@ -232,7 +232,7 @@ def test_move_statements_record_the_choice_and_its_effect(course):
     assert first["context"]["contextActivities"]["parent"][0]["id"].endswith("/scenarios/declined-offer")
     assert first["context"]["contextActivities"]["grouping"][0]["id"].endswith("/courses/spring%202026")
     assert all(-1 <= st["result"]["score"]["scaled"] <= 1 for st in moves)
-    targeted = [st for st in moves if st["result"]["response"] == "apologize:hr_rep"]
+    targeted = [st for st in moves if st["result"]["response"] == "apologize:hr_rep/sincere"]
     assert targeted and targeted[0]["object"]["id"].endswith("/moves/apologize/to/hr_rep")
     assert not any(st["result"]["response"] == "vent:hiring_manager" for st in moves)  # undone
 

@@ -60,7 +60,7 @@ def test_the_v1_schema_is_frozen(db):
 
 
 def test_a_v1_store_is_migrated_and_keeps_every_turn(db, declined):
-    moves = ["decide_repair", "apologize:hr_rep", "wait"]
+    moves = ["decide_repair", "ask:hiring_manager", "wait"]  # schema 1 stored no manner
     original = write_v1_store(db, declined, moves)
     with Store(db) as store:
         assert store.schema_version == 2
@@ -76,7 +76,7 @@ def test_a_v1_store_is_migrated_and_keeps_every_turn(db, declined):
         rec.undo()
         assert [t.key for t in store.turns(1, undone=True)] == moves
         assert [t.key for t in store.turns(1)] == moves[:2]
-        rec.turn(rec.session.play("apologize:hiring_manager"))
+        rec.turn(rec.session.play("apologize:hiring_manager/sincere"))
         store.learner("ana", cohort="spring")
         assert store.learners(cohort="spring")[0].name == "ana"
         [verdict] = store.verify(1)

@@ -12,7 +12,7 @@ from simulator.cli.main import main
 from simulator.loader import bundled_scenario_paths
 
 LINES = {
-    "repair": ["decide_repair", "apologize:hr_rep"],
+    "repair": ["decide_repair", "apologize:hr_rep/sincere"],
     "vent": ["vent:hr_rep"],
     "wait": ["wait", "wait"],
 }
@@ -90,8 +90,7 @@ def test_an_edited_score_weight_is_found(store, recorded, copy):
 
 
 def test_a_move_that_is_no_longer_legal_is_found(store, recorded, copy):
-    edit(copy, "  - id: vent\n    targets: [hr_rep, hiring_manager]\n",
-         "  - id: vent\n    targets: [hr_rep, hiring_manager]\n    when: {meter: scene.vented, at_least: 1}\n")
+    edit(copy, "  - id: vent\n", "  - id: vent\n    when: {meter: scene.vented, at_least: 1}\n")
     result, by_id = statuses(store, recorded)
     assert result == {"repair": "edited", "vent": "unplayable", "wait": "edited"}
     assert by_id[recorded["vent"]].detail.startswith("turn 1 (vent:hr_rep) is no longer legal")
