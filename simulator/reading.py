@@ -191,12 +191,20 @@ class Reader:
             for target in [to] if to is not None else targets.get(move, [None]):
                 key = (move, manner, target)
                 self._classes.setdefault(key, _Class(move, manner, target)).examples.append(vector)
-        for cls in self._classes.values():
+        # Every example and centre indexed by feature, so that reading a text touches only what
+        # shares a feature with it.
+        self._keys = list(self._classes)
+        self._examples: dict[str, list[tuple[int, int, float]]] = {}  # feature -> (class, example, weight)
+        self._centres: dict[str, list[tuple[int, float]]] = {}  # feature -> (class, weight)
+        for c, cls in enumerate(self._classes.values()):
             total: dict[str, float] = {}
-            for vector in cls.examples:
+            for e, vector in enumerate(cls.examples):
                 for f, v in vector.items():
                     total[f] = total.get(f, 0.0) + v
+                    self._examples.setdefault(f, []).append((c, e, v))
             cls.centre = _normalised(total)
+            for f, v in cls.centre.items():
+                self._centres.setdefault(f, []).append((c, v))
         # Who is who: names and roles of the cast, as words a learner types.
         self._people = {who: _person_cues(name) for who, name in zip(rules.layout.cast, rules.names, strict=True)}
 
@@ -223,7 +231,7 @@ class Reader:
             return []
         tuning = self.tuning
         moves = {c.id for c in choices}
-        scores = {key: self._score(vector, cls) for key, cls in self._classes.items() if key[0] in moves}
+        scores = self._scores(vector, moves)
         if not scores:
             return []
         by_move: dict[str, float] = {}
@@ -246,11 +254,26 @@ class Reader:
             for p, choice in readings[:limit]
         ]
 
-    def _score(self, vector: Vector, cls: _Class) -> float:
-        """How close a text comes to a class: to its centre, and to its closest examples."""
+    def _scores(self, vector: Vector, moves: set[str]) -> dict[tuple[str, str | None, str | None], float]:
+        """How close a text comes to each class of these moves: to the class's centre, and to
+        its closest examples (the mean of the ``k`` best similarities)."""
         tuning = self.tuning
-        near = sorted((_dot(vector, e) for e in cls.examples), reverse=True)[: tuning.k]
-        return tuning.centre * _dot(vector, cls.centre) + tuning.nearest * sum(near) / len(near)
+        centre: dict[int, float] = {}
+        near: dict[int, dict[int, float]] = {}
+        for f, v in vector.items():
+            for c, w in self._centres.get(f, ()):
+                centre[c] = centre.get(c, 0.0) + v * w
+            for c, e, w in self._examples.get(f, ()):
+                per = near.setdefault(c, {})
+                per[e] = per.get(e, 0.0) + v * w
+        out = {}
+        for c, key in enumerate(self._keys):
+            if key[0] not in moves:
+                continue
+            best = sorted(near.get(c, {}).values(), reverse=True)[: tuning.k]
+            k = min(tuning.k, len(self._classes[key].examples))
+            out[key] = tuning.centre * centre.get(c, 0.0) + tuning.nearest * sum(best) / k
+        return out
 
     def _target_share(
         self,

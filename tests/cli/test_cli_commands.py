@@ -223,6 +223,8 @@ def test_parley_list_does_not_import_prompt_toolkit():
     assert not {m for m in modules if m.startswith("prompt_toolkit")}
     # nor what validating or analysing a scenario needs: `parley list` must start fast
     assert not {m for m in modules if m.startswith(("pydantic", "transitions", "simulator.analysis"))}
+    # nor the free-text reader and coach, which only a session that reads words needs
+    assert not modules & {"simulator.reading", "simulator.coaching", "simulator.concepts", "simulator.cli.saying"}
 
 
 def test_the_parsers_limit_default_is_the_analysis_default():
