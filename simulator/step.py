@@ -41,12 +41,16 @@ class Draws:
     """The seeded chooser: the one place the draw rule lives.
 
     Draw only where there is a choice, so adding a line variant to an outcome with one line, or
-    an outcome to a reaction with one, never shifts the draws that follow."""
+    an outcome to a reaction with one, never shifts the draws that follow. A line is drawn among
+    the outcome's variants other than the one it said last time, so nobody says the same thing
+    twice running when they have something else to say; the draw is one either way, so what is
+    said never changes what happens."""
 
-    __slots__ = ("rng",)
+    __slots__ = ("rng", "said")
 
     def __init__(self, rng: Rng) -> None:
         self.rng = rng
+        self.said: dict[int, int] = {}  # id(outcome) -> the variant it said last
 
     def outcome(self, reaction: CompiledReaction) -> int:
         if len(reaction.outcomes) == 1:
@@ -55,7 +59,16 @@ class Draws:
 
     def line(self, outcome: CompiledOutcome) -> int:
         n = len(outcome.lines)
-        return self.rng.below(n) if n > 1 else 0
+        if n == 1:
+            return 0
+        last = self.said.get(id(outcome))
+        if last is None:
+            chosen = self.rng.below(n)
+        else:
+            drawn = self.rng.below(n - 1)
+            chosen = drawn if drawn < last else drawn + 1
+        self.said[id(outcome)] = chosen
+        return chosen
 
 
 class Forced:

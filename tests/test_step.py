@@ -84,3 +84,16 @@ def test_machine_and_pure_step_agree_with_manners(write_scenario, seed):
             s = step(rules, s, rules.by_key[key], draws).after
             session.play(key)
             assert session.situation == s
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_nobody_says_the_same_line_twice_running_when_they_have_another(write_scenario, seed):
+    from core_support import MINI
+
+    text = MINI.replace('say: ["Two weeks pass."]', 'say: ["Two weeks pass.", "A fortnight goes by."]')
+    assert text != MINI
+    sc = simulator.load_scenario(write_scenario(text))
+    with simulator.Session(sc, seed=seed) as s:
+        lines = [s.play("wait").line for _ in range(3)]
+    assert lines[0] != lines[1] and lines[1] != lines[2]
+    assert s.transcript[-1].draws == 3  # one draw a line, as before: what is said changes nothing else

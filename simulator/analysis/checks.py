@@ -145,6 +145,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                 out.append(locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}"))
     out.extend(_manner_findings(scenario, table))
     out.extend(_note_signs(scenario, table))
+    out.extend(_generic_lines(scenario, table))
     for i, who in enumerate(layout.cast):
         if id(rules.fallbacks[i]) not in fired:
             pdoc = scenario.persona_documents[who]
@@ -390,6 +391,58 @@ def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
                     f"this note reads as {reads}, but the outcome {direction} overall ({shown})",
                 )
             )
+    return out
+
+
+def generic(reaction: Any) -> bool:
+    """Whether a reaction is a persona's generic one: written in the persona file, or the
+    persona's fallback when nothing answers (the scenario wrote nothing for the moment)."""
+    return not reaction.origin or reaction.origin[0] == "persona"
+
+
+def _generic_lines(scenario: Scenario, table: Any) -> list[Diagnostic]:
+    """Every reachable place where a counterpart answers with a persona's generic line instead
+    of the scenario's own (one finding per reaction, with a line of play that gets there)."""
+    found: dict[int, int] = {}  # id(reaction) -> first edge using it
+    reactions: dict[int, Any] = {}
+    for edge, entry_index in enumerate(table.edge_entry):
+        entry = table.entries[entry_index]
+        choice = table.rules.choices[entry.choice]
+        if choice.target_index >= 0 and generic(entry.reaction) and id(entry.reaction) not in found:
+            found[id(entry.reaction)] = edge
+            reactions[id(entry.reaction)] = entry.reaction
+    out = []
+    nodes = _edge_sources(table, set(found.values()))
+    for key, edge in found.items():
+        reaction = reactions[key]
+        choice = table.choice_of(edge)
+        line = reaction.outcomes[0].lines[0]
+        if reaction.origin:
+            doc, path = origin_document(scenario, reaction.origin)
+        else:
+            doc, path = scenario.persona_documents[str(choice.target)], ["unmoved"]
+        out.append(
+            locate(
+                doc,
+                path,
+                "info",
+                "generic-line",
+                f"{choice.target} answers {choice.key} with a generic line of the persona: {line[:60]!r}",
+                moves=(*table.path_to(nodes[edge]), choice.key),
+            )
+        )
+    return out
+
+
+def _edge_sources(table: Any, edges: set[int]) -> dict[int, int]:
+    """The node each of these edges leaves from."""
+    out = {}
+    for node in range(table.size):
+        for e in table.edges(node):
+            if e in edges:
+                out[e] = node
+        if len(out) == len(edges):
+            break
     return out
 
 

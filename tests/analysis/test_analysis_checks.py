@@ -185,3 +185,16 @@ def test_how_a_note_leans(note, leaning):
     from simulator.analysis.checks import note_leaning
 
     assert note_leaning(note) == leaning
+
+
+def test_every_place_a_persona_answers_with_its_generic_line_is_listed(tmp_path):
+    report = analyse(fx.load(tmp_path))
+    generic = [d for d in report.diagnostics if d.code == "generic-line"]
+    assert generic and all(d.severity == "info" and d.moves for d in generic)
+    assert any("counter:hr_rep" in d.message for d in generic)  # tiny writes no reply of its own to a demand
+
+
+def test_no_bundled_scenario_falls_back_on_a_generic_line_anywhere():
+    for scenario_id in fx.bundled_ids():
+        report = analyse(fx.bundled(scenario_id))
+        assert [d.render() for d in report.diagnostics if d.code == "generic-line"] == [], scenario_id
