@@ -34,8 +34,9 @@ class ScenarioInfo:
     path: str
 
 
-def bundled_dir(package: str) -> Path:
-    return Path(str(resources.files(package)))
+def bundled_dir(kind: str) -> Path:
+    """The folder of the bundled ``"personas"`` or ``"scenarios"`` (see :mod:`simulator.bundled`)."""
+    return Path(str(resources.files(f"simulator.bundled.{kind}")))
 
 
 def bundled_scenario_paths() -> list[Path]:

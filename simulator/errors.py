@@ -12,12 +12,16 @@
      +-- StoreError                the session store cannot be read or written
 
 Each message is one line that says what was wrong and where, so the command-line front end can
-print it as it is instead of a traceback.
+print it as it is instead of a traceback. The root makes sure of it: ``str()`` of any of them
+shows control characters as escapes and cuts a message past a few thousand characters, because
+messages quote files, arguments and the store (:mod:`simulator.safetext`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from .safetext import brief, one_line
 
 __all__ = [
     "IllegalMove",
@@ -32,6 +36,9 @@ __all__ = [
 
 class SimulatorError(Exception):
     """Root of every error Parley raises on purpose."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class ScenarioError(SimulatorError):
@@ -74,7 +81,7 @@ class IllegalMove(SimulatorError):
         self.legal = tuple(legal)
         shown = f"{move}:{target}" if target else move
         choices = ", ".join(self.legal) if self.legal else "none (the session is over)"
-        super().__init__(f"illegal move {shown!r}: {reason}; legal moves: {choices}")
+        super().__init__(f"illegal move {brief(shown)}: {reason}; legal moves: {choices}")
 
 
 class InvalidSeed(SimulatorError, ValueError):
@@ -92,7 +99,7 @@ class IncompatibleVersion(SnapshotError):
         self.what = what
         self.found = found
         self.supported = supported
-        super().__init__(f"{what} has format version {found!r}; this Parley reads {supported}")
+        super().__init__(f"{what} has format version {brief(found)}; this Parley reads {supported}")
 
 
 class StoreError(SimulatorError):
