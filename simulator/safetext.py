@@ -11,9 +11,11 @@ everything it renders, and :class:`~simulator.errors.SimulatorError` to every me
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
-__all__ = ["brief", "clip", "one_line", "visible"]
+__all__ = ["brief", "clip", "json_text", "one_line", "visible"]
 
 # C0 controls (tab and line feed kept apart below), DEL, C1 controls (U+009B is a one-byte CSI on
 # some terminals), the line and paragraph separators, and the bidirectional overrides and
@@ -59,3 +61,14 @@ def brief(value: object, limit: int = 120) -> str:
     except ValueError:  # int beyond sys.get_int_max_str_digits()
         text = f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>" if isinstance(value, int) else "<unprintable>"
     return clip(text, limit)
+
+
+_UNSAFE_IN_JSON = re.compile(f"[{_UNSAFE}]")
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
+    characters :func:`visible` escapes, which become JSON's own ``\\u`` escapes (JSON escapes C0
+    controls itself, but not C1 controls or bidirectional overrides). Loses nothing."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import IO, Any, TypeVar
 
+from ..safetext import visible
+
 T = TypeVar("T")
 
 __all__ = ["PlainReader", "TerminalReader", "completions_for", "isatty", "run_coroutine"]  # and MoveCompleter, built on first use
@@ -176,8 +178,8 @@ class PlainReader:
         if not line:
             self.stdout.write("\n")
             raise EOFError
-        if self.echo:
-            self.stdout.write(line if line.endswith("\n") else line + "\n")
+        if self.echo:  # what was read is data: its control characters are shown, not obeyed
+            self.stdout.write(visible(line.rstrip("\r\n")) + "\n")
         return line.rstrip("\r\n")
 
     async def confirm(self, question: str) -> bool:
