@@ -11,7 +11,6 @@ everything it renders, and :class:`~simulator.errors.SimulatorError` to every me
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -70,5 +69,7 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     """``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
     characters :func:`visible` escapes, which become JSON's own ``\\u`` escapes (JSON escapes C0
     controls itself, but not C1 controls or bidirectional overrides). Loses nothing."""
+    import json  # here: `parley list` imports this module and never needs json
+
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
