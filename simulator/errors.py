@@ -80,7 +80,7 @@ class IllegalMove(SimulatorError):
         self.target = target
         self.legal = tuple(legal)
         shown = f"{move}:{target}" if target else move
-        choices = ", ".join(self.legal) if self.legal else "none (the session is over)"
+        choices = ", ".join(self.legal) if self.legal else "none"
         super().__init__(f"illegal move {brief(shown)}: {reason}; legal moves: {choices}")
 
 

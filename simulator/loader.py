@@ -193,10 +193,15 @@ def _located(exc: ValidationError, doc: Document, model: type[BaseModel]) -> Sce
     first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", len(e["loc"])))
     loc = _without_union_tags(first["loc"], model)
     kind = first["type"]
-    if kind == "extra_forbidden":
+    if "[key]" in loc:  # pydantic's marker for a mapping's key (not its value) that is invalid
+        at = loc.index("[key]")
+        loc = loc[:at]
+        error = doc.error(loc, f"the key {brief(loc[-1])} is invalid: {_first_line(first['msg'])}", key=True)
+        error = _relabel(error, field=dotted(loc[:-1]))
+    elif kind == "extra_forbidden":
         allowed = _allowed_keys(model, first["loc"])
         hint = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
-        error = doc.error(loc, f"unknown key {loc[-1]!r}{hint}", key=True)
+        error = doc.error(loc, f"unknown key {brief(loc[-1])}{hint}", key=True)
     elif kind == "missing":
         error = _relabel(doc.error(loc[:-1], f"missing required key {loc[-1]!r}"), field=dotted(loc))
     else:

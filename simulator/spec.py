@@ -61,6 +61,9 @@ MAX_BOUND = 100_000  # the numbers a condition compares with
 MAX_ITEMS = 100  # moves, endings, states, meters, outcomes, variants of a line ...
 MAX_REACTIONS = 500
 MAX_CAST = 12
+# Every situation the analysis explores weighs each choice (a move, times its targets): the
+# bundled scenarios offer at most 15; 100 keeps a hostile file's exploration within minutes.
+MAX_CHOICES = 100
 
 MeterValue = Annotated[int, Field(ge=-MAX_METER, le=MAX_METER)]
 MeterChange = Annotated[int, Field(ge=-2 * MAX_METER, le=2 * MAX_METER)]
@@ -358,3 +361,11 @@ class ScenarioSpec(Model):
     )
     # Checked by simulator.analysis, which owns the expectation language.
     expect: list[dict[str, JsonValue]] = Field(default_factory=list, max_length=MAX_REACTIONS)
+
+    @field_validator("moves")
+    @classmethod
+    def _few_enough_choices(cls, moves: list[MoveSpec]) -> list[MoveSpec]:
+        choices = sum(max(1, len(m.targets)) for m in moves)
+        if choices > MAX_CHOICES:
+            raise ValueError(f"the moves offer {choices} choices (a move once per target); at most {MAX_CHOICES}")
+        return moves
