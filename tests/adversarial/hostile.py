@@ -243,7 +243,8 @@ def make_case(level: str, seed: int) -> Case:
 
 
 def cases(level: str | None = None) -> st.SearchStrategy[Case]:
-    """Hostile cases at ``level`` (or any level), shrinking towards small seeds."""
+    """Hostile cases at ``level`` (or any level): a mutation of a bundled file, drawn by its seed
+    (so a failure shrinks to a small seed and replays with ``make_case(level, seed)``)."""
     levels = st.sampled_from(sorted(MUTATIONS)) if level is None else st.just(level)
     return st.builds(make_case, levels, st.integers(min_value=0, max_value=2**32 - 1))
 
@@ -358,6 +359,46 @@ def _analyse(scenario: Any) -> None:
         for who in scenario.spec.cast:
             persona_diagram(scenario, who)
         situation_diagram(scenario)
+
+
+# --- terminal injection -------------------------------------------------------------------------
+
+# Retitle the window, clear the screen, a one-byte CSI (C1), reverse the text's direction.
+EVIL = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TEXTS = {"title", "summary", "briefing", "goal", "name", "text", "label", "description", "note", "mood", "story", "role"}
+_TEXT_LISTS = {"say", "unmoved"}
+
+
+def _poison(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key in _TEXTS and isinstance(value, str):
+                out[key] = EVIL + value
+            elif key in _TEXT_LISTS and isinstance(value, list):
+                out[key] = [EVIL + v for v in value]
+            elif key == "stories" and isinstance(value, dict):
+                out[key] = {k: EVIL + v for k, v in value.items()}
+            else:
+                out[key] = _poison(value)
+        return out
+    if isinstance(node, list):
+        return [_poison(v) for v in node]
+    return node
+
+
+def evil_scenario(folder: Path, scenario_id: str = "bypass-hr") -> Path:
+    """A bundled scenario and the personas it casts with an escape sequence before every text a
+    learner can see, written to ``folder`` (the personas in ``folder/personas``, found first)."""
+    text = SCENARIOS[scenario_id]
+    (folder / "personas").mkdir(parents=True, exist_ok=True)
+    for persona_id in sorted(set(re.findall(r"persona: (\w+)", text))):
+        data = _poison(yaml.safe_load(PERSONAS[persona_id]))
+        (folder / "personas" / f"{persona_id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path = folder / f"{scenario_id}.yaml"
+    path.write_text(yaml.safe_dump(_poison(yaml.safe_load(text)), sort_keys=False), encoding="utf-8")
+    return path
 
 
 def dedent(text: str) -> str:

@@ -85,9 +85,8 @@ def test_a_persona_symlink_loop_is_named(tmp_path):
     (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
     with pytest.raises(simulator.ScenarioError) as info:
         simulator.load_scenario(_scenario(tmp_path, "loop.yaml"))
-    assert str(info.value).endswith("cast.hr_rep.persona: persona file 'loop.yaml' cannot be used: Too many levels of symbolic links") or (
-        "persona file 'loop.yaml' cannot be used" in str(info.value)
-    )
+    # the system's own words for the loop differ by Python version ("Symlink loop from ...")
+    assert f"scenario.yaml:11:14: cast.hr_rep.persona: persona file 'loop.yaml' cannot be used: " in str(info.value)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
