@@ -140,4 +140,4 @@ def test_check_names_the_persona_file_each_cast_member_used(tmp_path, capsys):
     main(["check", str(path), "--json"])
     import json
 
-    assert json.loads(capsys.readouterr().out)["reports"][0]["personas"] == {"hr_rep": str(own)}
+    assert json.loads(capsys.readouterr().out)["personas"] == {str(path): {"hr_rep": str(own)}}
