@@ -102,12 +102,18 @@ def _scenario_files(paths: list[str]) -> list[str]:
 
 
 def _looks_like_scenario(path: Path) -> bool:
-    """A folder may hold personas too: a scenario file has a top-level ``cast:`` key."""
+    """A folder may hold personas too: a scenario file has a top-level ``cast:`` key. Only
+    regular files are opened (a FIFO would block), and no more of them than a scenario can hold."""
+    from ..loader import MAX_FILE_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        if not path.is_file():
+            return False
+        with path.open("rb") as stream:
+            head = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError):
         return True  # let check report it
-    return any(line.startswith("cast:") for line in text.splitlines())
+    return len(head) > MAX_FILE_BYTES or any(line.startswith(b"cast:") for line in head.splitlines())
 
 
 def _check(path: str, limit: int) -> tuple[Any, dict[str, str]]:

@@ -143,3 +143,15 @@ def test_hostile_paths_on_the_command_line(ref, hostile_cli):
         held(result)
         assert result.returncode in (1, 2)
         assert "\x1b" not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_check_of_a_folder_opens_no_fifo_and_follows_no_loop(tmp_path, hostile_cli):
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    os.mkfifo(folder / "waiting.yaml")  # opening it would block until someone writes
+    (folder / "sub" / "up").symlink_to(folder)
+    _scenario(folder, "hr_rep")
+    result = hostile_cli(["check", folder, "--quiet"])
+    held(result)
+    assert result.returncode == 0 and result.stdout.endswith("ok\n"), result.stdout
