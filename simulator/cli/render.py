@@ -281,7 +281,7 @@ def status_text(session: Any) -> str:
         parts.append(day)
     present = [short_name(c.name) for c in session.counterparts() if c.reachable]
     parts.append("present: " + (", ".join(present) if present else "nobody"))
-    return " · ".join(parts)
+    return visible(" · ".join(parts))  # also prompt-toolkit's toolbar, which is not a rich Text
 
 
 COMMANDS: dict[str, str] = {
