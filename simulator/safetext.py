@@ -17,9 +17,10 @@ from typing import Any
 __all__ = ["brief", "clip", "json_text", "one_line", "visible"]
 
 # C0 controls (tab and line feed kept apart below), DEL, C1 controls (U+009B is a one-byte CSI on
-# some terminals), the line and paragraph separators, and the bidirectional overrides and
-# isolates that make text display in another order than it reads ("Trojan Source").
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# some terminals), the line and paragraph separators, the bidirectional overrides and isolates
+# that make text display in another order than it reads ("Trojan Source"), and lone surrogates
+# (undecodable bytes of a command-line argument), which no output encoding can write.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSAFE_IN_LINE = re.compile(f"[\t\n{_UNSAFE}]")
 _UNSAFE_IN_TEXT = re.compile(f"[{_UNSAFE}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}

@@ -151,18 +151,22 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
 
 def _prepare_streams() -> None:
     """Make the standard streams safe to use whatever the process was started with: a missing
-    one becomes a :class:`_ClosedStream`, and one whose encoding cannot hold all of Unicode (an
-    ASCII-only locale) writes what it cannot hold as escapes instead of raising mid-output."""
+    one becomes a :class:`_ClosedStream`, input that does not decode becomes replacement
+    characters, and an output whose encoding cannot hold all of Unicode (an ASCII-only locale)
+    writes what it cannot hold as escapes instead of raising mid-output."""
     codecs.register_error("parley.escape", _json_escape)
     for name, what in (("stdin", "input"), ("stdout", "output"), ("stderr", "error")):
         stream = getattr(sys, name)
         if stream is None:
             setattr(sys, name, _ClosedStream(what))
             continue
+        # Input that does not decode (Latin-1 typed into a UTF-8 terminal, anything but ASCII in an
+        # ASCII locale) is a move nobody offers, not a crash: decode it with replacement characters.
         encoding = getattr(stream, "encoding", None) or "utf-8"
-        if name != "stdin" and not _holds_unicode(encoding) and hasattr(stream, "reconfigure"):
+        errors = "replace" if name == "stdin" else None if _holds_unicode(encoding) else "parley.escape"
+        if errors and hasattr(stream, "reconfigure"):
             try:
-                stream.reconfigure(errors="parley.escape")
+                stream.reconfigure(errors=errors)
             except (ValueError, OSError):  # pragma: no cover - a stream that refuses is left as it is
                 pass
 

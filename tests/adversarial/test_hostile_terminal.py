@@ -148,3 +148,16 @@ def test_an_output_encoding_without_unicode_loses_nothing_and_raises_nothing(enc
     text = subprocess.run([*parley_argv(), *map(str, args), "--coach"], capture_output=True, env={**os.environ, "PYTHONIOENCODING": encoding}, timeout=DEADLINE)
     assert text.returncode == 0 and not text.stderr, text.stderr
     text.stdout.decode(encoding)
+
+
+@pytest.mark.parametrize(("encoding", "typed"), [("utf-8", b"caf\xe9\n"), ("ascii", "café\n".encode()), ("utf-8", b"\xff\xfe\x00x\n")])
+def test_input_that_does_not_decode_is_an_unknown_move_not_a_crash(encoding, typed):
+    result = subprocess.run(
+        [*parley_argv(), "play", "declined-offer", "--no-save"],
+        input=typed + b"/quit\n",
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=DEADLINE,
+    )
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert b"Unknown move" in result.stdout and b"stopped after 0 of" in result.stdout
