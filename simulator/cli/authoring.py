@@ -74,10 +74,20 @@ def register(subparsers: Any) -> None:
 DEFAULT_LIMIT = 2_000_000
 
 
+def _situations(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a number of situations is a whole number from 1, not {text!r}")
+    return value
+
+
 def _limit_option(p: Any) -> None:
     p.add_argument(
         "--max-situations",
-        type=int,
+        type=_situations,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"stop exploring past N situations (default {DEFAULT_LIMIT:,}; about 300 bytes each)",
@@ -91,6 +101,10 @@ def _scenario_files(paths: list[str]) -> list[str]:
         return [str(p) for p in bundled_scenario_paths()]
     files: list[str] = []
     for raw in paths:
+        if not raw:
+            from .main import UsageError
+
+            raise UsageError("an empty PATH names no file (use '.' for the current folder)")
         path = Path(raw)
         if path.is_dir():
             files += sorted(
