@@ -4,6 +4,11 @@ Pydantic reports errors by path (``('cast', 'hr_rep', 'reactions', 0, 'move')``)
 turns that path into ``file:line:column`` by walking the composed node tree. Duplicate keys, which
 PyYAML silently lets the last one win, are rejected here, because a scenario author who writes
 ``trust`` twice has made a mistake that would otherwise lose data without a word.
+
+Whatever the text holds, parsing ends in a :class:`Document` or a located ScenarioError: a
+character YAML refuses, a value Python cannot build (a 4,400-digit integer, the date
+``2001-13-45``), nesting too deep for the parser, or aliases that would expand the file past
+:data:`MAX_VALUES` values or :data:`MAX_CHARACTERS` characters.
 """
 
 from __future__ import annotations
@@ -14,18 +19,14 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.reader import ReaderError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .errors import ScenarioError
 from .safetext import brief, visible
 
 __all__ = ["Document", "parse"]
 
-# The pure-Python loader on purpose: libyaml's CSafeLoader is about five times faster (40 ms
-# against 200 ms for every bundled file, measured), but it crashed the interpreter with a
-# segmentation fault on 50,000 nested brackets, where the pure-Python one raises RecursionError,
-# which becomes a located error. A crafted file must never take the process down.
 class _Loader(yaml.SafeLoader):
     """The safe loader, with every value it cannot build reported where the value stands.
 
@@ -55,6 +56,10 @@ def _first_clause(message: str) -> str:
     return " ".join(message.split(";")[0].split()) or "invalid value"
 
 
+# The pure-Python loader on purpose: libyaml's CSafeLoader is about five times faster (40 ms
+# against 200 ms for every bundled file, measured), but it crashed the interpreter with a
+# segmentation fault on 50,000 nested brackets, where the pure-Python one raises RecursionError,
+# which becomes a located error. A crafted file must never take the process down.
 _LOADER = _Loader
 
 
