@@ -23,8 +23,8 @@ from pydantic import BaseModel, ValidationError
 
 from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_scenarios
 from .errors import ScenarioError
-from .safetext import brief, clip
 from .moves import BUILTIN_MOVES
+from .safetext import brief, clip
 from .scenario import Scenario
 from .spec import (
     AllOf,
@@ -58,7 +58,7 @@ def _resolve_scenario_path(ref: str | os.PathLike[str]) -> Path:
     path = Path(text)
     if path.suffix in _YAML_SUFFIXES or _is_file(path, text):
         if not _is_file(path, text):
-            raise ScenarioError("no such scenario file", file=text)
+            raise ScenarioError("no such scenario file", file=clip(text))
         return path
     by_id = {p.stem: p for p in bundled_scenario_paths()}
     if text in by_id:
@@ -84,7 +84,7 @@ def _is_file(path: Path, ref: str) -> bool:
     try:
         return path.is_file()
     except (OSError, ValueError) as exc:
-        raise ScenarioError(f"cannot use this path: {_why(exc)}", file=brief(ref)) from None
+        raise ScenarioError(f"cannot use this path: {_why(exc)}", file=clip(ref)) from None
 
 
 def _why(exc: BaseException) -> str:
