@@ -92,7 +92,7 @@ def _completer_class() -> type:
             for insert, start, meta in completions_for(
                 document.text_before_cursor, self.moves(), self.names, self.commands
             ):
-                yield Completion(insert, start_position=start, display=insert.strip(), display_meta=meta)
+                yield Completion(insert, start_position=start, display=insert.strip(), display_meta=visible(meta))
 
     return MoveCompleter
 

@@ -161,3 +161,31 @@ def test_input_that_does_not_decode_is_an_unknown_move_not_a_crash(encoding, typ
     )
     assert result.returncode == 0 and not result.stderr, result.stderr
     assert b"Unknown move" in result.stdout and b"stopped after 0 of" in result.stdout
+
+
+@POSIX
+def test_in_a_real_terminal_nothing_from_the_file_acts_on_it(evil, tmp_path):
+    """prompt-toolkit's menu, completions and toolbar as well as rich's output, in a pseudo-terminal."""
+    import shutil
+
+    import pexpect
+
+    exe = shutil.which("parley")
+    if exe is None:
+        pytest.skip("the parley console script is not installed")
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "PARLEY_DB": str(tmp_path / "p.db")}
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(exe, ["play", str(evil), "--seed", "3", "--coach", "--learner", LEARNER], env=env, dimensions=(40, 100), encoding="utf-8", timeout=DEADLINE)
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect("Your move")
+    child.send("wri\t")  # completion menu with labels from the file
+    child.send("\r")
+    child.expect("Your move")
+    child.send("\t")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = log.getvalue()
+    assert "\\x1b]0;pwned\\x07" in shown  # the file's text, made visible
+    assert "\x1b]0;pwned" not in shown and "\x9b" not in shown and "\u202e" not in shown
