@@ -4,6 +4,11 @@ Two passes, both reporting ``file:line:column``: pydantic checks each file's sha
 :func:`_check_persona` and :func:`_check_scenario` check what one part says about another (a reaction to a move the
 scenario does not offer, an outcome leading to a state the persona does not have, a meter
 nobody owns). Whatever passes both can be compiled and played without a runtime surprise.
+
+Reading is bounded before either pass: a file over :data:`MAX_FILE_BYTES` is refused unread, a
+persona reference may only reach the scenario's folder, the ``personas/`` folder one level up,
+the bundled personas and the folders a caller allows (:func:`_persona_file`), and every path the
+system refuses (a NUL byte, a name too long, a symlink loop) is a ScenarioError naming it.
 """
 
 from __future__ import annotations
