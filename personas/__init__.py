@@ -1,1 +1,1 @@
-"""Bundled persona files (YAML). This package exists so that they install with Parley."""
+"""Bundled persona files (YAML), installed as ``simulator.bundled.personas`` (see pyproject.toml)."""

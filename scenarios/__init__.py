@@ -1,1 +1,1 @@
-"""Bundled scenario files (YAML), one per source story. This package exists so that they install."""
+"""Bundled scenario files (YAML), one per source story, installed as ``simulator.bundled.scenarios``."""

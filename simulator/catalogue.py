@@ -7,11 +7,22 @@ Loading a scenario for play goes through :mod:`simulator.loader`, which validate
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamStartEvent,
+)
 
 from .errors import ScenarioError
 
@@ -34,8 +45,15 @@ class ScenarioInfo:
     path: str
 
 
-def bundled_dir(package: str) -> Path:
-    return Path(str(resources.files(package)))
+def bundled_dir(kind: str) -> Path:
+    """The folder of the bundled ``"personas"`` or ``"scenarios"`` (see :mod:`simulator.bundled`).
+
+    Found through the package's ``__path__`` rather than :mod:`importlib.resources`, whose import
+    (with zipfile, tempfile and shutil) was a tenth of ``parley list``'s start-up; the files are
+    read from disk in either case.
+    """
+    package = importlib.import_module(f"simulator.bundled.{kind}")
+    return Path(next(iter(package.__path__)))
 
 
 def bundled_scenario_paths() -> list[Path]:
@@ -47,7 +65,7 @@ def list_scenarios() -> list[ScenarioInfo]:
     infos = []
     for path in bundled_scenario_paths():
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_SAFE_LOADER)
+            data = _header(path.read_text(encoding="utf-8"))
             cast = data["cast"]
             info = ScenarioInfo(
                 id=str(data["id"]),
@@ -57,8 +75,82 @@ def list_scenarios() -> list[ScenarioInfo]:
                 cast=tuple(str(member["name"]) for member in cast.values()),
                 path=str(path),
             )
-        except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
             # Say which file; the full loader gives the exact line and column.
             raise ScenarioError(f"cannot list this scenario ({exc.__class__.__name__}); load it for details", file=str(path)) from exc
         infos.append(info)
     return sorted(infos, key=lambda info: (info.source, info.id))
+
+
+_HEADER_KEYS = frozenset({"id", "title", "source", "summary"})
+
+
+def _header(text: str) -> dict[str, Any]:
+    """The few fields a listing shows (id, title, source, summary, each cast member's name).
+
+    Read from the parser's events, stopping once they are all seen, so the moves, reactions and
+    scoring below them are never built: building whole files was half of ``parley list``'s
+    start-up. Anything this reading does not expect (an alias, a tag, a key that is not a plain
+    string) falls back to loading the whole file.
+    """
+    parser = _FAST_SAFE_LOADER(text)
+    try:
+        for kind in (StreamStartEvent, DocumentStartEvent, MappingStartEvent):
+            _take(parser, kind)
+        found: dict[str, Any] = {}
+        while not parser.check_event(MappingEndEvent) and len(found) < len(_HEADER_KEYS) + 1:
+            key = _take(parser, ScalarEvent).value
+            if key in _HEADER_KEYS:
+                found[key] = _take(parser, ScalarEvent).value
+            elif key == "cast":
+                found[key] = _cast_names(parser)
+            else:
+                _skip(parser)
+        return found
+    except _Unexpected:
+        return yaml.load(text, Loader=_FAST_SAFE_LOADER)  # type: ignore[no-any-return]
+    finally:
+        parser.dispose()
+
+
+class _Unexpected(Exception):
+    pass
+
+
+def _take(parser: Any, kind: type) -> Any:
+    event = parser.get_event()
+    if not isinstance(event, kind) or getattr(event, "anchor", None) is not None or getattr(event, "tag", None) not in (None, "!"):
+        raise _Unexpected
+    return event
+
+
+def _cast_names(parser: Any) -> dict[str, dict[str, str]]:
+    _take(parser, MappingStartEvent)
+    cast: dict[str, dict[str, str]] = {}
+    while not parser.check_event(MappingEndEvent):
+        member = _take(parser, ScalarEvent).value
+        _take(parser, MappingStartEvent)
+        cast[member] = {}
+        while not parser.check_event(MappingEndEvent):
+            if _take(parser, ScalarEvent).value == "name":
+                cast[member]["name"] = _take(parser, ScalarEvent).value
+            else:
+                _skip(parser)
+        parser.get_event()
+    parser.get_event()
+    return cast
+
+
+def _skip(parser: Any) -> None:
+    """Consume one value's events (a scalar, or a collection down to its end)."""
+    depth = 0
+    while True:
+        event = parser.get_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Unexpected  # a value named here may be used by a field we read
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            depth += 1
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            depth -= 1
+        if depth == 0:
+            return

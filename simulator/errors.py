@@ -17,12 +17,16 @@
                                    ValueError)
 
 Each message is one line that says what was wrong and where, so the command-line front end can
-print it as it is instead of a traceback.
+print it as it is instead of a traceback. The root makes sure of it: ``str()`` of any of them
+shows control characters as escapes and cuts a message past a few thousand characters, because
+messages quote files, arguments and the store (:mod:`simulator.safetext`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from .safetext import brief, one_line
 
 __all__ = [
     "AnalysisError",
@@ -39,6 +43,9 @@ __all__ = [
 
 class SimulatorError(Exception):
     """Root of every error Parley raises on purpose."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class ScenarioError(SimulatorError):
@@ -80,8 +87,8 @@ class IllegalMove(SimulatorError):
         self.target = target
         self.legal = tuple(legal)
         shown = f"{move}:{target}" if target else move
-        choices = ", ".join(self.legal) if self.legal else "none (the session is over)"
-        super().__init__(f"illegal move {shown!r}: {reason}; legal moves: {choices}")
+        choices = ", ".join(self.legal) if self.legal else "none"
+        super().__init__(f"illegal move {brief(shown)}: {reason}; legal moves: {choices}")
 
 
 class InvalidSeed(SimulatorError, ValueError):
@@ -111,7 +118,7 @@ class IncompatibleVersion(SnapshotError):
         self.what = what
         self.found = found
         self.supported = supported
-        super().__init__(f"{what} has format version {found!r}; this Parley reads {supported}")
+        super().__init__(f"{what} has format version {brief(found)}; this Parley reads {supported}")
 
 
 class StoreError(SimulatorError):

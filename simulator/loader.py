@@ -5,13 +5,20 @@ Three passes, all reporting ``file:line:column``: pydantic checks each file's sh
 score dimensions); then the file is compiled (:mod:`simulator.rules`), which resolves every name
 inside reactions and conditions and reports the first that does not resolve. Whatever loads has
 compiled, so it plays without a runtime surprise.
+
+Reading is bounded before either pass: a file over :data:`MAX_FILE_BYTES` is refused unread, a
+persona reference may only reach the scenario's folder, the ``personas/`` folder one level up,
+the bundled personas and the folders a caller allows (:func:`_persona_file`), and every path the
+system refuses (a NUL byte, a name too long, a symlink loop) is a ScenarioError naming it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
@@ -26,6 +33,7 @@ from .layout import NameProblem, unknown
 from .moves import BUILTIN_MOVES
 from .notation import MoveRef, Unresolved
 from .rules import Rules, check_persona, compile_rules
+from .safetext import brief, clip
 from .scenario import Scenario
 from .scoring import Rubric
 from .spec import PersonaSpec, ScenarioSpec
@@ -37,32 +45,127 @@ M = TypeVar("M", bound=BaseModel)
 RESERVED_DIMENSIONS = frozenset({"outcome", "relationship", "integrity", "overall"})
 
 
-def _resolve_scenario_path(ref: str | Path) -> Path:
-    path = Path(ref)
-    if path.suffix in {".yaml", ".yml"} or path.is_file():
-        if not path.is_file():
-            raise ScenarioError("no such scenario file", file=str(path))
+# A scenario file is some tens of kilobytes (the largest bundled one is 25 KB). Reading a file
+# whole before parsing it is only safe with a bound: past it the file is refused, not read.
+MAX_FILE_BYTES = 1_000_000
+_YAML_SUFFIXES = (".yaml", ".yml")
+_PERSONA_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+
+def _resolve_scenario_path(ref: str | os.PathLike[str]) -> Path:
+    text = _path_text(ref, "ref", "a bundled scenario id or a path to a scenario file")
+    path = Path(text)
+    if path.suffix in _YAML_SUFFIXES or _is_file(path, text):
+        if not _is_file(path, text):
+            raise ScenarioError("no such scenario file", file=clip(text))
         return path
     by_id = {p.stem: p for p in bundled_scenario_paths()}
-    if str(ref) in by_id:
-        return by_id[str(ref)]
+    if text in by_id:
+        return by_id[text]
     known = ", ".join(sorted(by_id))
-    raise ScenarioError(f"unknown scenario {str(ref)!r}; bundled scenarios: {known}")
+    raise ScenarioError(f"unknown scenario {brief(text)}; bundled scenarios: {known}")
 
 
-def _resolve_persona_path(ref: str, relative_to: Path) -> Path | None:
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
-        candidate = (relative_to.parent / ref).resolve()
-        return candidate if candidate.is_file() else None
-    candidate = bundled_dir("personas") / f"{ref}.yaml"
-    return candidate if candidate.is_file() else None
+def _path_text(value: object, argument: str, what: str) -> str:
+    """A path argument of the public API as text; a wrong type is a TypeError naming the argument."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        text = os.fspath(value)
+        if isinstance(text, str):
+            return text
+    raise TypeError(f"{argument} must be {what} (a str or a path), not {type(value).__name__}")
+
+
+def _is_file(path: Path, ref: str) -> bool:
+    """Whether ``path`` is a regular file; a path the system cannot even look up (a NUL byte, a
+    name too long, a symlink loop, a folder without permission) is a ScenarioError naming ``ref``."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"cannot use this path: {_why(exc)}", file=clip(ref)) from None
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror  # "File name too long", "Too many levels of symbolic links", ...
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class _Unusable(Exception):
+    """A persona reference that names no usable file; the message says why."""
+
+
+def _persona_file(ref: str, base: Path, roots: Sequence[Path] | None) -> Path:
+    """The persona file ``ref`` names, for a scenario (or caller) in the folder ``base``.
+
+    A bare id (``boss``) is ``personas/boss.yaml`` in ``base``, else in the folder above it (the
+    layout of this repository: ``scenarios/`` beside ``personas/``), else the bundled persona of
+    that id. Anything else is a path relative to ``base``. With ``roots`` (a scenario's cast),
+    the file must lie under one of them once symlinks are followed; None puts no bound (the
+    caller named the file itself). Raises :class:`_Unusable` saying why not.
+    """
+    try:
+        if not any(sep and sep in ref for sep in (os.sep, os.altsep)) and not ref.endswith(_YAML_SUFFIXES):
+            if not _PERSONA_ID.match(ref):
+                raise _Unusable(f"persona {brief(ref)} is neither an id (like hr_rep) nor a path to a .yaml file")
+            candidates = [base / "personas" / f"{ref}.yaml", base.parent / "personas" / f"{ref}.yaml"]
+            candidates.append(bundled_dir("personas") / f"{ref}.yaml")
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is None:
+                raise _Unusable(f"no persona file {brief(ref)} in personas/ here or one folder up, nor bundled")
+            path = found.resolve()
+        else:
+            path = (base / ref).resolve()
+        if roots is not None and not any(path.is_relative_to(root) for root in roots):
+            raise _Unusable(
+                f"persona file {brief(ref)} is outside the scenario's folder, the personas/ folder one "
+                "level up and the bundled personas (load_scenario(..., persona_roots=[...]) allows more)"
+            )
+        if not path.is_file():
+            raise _Unusable(f"no persona file {brief(ref)}" if not path.exists() else f"persona {brief(ref)} is not a file")
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop, in resolve()
+        raise _Unusable(f"persona file {brief(ref)} cannot be used: {_why(exc)}") from None
+    return path
+
+
+def _persona_roots(scenario: Path, extra: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Where a scenario's cast may find persona files: its own folder tree, the ``personas/``
+    folder beside it, the bundled personas, and what the caller allows."""
+    if isinstance(extra, str | bytes | os.PathLike) or not isinstance(extra, Iterable):
+        raise TypeError(f"persona_roots must be a list of folders, not {type(extra).__name__}")
+    folders = [scenario.parent, scenario.parent.parent / "personas", bundled_dir("personas")]
+    folders += [Path(_path_text(root, "each of persona_roots", "a folder")) for root in extra]
+    try:
+        return [folder.resolve() for folder in folders]
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ScenarioError(f"cannot use this folder: {_why(exc)}", file=str(scenario)) from None
 
 
 def _read(path: Path) -> Document:
+    """Read and parse one file, refusing a file larger than :data:`MAX_FILE_BYTES` unread."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read file: {exc.__class__.__name__}: {exc}", file=str(path)) from exc
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"cannot read file: {_why(exc)}", file=str(path)) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario or persona file is far smaller",
+            file=str(path),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise ScenarioError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start or continue a character",
+            file=str(path),
+            line=line,
+            column=column,
+        ) from None
     return parse(text, str(path))
 
 
@@ -89,10 +192,15 @@ def _located(exc: ValidationError, doc: Document, model: type[BaseModel]) -> Sce
     first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", len(e["loc"])))
     loc = _without_union_tags(first["loc"], model)
     kind = first["type"]
-    if kind == "extra_forbidden":
+    if "[key]" in loc:  # pydantic's marker for a mapping's key (not its value) that is invalid
+        at = loc.index("[key]")
+        loc = loc[:at]
+        error = doc.error(loc, f"the key {brief(loc[-1])} is invalid: {_first_line(first['msg'])}", key=True)
+        error = _relabel(error, field=dotted(loc[:-1]))
+    elif kind == "extra_forbidden":
         allowed = _allowed_keys(model, first["loc"])
         hint = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
-        error = doc.error(loc, f"unknown key {loc[-1]!r}{hint}", key=True)
+        error = doc.error(loc, f"unknown key {brief(loc[-1])}{hint}", key=True)
     elif kind == "missing":
         error = _relabel(doc.error(loc[:-1], f"missing required key {loc[-1]!r}"), field=dotted(loc))
     else:
@@ -181,16 +289,23 @@ def _first_line(message: str) -> str:
 # --- references ------------------------------------------------------------------------------
 
 
-def load_persona(ref: str | Path, *, relative_to: Path | None = None) -> PersonaSpec:
-    """A persona file by bundled id (``hr_rep``) or path, validated on its own."""
-    spec, _ = _load_persona_doc(str(ref), relative_to or Path.cwd() / "_")
-    return spec
+def load_persona(ref: str | os.PathLike[str], *, relative_to: str | os.PathLike[str] | None = None) -> PersonaSpec:
+    """A persona file by id (``hr_rep``) or by path, validated on its own.
+
+    ``relative_to`` is the file the reference is written in (default: the current folder): a
+    path is read relative to its folder, and an id is looked up as a scenario's cast would be
+    (``personas/ID.yaml`` there or in the folder above, else the bundled persona).
+    """
+    text = _path_text(ref, "ref", "a persona id or a path to a persona file")
+    where = Path.cwd() / "_" if relative_to is None else Path(_path_text(relative_to, "relative_to", "a file path"))
+    try:
+        path = _persona_file(text, where.parent, roots=None)
+    except _Unusable as exc:
+        raise ScenarioError(str(exc), file=clip(text)) from None
+    return _load_persona_doc(path)[0]
 
 
-def _load_persona_doc(ref: str, relative_to: Path) -> tuple[PersonaSpec, Document]:
-    path = _resolve_persona_path(ref, relative_to)
-    if path is None:
-        raise ScenarioError(f"no persona file {ref!r}", file=ref)
+def _load_persona_doc(path: Path) -> tuple[PersonaSpec, Document]:
     doc = _read(path)
     spec = _validate(PersonaSpec, doc)
     try:
@@ -200,21 +315,28 @@ def _load_persona_doc(ref: str, relative_to: Path) -> tuple[PersonaSpec, Documen
     return spec, doc
 
 
-def load_scenario(ref: str | Path) -> Scenario:
+def load_scenario(ref: str | os.PathLike[str], *, persona_roots: Iterable[str | os.PathLike[str]] = ()) -> Scenario:
     """A scenario by bundled id (``declined-offer``) or by path to a YAML file.
 
     Raises :class:`ScenarioError` naming file, line, column and field for anything wrong in the
-    scenario or in a persona file it casts.
+    scenario or in a persona file it casts. A cast member's ``persona`` is an id, looked up in
+    ``personas/`` beside the scenario, then in the ``personas/`` folder above it, then among the
+    bundled personas; or a path relative to the scenario, which must stay inside the scenario's
+    folder, that ``personas/`` folder, or the bundled personas, so that a shared scenario cannot
+    read other files on the machine. ``persona_roots`` names further folders it may read.
     """
     path = _resolve_scenario_path(ref)
+    roots = _persona_roots(path, persona_roots)
     doc = _read(path)
     spec = _validate(ScenarioSpec, doc)
     personas: dict[str, PersonaSpec] = {}
     persona_docs: dict[str, Document] = {}
     for cast_id, member in spec.cast.items():
-        if _resolve_persona_path(member.persona, path) is None:
-            raise doc.error(["cast", cast_id, "persona"], f"no persona file {member.persona!r}")
-        personas[cast_id], persona_docs[cast_id] = _load_persona_doc(member.persona, path)
+        try:
+            persona_path = _persona_file(member.persona, path.parent, roots)
+        except _Unusable as exc:
+            raise doc.error(["cast", cast_id, "persona"], str(exc)) from None
+        personas[cast_id], persona_docs[cast_id] = _load_persona_doc(persona_path)
     _check_scenario(spec, doc, personas)
     digest = hashlib.sha256(
         json.dumps(

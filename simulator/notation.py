@@ -48,7 +48,7 @@ class Unresolved(ValueError):
     moves anyway need not repeat them)."""
 
     def __init__(self, ref: str, reason: str, moves: Sequence[str] = ()) -> None:
-        self.ref = ref if len(ref) <= 60 else ref[:57] + "..."  # a message names it, it does not repeat it
+        self.ref = ref  # messages that show it clip it (simulator.safetext)
         self.reason = reason
         self.moves = tuple(moves)
         super().__init__(f"{ref!r}: {reason}")

@@ -4,6 +4,11 @@ Pydantic reports errors by path (``('cast', 'hr_rep', 'reactions', 0, 'move')``)
 turns that path into ``file:line:column`` by walking the composed node tree. Duplicate keys, which
 PyYAML silently lets the last one win, are rejected here, because a scenario author who writes
 ``trust`` twice has made a mistake that would otherwise lose data without a word.
+
+Whatever the text holds, parsing ends in a :class:`Document` or a located ScenarioError: a
+character YAML refuses, a value Python cannot build (a 4,400-digit integer, the date
+``2001-13-45``), nesting too deep for the parser, or aliases that would expand the file past
+:data:`MAX_VALUES` values or :data:`MAX_CHARACTERS` characters.
 """
 
 from __future__ import annotations
@@ -13,17 +18,49 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .errors import ScenarioError
+from .safetext import brief, visible
 
 __all__ = ["Document", "parse"]
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with every value it cannot build reported where the value stands.
+
+    PyYAML's constructors raise plain ``ValueError`` for values its resolver accepted but Python
+    refuses (an integer beyond ``sys.get_int_max_str_digits()``, the timestamp ``2001-13-45``),
+    and may raise others for what a future PyYAML adds; all of them become a located
+    ``ConstructorError`` here, once, instead of one special case per value type.
+    """
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError, MemoryError):
+            raise
+        except Exception as exc:
+            kind = node.tag.rpartition(":")[2] or "value"
+            raise _Unreadable(None, None, f"cannot read this {kind}: {_first_clause(str(exc))}", node.start_mark) from exc
+
+
+class _Unreadable(ConstructorError):
+    """A value that is well-formed YAML but that Python cannot build (not a syntax error)."""
+
+
+def _first_clause(message: str) -> str:
+    # "Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits; use
+    # sys.set_int_max_str_digits() ..." names a Python setting an author cannot change: keep the fact.
+    return " ".join(message.split(";")[0].split()) or "invalid value"
+
 
 # The pure-Python loader on purpose: libyaml's CSafeLoader is about five times faster (40 ms
 # against 200 ms for every bundled file, measured), but it crashed the interpreter with a
 # segmentation fault on 50,000 nested brackets, where the pure-Python one raises RecursionError,
 # which becomes a located error. A crafted file must never take the process down.
-_LOADER = yaml.SafeLoader
+_LOADER = _Loader
 
 
 @dataclass(frozen=True)
@@ -65,19 +102,24 @@ class Document:
 
 
 def dotted(path: Sequence[str | int]) -> str:
+    """``cast.hr_rep.reactions[0]``; a key holding control characters shows them as escapes, so
+    that a field path stays one printable line whatever the file's keys are."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{visible(str(part))}" if out else visible(str(part)))
     return out
 
 
 def parse(text: str, file: str) -> Document:
     """Parse ``text`` with the safe loader; a syntax error becomes a located ScenarioError."""
-    loader = _LOADER(text)
+    try:
+        loader = _LOADER(text)
+    except ReaderError as exc:  # a character YAML does not allow, anywhere in the text
+        raise _refused_character(text, exc, file) from None
     try:
         root = loader.get_single_node()
         if root is not None:
-            _reject_duplicate_keys(root, file)
+            _check_tree(root, file)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -85,7 +127,7 @@ def parse(text: str, file: str) -> Document:
         if reason.startswith("but ") and exc.context:  # "but found another document" needs its context
             reason = f"{' '.join(exc.context.split())}, {reason}"
         raise ScenarioError(
-            f"YAML syntax error: {reason}",
+            reason if isinstance(exc, _Unreadable) else f"YAML syntax error: {reason}",
             file=file,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
@@ -100,39 +142,83 @@ def parse(text: str, file: str) -> Document:
     return Document(file=file, data=data, root=root)
 
 
-# A scenario file holds a few thousand values. YAML aliases can make a tiny file expand into
-# billions (each level of nested aliases multiplies the size), which would hang validation, so
-# the walk that looks for duplicate keys also counts every value it reaches through aliases.
+def _refused_character(text: str, exc: ReaderError, file: str) -> ScenarioError:
+    position = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(text) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else 0
+    return ScenarioError(
+        f"the character U+{code:04X} is not allowed in a YAML file",
+        file=file,
+        line=line,
+        column=column,
+    )
+
+
+# A scenario file holds a few thousand values and some tens of thousands of characters. YAML
+# aliases can make a tiny file expand into billions of either (each level of nested aliases
+# multiplies the size; one long string named a million times is a gigabyte once validated and
+# serialised), so the node tree is measured as it would expand, and refused past these bounds.
 MAX_VALUES = 200_000
+MAX_CHARACTERS = 4_000_000
 
 
-def _reject_duplicate_keys(node: Node, file: str) -> None:
-    stack = [node]
-    visited = 0
+def _check_tree(root: Node, file: str) -> None:
+    """Reject duplicate keys, aliases inside their own anchor, and trees that expand too far.
+
+    Each distinct node is visited once (children first), its expanded size computed from its
+    children's, so the cost is that of the file, not of its expansion; the error points at the
+    smallest value that expands too far, which is where the aliases multiply.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, characters) once expanded
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
-        current = stack.pop()
-        visited += 1
-        if visited > MAX_VALUES:
-            raise ScenarioError(
-                f"the file expands to more than {MAX_VALUES} values; are YAML aliases nested too deep?",
-                file=file,
-                line=1,
-                column=1,
-            )
-        if isinstance(current, MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in current.value:
-                visited += 1
-                if isinstance(key_node, ScalarNode):
-                    if key_node.value in seen:
-                        mark = key_node.start_mark
-                        raise ScenarioError(
-                            f"duplicate key {key_node.value!r}",
-                            file=file,
-                            line=mark.line + 1,
-                            column=mark.column + 1,
-                        )
-                    seen.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(current, SequenceNode):
-            stack.extend(current.value)
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    raise _located(child, file, "a YAML alias stands inside the value it names")
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        open_nodes.discard(id(node))
+        values, characters = 1, len(node.value) if isinstance(node, ScalarNode) else 0
+        for child in children:
+            child_values, child_characters = sizes[id(child)]
+            values += child_values
+            characters += child_characters
+        if values > MAX_VALUES or characters > MAX_CHARACTERS:
+            what = f"{MAX_VALUES:,} values" if values > MAX_VALUES else f"{MAX_CHARACTERS:,} characters"
+            raise _located(node, file, f"this value expands to more than {what}; are YAML aliases repeating something large?")
+        sizes[id(node)] = (values, characters)
+        if isinstance(node, MappingNode):
+            _reject_duplicate_keys(node, file)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _reject_duplicate_keys(node: MappingNode, file: str) -> None:
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, ScalarNode):
+            if key_node.value in seen:
+                raise _located(key_node, file, f"duplicate key {brief(key_node.value)}")
+            seen.add(key_node.value)
+
+
+def _located(node: Node, file: str, reason: str) -> ScenarioError:
+    mark = node.start_mark
+    return ScenarioError(reason, file=file, line=mark.line + 1, column=mark.column + 1)

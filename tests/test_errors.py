@@ -61,7 +61,7 @@ def test_illegal_move_names_the_legal_moves():
 
 def test_illegal_move_without_target_or_legal_moves():
     error = IllegalMove("wait", None, "the session is over", [])
-    assert str(error) == "illegal move 'wait': the session is over; legal moves: none (the session is over)"
+    assert str(error) == "illegal move 'wait': the session is over; legal moves: none"
     assert error.legal == ()
 
 

@@ -56,7 +56,9 @@ def test_a_cast_persona_path_is_relative_to_the_scenario_file(write_scenario, tm
     path = write_scenario(MINI.replace("persona: hr_rep", "persona: ../people/dana.yaml"), name="course/mini.yaml")
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # not where the persona is
-    scenario = simulator.load_scenario(path)
+    with pytest.raises(ScenarioError, match="outside the scenario's folder"):
+        simulator.load_scenario(path)  # people/ is neither below course/ nor the personas/ beside it
+    scenario = simulator.load_scenario(path, persona_roots=[tmp_path / "people"])
     assert scenario.personas["hr_rep"].id == "hr_rep"
     assert scenario.persona_documents["hr_rep"].file == str(tmp_path / "people" / "dana.yaml")
     monkeypatch.chdir(tmp_path)
@@ -79,7 +81,7 @@ def test_missing_scenario_file(tmp_path):
 def test_missing_persona_names_the_reference():
     with pytest.raises(ScenarioError) as info:
         simulator.load_persona("no_such_persona")
-    assert str(info.value) == "no_such_persona: no persona file 'no_such_persona'"
+    assert str(info.value) == "no_such_persona: no persona file 'no_such_persona' in personas/ here or one folder up, nor bundled"
 
 
 def test_a_file_that_is_not_utf8_is_reported_not_raised(tmp_path):
@@ -87,10 +89,7 @@ def test_a_file_that_is_not_utf8_is_reported_not_raised(tmp_path):
     path.write_bytes(b"title: caf\xe9\n")
     with pytest.raises(ScenarioError) as info:
         simulator.load_scenario(path)
-    assert str(info.value) == (
-        f"{path}: cannot read file: UnicodeDecodeError: "
-        "'utf-8' codec can't decode byte 0xe9 in position 10: invalid continuation byte"
-    )
+    assert str(info.value) == f"{path}:1:11: not UTF-8 text: byte 0xe9 cannot start or continue a character"
 
 
 def test_errors_never_leak_pydantic_or_yaml_exceptions(write_scenario):

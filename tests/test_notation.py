@@ -46,9 +46,8 @@ def test_parse_and_format_round_trip(text, ref):
 
 @pytest.mark.parametrize("text", ["", "Apologize", "apologize:", "a:b:c", "a/b/c", "apologize hr_rep", "x" * 500 + "!"])
 def test_anything_else_does_not_parse_and_says_how_to_write_it(text):
-    with pytest.raises(Unresolved, match="write a move as 'move', 'move:target' or 'move:target/manner'") as info:
+    with pytest.raises(Unresolved, match="write a move as 'move', 'move:target' or 'move:target/manner'"):
         MoveRef.parse(text)
-    assert len(info.value.ref) <= 60
 
 
 def test_a_non_string_does_not_parse():

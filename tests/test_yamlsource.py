@@ -124,3 +124,42 @@ def test_extreme_nesting_is_a_located_error_not_a_crash(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.strip() == f"{path}:1:1: values are nested too deep"
+
+
+# --- hostile input: every failure located, whatever PyYAML or Python refuses ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: x\0y\n", "x.yaml:2:5: the character U+0000 is not allowed in a YAML file"),
+        ("a: 1\nbb: \u009b\n", "x.yaml:2:5: the character U+009B is not allowed in a YAML file"),
+        ("a: 1\nb: " + "9" * 4400 + "\n", "x.yaml:2:4: cannot read this int: Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits"),
+        ("a: 2001-13-45\n", "x.yaml:1:4: cannot read this timestamp: month must be in 1..12"),
+        ("a: !!timestamp 2001-02-30\n", "x.yaml:1:4: cannot read this timestamp: day is out of range for month"),
+        ("a: [1, !!float x]\n", "x.yaml:1:8: cannot read this float: could not convert string to float: 'x'"),
+        ("a: !!int '1_0x'\n", "x.yaml:1:4: cannot read this int: invalid literal for int() with base 10: '10x'"),
+        ("a: &a [1, *a]\n", "x.yaml:1:4: a YAML alias stands inside the value it names"),
+    ],
+)
+def test_values_yaml_or_python_refuse_are_located(text, expected):
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "x.yaml")
+    assert str(info.value) == expected
+
+
+def test_aliases_are_measured_as_they_expand_in_values_and_in_characters():
+    values = "a: &a [" + ", ".join(["x"] * 100) + "]\nb: &b [" + ", ".join(["*a"] * 100) + "]\nc: [" + ", ".join(["*b"] * 100) + "]\n"
+    with pytest.raises(ScenarioError, match=r"^x\.yaml:3:4: this value expands to more than 200,000 values"):
+        parse(values, "x.yaml")
+    characters = 'a: &a "' + "y" * 100_000 + '"\nb: [' + ", ".join(["*a"] * 50) + "]\n"
+    with pytest.raises(ScenarioError, match=r"^x\.yaml:2:4: this value expands to more than 4,000,000 characters"):
+        parse(characters, "x.yaml")
+    shared = 'a: &a "' + "y" * 100_000 + '"\nb: [' + ", ".join(["*a"] * 30) + "]\n"
+    assert len(parse(shared, "x.yaml").data["b"]) == 30  # 3 MB expanded: under the bound
+
+
+def test_a_field_path_shows_the_control_characters_of_its_keys():
+    assert dotted(["cast", "\x1b[2J\nx", 0]) == "cast.\\x1b[2J\\nx[0]"
+    error = parse('"\\e[2J\\nx": 1\n', "x.yaml").error(["\x1b[2J\nx"], "bad", key=True)
+    assert str(error) == "x.yaml:1:1: \\x1b[2J\\nx: bad"

@@ -10,10 +10,11 @@ situation graph summarised by persona state, from ``transitions``' own diagram s
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from ..safetext import json_text, visible
 
 __all__ = ["register", "run_check", "run_graph", "run_solve"]
 
@@ -73,10 +74,20 @@ def register(subparsers: Any) -> None:
 DEFAULT_LIMIT = 2_000_000
 
 
+def _situations(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a number of situations is a whole number from 1, not {text!r}")
+    return value
+
+
 def _limit_option(p: Any) -> None:
     p.add_argument(
         "--max-situations",
-        type=int,
+        type=_situations,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"stop exploring past N situations (default {DEFAULT_LIMIT:,}; about 300 bytes each)",
@@ -90,6 +101,10 @@ def _scenario_files(paths: list[str]) -> list[str]:
         return [str(p) for p in bundled_scenario_paths()]
     files: list[str] = []
     for raw in paths:
+        if not raw:
+            from .usage import UsageError
+
+            raise UsageError("an empty PATH names no file (use '.' for the current folder)")
         path = Path(raw)
         if path.is_dir():
             files += sorted(
@@ -101,28 +116,48 @@ def _scenario_files(paths: list[str]) -> list[str]:
 
 
 def _looks_like_scenario(path: Path) -> bool:
-    """A folder may hold personas too: a scenario file has a top-level ``cast:`` key."""
+    """A folder may hold personas too: a scenario file has a top-level ``cast:`` key. Only
+    regular files are opened (a FIFO would block), and no more of them than a scenario can hold."""
+    from ..loader import MAX_FILE_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        if not path.is_file():
+            return False
+        with path.open("rb") as stream:
+            head = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError):
         return True  # let check report it
-    return any(line.startswith("cast:") for line in text.splitlines())
+    return len(head) > MAX_FILE_BYTES or any(line.startswith(b"cast:") for line in head.splitlines())
+
+
+def _check(path: str, limit: int) -> tuple[Any, dict[str, str]]:
+    """The report on one scenario file, and the persona file each cast member was read from
+    (a bare id may name a file beside the scenario or a bundled one: authors need to know which)."""
+    from ..analysis import analyse, check_file
+    from ..errors import ScenarioError
+    from ..loader import load_scenario
+
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError:
+        return check_file(path, limit=limit), {}  # the report of a file that does not load
+    return analyse(scenario, limit=limit), {who: doc.file for who, doc in scenario.persona_documents.items()}
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..analysis import check_file
-
     files = _scenario_files(args.paths)
-    reports = [check_file(f, limit=args.max_situations) for f in files]
+    checked = [_check(f, args.max_situations) for f in files]
+    reports = [report for report, _ in checked]
     ok = all(r.ok for r in reports)
     if args.json:
-        data = {"ok": ok, "reports": [r.to_dict() for r in reports]}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        # beside the reports (which are exactly the analysis's data): scenario file -> cast id -> persona file
+        data = {"ok": ok, "reports": [r.to_dict() for r in reports], "personas": {r.file: personas for r, personas in checked}}
+        sys.stdout.write(json_text(data) + "\n")
         return 0 if ok else EXIT_ERRORS
-    out = sys.stdout
+    out = _VisibleWriter(sys.stdout)
     if not files:
         out.write("no scenario files found\n")
-    for report in reports:
+    for report, personas in checked:
         name = report.scenario or report.file
         counts = {s: sum(d.severity == s for d in report.diagnostics) for s in ("error", "warning", "info")}
         stats = report.stats
@@ -130,6 +165,8 @@ def run_check(args: argparse.Namespace) -> int:
         if "optimum" in stats:
             head += f"; {stats['situations']} situations, endings reached: {', '.join(stats['endings_reached'])}; optimum {stats['optimum']:.2f}"
         out.write(head + "\n")
+        for who, file in personas.items():
+            out.write(f"  persona {who}: {file}\n")
         for d in report.diagnostics:
             if args.quiet and d.severity == "info":
                 continue
@@ -153,9 +190,9 @@ def run_solve(args: argparse.Namespace) -> int:
         raise UsageError(f"{scenario.id} has more than {args.max_situations:,} situations; raise --max-situations")
     data = solver.to_dict()
     if args.json:
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(data) + "\n")
         return 0
-    w = sys.stdout.write
+    w = _VisibleWriter(sys.stdout).write
     w(f"{scenario.id}: {data['situations']} situations\n")
     w(f"optimum (expected overall under optimal play): {data['optimum']:.2f}\n")
     w(f"uniform random play: {data['random']:.2f}\n")
@@ -219,5 +256,15 @@ def run_graph(args: argparse.Namespace) -> int:
     except GraphUnavailable as exc:
         sys.stderr.write(f"parley graph: {exc}\n")
         return 2
-    sys.stdout.write("\n".join(parts))
+    _VisibleWriter(sys.stdout).write("\n".join(parts))
     return 0
+
+
+class _VisibleWriter:
+    """Writes text that quotes files (paths, names, lines) with control characters shown."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(visible(text, multiline=True))

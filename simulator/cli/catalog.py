@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
+
+from ..safetext import json_text
 
 __all__ = ["register", "run"]
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     infos = list_scenarios()
     if args.json:
         rows = [{"id": i.id, "title": i.title, "cast": list(i.cast), "source": i.source, "summary": i.summary} for i in infos]
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(rows) + "\n")
         return 0
     from .render import make_console, scenario_table
 

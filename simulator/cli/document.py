@@ -101,14 +101,7 @@ def read_document(path: str | Path) -> dict[str, Any]:
     Everything a replay reads is checked here: the snapshot's scenario, and for a transcript the
     scenario it names and the recorded moves and debrief (see :func:`read_recorded`).
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+    data = _load_json(path)
     if isinstance(data, dict) and data.get("format") == "parley-session":
         data = {"snapshot": data}
     else:
@@ -132,6 +125,49 @@ def read_document(path: str | Path) -> dict[str, Any]:
     if "format" in data:
         read_recorded(data, path)
     return data
+
+
+# A transcript of the longest scenario is some hundreds of kilobytes; read no more than this.
+MAX_DOCUMENT_BYTES = 20_000_000
+_MAX_NUMBER_DIGITS = 40  # seeds are below 2**63 (19 digits); no number in a transcript is longer
+
+
+def _load_json(path: str | Path) -> Any:
+    """The JSON value in the file; anything that is not a readable, reasonable JSON file is a
+    SnapshotError naming it (too large, not UTF-8, nested too deep, a number too long)."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_DOCUMENT_BYTES + 1)
+    except FileNotFoundError:
+        raise SnapshotError(f"{path}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise SnapshotError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise SnapshotError(f"{path}: larger than {MAX_DOCUMENT_BYTES:,} bytes; not a Parley transcript")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_int=_whole_number, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except _Refused as exc:
+        raise SnapshotError(f"{path}: not a Parley transcript: {exc}") from None
+    except RecursionError:
+        raise SnapshotError(f"{path}: not a Parley transcript: its values are nested too deep") from None
+
+
+class _Refused(ValueError):
+    """A JSON value no Parley transcript holds."""
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_NUMBER_DIGITS:
+        raise _Refused(f"a number of {len(text):,} digits")
+    return int(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a number JSON allows")
 
 
 class Recorded(NamedTuple):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IllegalMove, SimulatorError
+from ..safetext import json_text
 
 __all__ = ["InputProblem", "Practice", "parse_move", "practice", "print_debrief", "register", "run"]
 
@@ -177,7 +178,7 @@ def show_listed(session: Any, *, as_json: bool, coach: bool) -> int:
     alts, note = review(session)
     if as_json:
         doc = build_document(session, alternatives=alts)
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
         return 0
     from .render import briefing_view, make_console, turn_view
 

@@ -166,7 +166,7 @@ def _resume(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
+    from .render import Text  # not rich's: store text is data (control characters shown)
 
     from ..store.store import default_learner
 
@@ -205,7 +205,7 @@ def _history(args: argparse.Namespace) -> int:
 def _progress(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
+    from .render import Text  # not rich's: store text is data (control characters shown)
 
     from ..store.store import default_learner
 
@@ -250,7 +250,7 @@ def _progress(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from rich.text import Text
+    from .render import Text  # not rich's: store text is data (control characters shown)
 
     from ..errors import SimulatorError
     from .render import transcript_view
@@ -309,7 +309,7 @@ def _stored_turn(record: Any) -> Any:
 def _verify(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
+    from .render import Text  # not rich's: store text is data (control characters shown)
 
     with _open(args) as store:
         verdicts = store.verify(None if args.all else args.session)

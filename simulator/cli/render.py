@@ -1,9 +1,14 @@
 """Rich renderables for the terminal front end: pure functions from library data to renderables.
 
 Nothing here reads input or touches a session's state; the practice loop decides what to show and
-when. Text that comes from scenario files is wrapped in :class:`rich.text.Text`, never parsed as
-markup, so a line with ``[brackets]`` in it is shown as written. Everything is laid out to stay
-readable at 60 columns; ``NO_COLOR`` is honoured by rich itself.
+when. Text that comes from files, the store or the command line is data: it is never parsed as
+markup (a line with ``[brackets]`` in it is shown as written) and its control characters are shown
+as escapes (:func:`simulator.safetext.visible`), so an escape sequence in a learner's name or a
+scenario's line cannot retitle the window or clear the screen. Two classes make that hold for
+everything printed, not for each call site: :class:`Text` (every renderable here and in the
+store's commands is built from it) and the console of :func:`make_console`, which treats every
+plain string it prints the same way. Everything is laid out to stay readable at 60 columns;
+``NO_COLOR`` is honoured by rich itself.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
+from ..safetext import visible
 from .tui import isatty
 
 __all__ = [
     "BAR_WIDTH",
+    "SafeConsole",
+    "Text",
     "alternatives_view",
     "bar",
     "briefing_view",
@@ -43,16 +51,43 @@ BAR_WIDTH = 20
 ARROW = "→"
 
 
+class Text(RichText):
+    """:class:`rich.text.Text` whose strings, given at creation or appended, show control
+    characters as escapes (line feeds and tabs stay: they lay text out)."""
+
+    def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(visible(text, multiline=True), *args, **kwargs)
+
+    def append(self, text: str | RichText, style: Any = None) -> Text:
+        if isinstance(text, str):
+            text = visible(text, multiline=True)
+        return super().append(text, style)  # type: ignore[return-value]
+
+
+class SafeConsole(Console):
+    """A console that prints every plain string as data: no markup, control characters visible;
+    and that lets a closed pipe reach the command line's handler instead of exiting on its own."""
+
+    def render_str(self, text: str, **kwargs: Any) -> RichText:
+        return super().render_str(visible(text, multiline=True), **kwargs)
+
+    def on_broken_pipe(self) -> None:
+        # rich's own handler raises SystemExit(1); `parley list | head -1` is not a failure.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(file: IO[str] | None = None, *, width: int | None = None, plain: bool = False) -> Console:
-    """The console every command prints through: no auto-highlighting, no emoji codes.
+    """The console every command prints through: no markup, no auto-highlighting, no emoji codes.
 
     ``plain`` is for piped use: no colour and no cursor tricks, whatever the terminal says.
     """
     if width is None and "COLUMNS" not in os.environ and file is not None and not isatty(file):
         width = 80
-    return Console(
+    return SafeConsole(
         file=file,
         width=width,
+        markup=False,
         highlight=False,
         emoji=False,
         color_system=None if plain else "auto",
@@ -259,7 +294,7 @@ def status_text(session: Any) -> str:
         parts.append(day)
     present = [short_name(c.name) for c in session.counterparts() if c.reachable]
     parts.append("present: " + (", ".join(present) if present else "nobody"))
-    return " · ".join(parts)
+    return visible(" · ".join(parts))  # also prompt-toolkit's toolbar, which is not a rich Text
 
 
 COMMANDS: dict[str, str] = {

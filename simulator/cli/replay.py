@@ -9,9 +9,10 @@ or the file the transcript names (a scenario played from a file), or ``--scenari
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
+
+from ..safetext import json_text
 
 __all__ = ["register", "run"]
 
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise SnapshotError(f"{args.file}: {exc}") from exc
     alts, note = review(session)
     if args.json:
-        sys.stdout.write(json.dumps(build_document(session, alternatives=alts), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(build_document(session, alternatives=alts)) + "\n")
         return 0
     from .play import print_debrief
     from .render import briefing_view, make_console, turn_view
@@ -95,7 +96,7 @@ def show_recorded(data: dict[str, Any], args: argparse.Namespace) -> int:
     from .document import read_recorded
 
     if args.json:
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(data) + "\n")
         return 0
     recorded = read_recorded(data, args.file)
     from .render import debrief_view, make_console, turn_view

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import IO, Any, TypeVar
 
+from ..safetext import visible
+
 T = TypeVar("T")
 
 # What ``choose`` returns when the learner asks for the other readings (Tab, or "?" when piped).
@@ -100,7 +102,7 @@ def _completer_class() -> type:
             for insert, start, meta in completions_for(
                 document.text_before_cursor, self.moves(), self.names, self.commands
             ):
-                yield Completion(insert, start_position=start, display=insert.strip(), display_meta=meta)
+                yield Completion(insert, start_position=start, display=insert.strip(), display_meta=visible(meta))
 
     return MoveCompleter
 
@@ -213,8 +215,8 @@ class PlainReader:
         if not line:
             self.stdout.write("\n")
             raise EOFError
-        if self.echo:
-            self.stdout.write(line if line.endswith("\n") else line + "\n")
+        if self.echo:  # what was read is data: its control characters are shown, not obeyed
+            self.stdout.write(visible(line.rstrip("\r\n")) + "\n")
         return line.rstrip("\r\n")
 
     async def confirm(self, question: str) -> bool:
