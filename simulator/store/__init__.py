@@ -1,4 +1,4 @@
-"""Keep practice sessions: a SQLite store, resuming, progress, verification and course exports.
+"""Keep practice sessions: a SQLite file or a PostgreSQL server; resuming, progress, verification, exports.
 
 >>> from simulator.store import Store                 # doctest: +SKIP
 >>> store = Store("course.db")                        # doctest: +SKIP
@@ -7,6 +7,7 @@
 """
 
 from .course import Course, MoveStats, RelationshipLoss
+from .location import NoStore
 from .store import (
     LearnerRecord,
     Progress,
@@ -22,6 +23,7 @@ __all__ = [
     "Course",
     "LearnerRecord",
     "MoveStats",
+    "NoStore",
     "Progress",
     "Recording",
     "RelationshipLoss",
