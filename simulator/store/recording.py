@@ -172,12 +172,13 @@ class Recording:
         learner_id = learner_row(db, self.learner, self.display, None)
         db.run(
             "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
-            " started, scores, overall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " started, scores, overall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
             (self.uid, learner_id, scenario.id, scenario.hash, str(Path(scenario.path).resolve()), scenario.title,
              __version__, session.seed, self.started, json.dumps(session.scores), session.scores.get("overall")),
         )
         found = db.row("SELECT id FROM sessions WHERE uid = ?", (self.uid,))
-        assert found is not None  # inserted above, or by an earlier try of this very recording
+        if found is None:  # inserted above, or by an earlier try of this very recording: never
+            raise StoreError(db.message("starting a session", "the new session row cannot be read back"))
         return int(found[0])
 
     def _apply(self, db: Database, session_id: int, change: _Change) -> None:
@@ -193,7 +194,7 @@ class Recording:
         # counter now: a session recorded part-way commits its earlier turns here too
         written = db.run(
             "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, number) WHERE undone_at IS NULL DO NOTHING",
             (session_id, turn.number, turn.move, turn.target, turn.line, json.dumps(turn.scores), json.dumps(turn.delta),
              turn.ending, turn.draws, utc_now(), json.dumps(turn.to_dict()), turn.key),
         )
@@ -222,7 +223,8 @@ def learner_row(db: Database, name: str, display: str | None, cohort: str | None
             (display, cohort, name),
         )
     found = db.row("SELECT id FROM learners WHERE name = ?", (name,))
-    assert found is not None
+    if found is None:
+        raise StoreError(db.message("saving a learner", f"learner {name!r} cannot be read back"))
     return int(found[0])
 
 

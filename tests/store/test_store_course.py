@@ -89,15 +89,15 @@ def test_the_report_names_scenarios_learners_moves_and_losses(course):
     assert any(line.startswith("bo ") for line in report.splitlines())
 
 
-def test_the_report_reads_the_store_three_times_whatever_its_size(course, store, declined):
+def test_the_report_reads_the_store_twice_whatever_its_size(course, store, declined):
     after = simulator.load_scenario("after-rejection")
     for seed in range(4):
         course.run(f"l{seed}", after, [], seed=seed)
     statements = []
-    store.con.set_trace_callback(statements.append)
+    store.db.trace = statements.append
     report = course.report()
-    store.con.set_trace_callback(None)
-    assert len(statements) == 3, statements  # learners, sessions, turns: not a turns query per session
+    store.db.trace = None
+    assert len(statements) == 2, statements  # learners, then sessions with their turns: not a query per session
     # the same answers as the questions asked one by one
     for summary in course.by_scenario():
         top = course.moves(summary.scenario_id)[:5]

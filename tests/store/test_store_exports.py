@@ -279,15 +279,25 @@ def test_csv_has_a_row_per_session_and_per_turn(course, tmp_path):
         course.export_csv(tmp_path / "x.csv", table="moves")
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1,1)", "\tx", "\rx"]
+# what a learner may type as a display name (control characters are refused before they are stored)
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1,1)", " =1+1", "\u3000=1+1",
+            "\uff1dSUM(A1)", "\uff0b1", "\uff0d1", "\uff20SUM(1)", "\ufe62 1"]
+# and what can reach a cell from elsewhere (a reply in a scenario file, a row edited by hand)
+CONTROLS = ["\tx", "\rx", "\n=1+1", "\r\n=1", "\x00=1", "\x1b[31m"]
+
+
+def test_csv_cell_neutralises_every_way_a_formula_can_start():
+    """OWASP CSV injection: =, +, -, @ (or a full-width/compatibility form of one), after any
+    leading whitespace, or a leading control character, gets a leading single quote."""
+    from simulator.store.exports import csv_cell
+
+    assert [csv_cell(f) for f in FORMULAS + CONTROLS] == ["'" + f for f in FORMULAS + CONTROLS]
+    safe = (-5, 0, "ana", "", "a=b", None, " ana", "Ana =1", "\u00e9=1", "\u2212 1")
+    assert [csv_cell(v) for v in safe] == list(safe)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store, declined, tmp_path):
-    """OWASP CSV injection: text starting with = + - @ tab or CR gets a leading single quote."""
-    from simulator.store.exports import csv_cell
-
-    assert [csv_cell(f) for f in FORMULAS] == ["'" + f for f in FORMULAS]
-    assert [csv_cell(v) for v in (-5, 0, "ana", "", "a=b", None)] == [-5, 0, "ana", "", "a=b", None]
+    """End to end: names, display names and replies that start formulas are written as text."""
     # a scenario whose reply starts with "=", and learners whose names are formulas
     text = declined.path.read_text(encoding="utf-8")
     assert "A week passes. Tempers cool, on every side." in text
@@ -309,6 +319,6 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store, declined,
     assert sessions[-1]["learner"] == "'-bo"
     assert any(r["reply"] == "'=cmd|' /C calc'!A0" for r in turns)
     for row in sessions + turns:  # nothing that reads as text starts a formula
-        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row.values())
+        assert not any(cell.lstrip().startswith(("=", "+", "@", "\uff1d", "\uff0b", "\uff20")) for cell in row.values())
         assert all(cell.lstrip("-").isdigit() for key, cell in row.items() if key.startswith(("score_", "delta_")) and cell)
     assert any(r["delta_overall"].startswith("-") for r in turns)  # negative numbers stay numbers

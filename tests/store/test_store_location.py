@@ -81,7 +81,11 @@ def test_a_password_never_shows(url, shown):
     assert redact(url) == shown
     where = locate(url)
     assert where.shown == shown and shown in repr(where) and "hunter2" not in repr(where)
-    assert "hunter2" not in where.scrub("FATAL: password hunter2 is wrong for ana:hunter2")
+
+
+def test_driver_messages_are_scrubbed_of_the_password():
+    where = locate("postgresql://ana:p%40ss%3Aw@db/course")
+    assert where.scrub("conninfo: ana:p%40ss%3Aw, decoded p@ss:w") == "conninfo: ana:***, decoded ***"
 
 
 def test_the_file_is_in_wal_mode(sqlite_store, db):
