@@ -101,8 +101,7 @@ class Database:
             if self._in_transaction:
                 raise StoreError(self.message("writing", "the connection to the database was lost"))
             self.drop()
-            with self.errors("connecting"):
-                self._con = self._connect()
+            self._con = self._connect()  # a failure is explained by the caller's errors(doing)
         return self._con
 
     def drop(self) -> None:

@@ -23,7 +23,7 @@ SESSION_COLUMNS = (
     "s.id, s.uid, l.name, l.display, s.scenario_id, s.scenario_hash, s.scenario_path, s.title,"
     " s.engine, s.seed, s.started, s.ended, s.ending, s.scores, s.ending_title"
 )
-TURN_COLUMNS = "id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, move_key"
+TURN_COLUMNS = "id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, move_key, uid"
 _LIVE_COUNT = "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.undone_at IS NULL)"
 _FROM = " FROM sessions s JOIN learners l ON l.id = s.learner_id "
 _SESSION_SQL = f"SELECT {SESSION_COLUMNS}, {_LIVE_COUNT}{_FROM}"

@@ -6,9 +6,10 @@ committed turn, and :meth:`Recorder.resume` replays the committed moves into a l
 
 Why nothing is written twice, even when a commit's answer is lost (the server restarted, the
 network dropped): what the recording has not seen committed stays queued and is written again
-with the next turn, and writing it again is harmless. The session row is keyed by a ``uid``
-chosen before it is written, and a turn already stored with the same number, move and result is
-recognised as this very turn. A turn stored by *another* recording is a conflict, reported.
+with the next turn, and writing it again is harmless. The session row and each turn carry a
+``uid`` chosen before they are written: a row already there with that uid is this very row, and
+taking a turn back names the turn's uid, so repeating it never touches a later turn. A turn
+stored by *another* recording under the same number is a conflict, reported.
 
 Why an empty session is never stored: the session row is written with its first turn, in the
 same transaction. A learner who quits before playing leaves nothing behind.
@@ -42,14 +43,21 @@ class _Conflict(StoreError):
 
 @dataclass(frozen=True)
 class _Change:
-    """One change not yet seen committed: a turn played, or the turn numbered ``undo`` taken back,
-    with the session's scores and ending right after it (what the session row must show)."""
+    """One change not yet seen committed: a turn played (written with ``uid``), or the turn
+    numbered ``number`` with ``uid`` taken back (``turn`` None); with the session's scores and
+    ending right after it (what the session row must show)."""
 
     turn: Turn | None
-    undo: int | None
+    number: int
+    uid: str | None
     scores: dict[str, int]
     ending: str | None
     ending_title: str | None
+
+
+def _played(session: Session, turn: Turn) -> _Change:
+    ending = turn.ending
+    return _Change(turn, turn.number, uuid.uuid4().hex, dict(turn.scores), ending, _ending_title(session, ending))
 
 
 def _ending_title(session: Session, ending: str | None) -> str | None:
@@ -77,6 +85,7 @@ class Recording:
         session_id: int | None = None,
         uid: str | None = None,
         started: str | None = None,
+        turn_uids: list[str | None] | None = None,
     ) -> None:
         self.store = store
         self.session = session
@@ -86,6 +95,7 @@ class Recording:
         self.uid = uid or uuid.uuid4().hex
         self.started = started or utc_now()
         self._queue: list[_Change] = []
+        self._live: list[str | None] = list(turn_uids or [])  # the uid of each live turn, in order
 
     def __repr__(self) -> str:
         return f"Recording(session_id={self.session_id}, store={self.store!r})"
@@ -103,8 +113,9 @@ class Recording:
 
     def turn(self, turn: Turn) -> None:
         """Commit one turn; it is stored when this returns. An ending also closes the session row."""
-        ending = turn.ending
-        self._queue.append(_Change(turn, None, dict(turn.scores), ending, _ending_title(self.session, ending)))
+        change = _played(self.session, turn)
+        self._queue.append(change)
+        self._live.append(change.uid)
         self.flush(f"saving turn {turn.number} of {self._name()}")
 
     def undo(self) -> None:
@@ -114,19 +125,21 @@ class Recording:
         ``parley show`` can still tell what was tried and taken back.
         """
         number = len(self.session.transcript) + 1  # the turn Session.undo just took back
-        self._queue.append(_Change(None, number, dict(self.session.scores), None, None))
+        if len(self._live) < number:  # nothing recorded under that number: nothing to take back
+            return
+        uid = self._live.pop()
+        self._queue.append(_Change(None, number, uid, dict(self.session.scores), None, None))
         self.flush(f"taking back turn {number} of {self._name()}")
 
     def finish(self) -> None:
         """Mark the session ended with its ending and final scores.
 
-        A session that is not over yet stays unfinished (and resumable): nothing is written.
+        A session that is not over yet stays unfinished (and resumable): only what was kept
+        after a failed write is written.
         """
         session = self.session
-        if not session.over:
-            return
-        self.flush(f"finishing {self._name()}")
-        if self.session_id is None:  # nothing was ever played: nothing to finish
+        self.flush(f"finishing {self._name()}")  # what is kept first, over or not
+        if not session.over or self.session_id is None:  # nothing was ever played: nothing to finish
             return
         scores = session.scores
         ending = session.ending.id if session.ending else None
@@ -182,33 +195,26 @@ class Recording:
         return int(found[0])
 
     def _apply(self, db: Database, session_id: int, change: _Change) -> None:
-        if change.undo is not None:
-            db.run(
-                "UPDATE turns SET undone_at = ? WHERE session_id = ? AND number = ? AND undone_at IS NULL",
-                (utc_now(), session_id, change.undo),
-            )
-            return
         turn = change.turn
-        assert turn is not None
-        # the draw counter as it was right after this turn (set by Session.play), not the session's
-        # counter now: a session recorded part-way commits its earlier turns here too
-        written = db.run(
-            "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, number) WHERE undone_at IS NULL DO NOTHING",
-            (session_id, turn.number, turn.move, turn.target, turn.line, json.dumps(turn.scores), json.dumps(turn.delta),
-             turn.ending, turn.draws, utc_now(), json.dumps(turn.to_dict()), turn.key),
-        )
-        if written:
-            return
-        stored = db.row(
-            "SELECT move, target, draws, reply FROM turns WHERE session_id = ? AND number = ? AND undone_at IS NULL",
-            (session_id, turn.number),
-        )
-        if stored != (turn.move, turn.target, turn.draws, turn.line):
-            raise _Conflict(
-                f"session {session_id}: turn {turn.number} is already recorded; the session was continued somewhere else"
+        if turn is None:  # taking a turn back: by its uid (turns stored before schema 3 have none)
+            which = ("uid = ?", change.uid) if change.uid else ("number = ?", change.number)
+            db.run(
+                f"UPDATE turns SET undone_at = ? WHERE session_id = ? AND {which[0]} AND undone_at IS NULL",
+                (utc_now(), session_id, which[1]),
             )
-        # else: this very turn, committed by an earlier try whose answer was lost
+            return
+        # the draw counter as it was right after this turn (set by Session.play), not the session's
+        # counter now: a session recorded part-way commits its earlier turns here too. The insert
+        # gives way to the live turn of that number and to this uid (both unique indexes).
+        written = db.run(
+            "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key, uid)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (session_id, turn.number, turn.move, turn.target, turn.line, json.dumps(turn.scores), json.dumps(turn.delta),
+             turn.ending, turn.draws, utc_now(), json.dumps(turn.to_dict()), turn.key, change.uid),
+        )
+        if written or db.row("SELECT 1 FROM turns WHERE uid = ?", (change.uid,)) is not None:
+            return  # written now, or by an earlier try of this very change whose answer was lost
+        raise _Conflict(f"session {session_id}: turn {turn.number} is already recorded; the session was continued somewhere else")
 
 
 def learner_row(db: Database, name: str, display: str | None, cohort: str | None) -> int:
@@ -250,7 +256,9 @@ class Recorder:
         """
         rec = Recording(self, session, learner=learner_name(learner), display=display_name(display))
         for turn in session.transcript:
-            rec._queue.append(_Change(turn, None, dict(turn.scores), turn.ending, _ending_title(session, turn.ending)))
+            change = _played(session, turn)
+            rec._queue.append(change)
+            rec._live.append(change.uid)
         rec.flush("saving the turns already played")
         return rec
 
@@ -295,4 +303,5 @@ class Recorder:
         if turns and session.scores != turns[-1].scores:
             session.close()
             raise StoreError(f"session {session_id} does not replay to its stored scores; run `parley verify {session_id}`")
-        return Recording(self, session, learner=info.learner, session_id=session_id, uid=info.uid, started=info.started)
+        return Recording(self, session, learner=info.learner, session_id=session_id, uid=info.uid, started=info.started,
+                         turn_uids=[t.uid for t in turns])

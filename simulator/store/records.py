@@ -66,6 +66,7 @@ class TurnRecord:
     undone_at: str | None
     detail: dict[str, Any] | None  # the whole Turn.to_dict(), when written by schema 2 on
     key: str = ""  # the move as played (``move:target`` for turns stored before schema 3)
+    uid: str | None = None  # chosen by the recording that wrote it (None before schema 3)
     damage: str | None = None
 
 
@@ -172,7 +173,7 @@ def session_from_row(row: Sequence[Any]) -> SessionRecord:
 
 def turn_from_row(row: Sequence[Any]) -> TurnRecord:
     """A :class:`TurnRecord` from the columns :data:`.queries.TURN_COLUMNS` names, in order."""
-    tid, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, key = row
+    tid, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, key, uid = row
     c = _Checker()
     move = c.text(move, "move")
     target = c.text(target, "target", optional=True)
@@ -191,6 +192,7 @@ def turn_from_row(row: Sequence[Any]) -> TurnRecord:
         undone_at=c.text(undone_at, "undo time", optional=True),
         detail=_detail(detail),
         key=key if isinstance(key, str) and key else (f"{move}:{target}" if target else move),
+        uid=uid if isinstance(uid, str) else None,
     )
     if c.damage:
         return _with_damage(record, f"turn {record.number}: {c.damage}")

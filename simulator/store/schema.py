@@ -19,8 +19,9 @@ Version history (never edit a shipped entry; add the next)::
        for course code; an ``overall`` column on sessions for quick progress queries
     3  PostgreSQL as well as SQLite; ``sessions.ending_title`` (history and show print the
        ending's title as it was when played); ``turns.move_key``, the move exactly as played
-       (opaque: it may carry more than ``move:target``); indexes for course queries by cohort
-       and by scenario
+       (opaque: it may carry more than ``move:target``); ``turns.uid``, chosen by the recording
+       before the turn is written, so that writing a turn (or taking one back) again after a
+       lost commit answer finds the very row; indexes for course queries by cohort and scenario
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ UPDATE sessions SET overall = {overall_of_scores} WHERE scores IS NOT NULL;
 V3 = """
 ALTER TABLE sessions ADD COLUMN ending_title TEXT;
 ALTER TABLE turns ADD COLUMN move_key TEXT;
+ALTER TABLE turns ADD COLUMN uid TEXT;
+CREATE UNIQUE INDEX turns_by_uid ON turns(uid);
 CREATE INDEX learners_by_cohort ON learners(cohort);
 CREATE INDEX sessions_by_scenario ON sessions(scenario_id, started);
 """

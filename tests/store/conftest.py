@@ -65,8 +65,18 @@ def pg_cluster() -> Iterator[Cluster]:
         subprocess.run(["rm", "-rf", str(folder)], check=False)
 
 
-@pytest.fixture(scope="session")
+def admin(pg_cluster: Cluster, statement: str) -> None:
+    """Run one statement as the server's superuser, on a connection of its own (a test may have
+    restarted the server since the last one)."""
+    import psycopg
+
+    with psycopg.connect(pg_cluster.url, autocommit=True) as con:
+        con.execute(statement)
+
+
+@pytest.fixture
 def pg_admin(pg_cluster: Cluster) -> Iterator[object]:
+    """A superuser connection to the test server, for the test's own checks."""
     import psycopg
 
     con = psycopg.connect(pg_cluster.url, autocommit=True)
@@ -74,18 +84,13 @@ def pg_admin(pg_cluster: Cluster) -> Iterator[object]:
     con.close()
 
 
-def new_database(pg_cluster: Cluster, pg_admin: object) -> str:
-    name = f"parley_test_{os.getpid()}_{next(_names)}"
-    pg_admin.execute(f"CREATE DATABASE {name}")  # type: ignore[attr-defined]
-    return name
-
-
 @pytest.fixture
-def pg_url(pg_cluster: Cluster, pg_admin: object) -> Iterator[str]:
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     """The URL of a fresh, empty database on the test server (dropped after the test)."""
-    name = new_database(pg_cluster, pg_admin)
+    name = f"parley_test_{os.getpid()}_{next(_names)}"
+    admin(pg_cluster, f"CREATE DATABASE {name}")
     yield pg_cluster.url_for(name)
-    pg_admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[attr-defined]
+    admin(pg_cluster, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -88,13 +88,22 @@ class Cluster:
         run = _runner(user)
         run([bindir / "initdb", "-D", data, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         (data / "pg_hba.conf").write_text(HBA, encoding="utf-8")
-        options = f"-k {folder} -c listen_addresses='' -c max_connections=60"
+        # settings in the configuration file, not on the command line: a plain `pg_ctl start` (after
+        # a test stopped the server) brings the same server back
+        settings = [f"unix_socket_directories = '{folder}'", "listen_addresses = ''", "max_connections = 60"]
         if fast:
-            options += " -c fsync=off -c full_page_writes=off"
-        run([bindir / "pg_ctl", "-D", data, "-o", options, "-l", folder / "server.log", "-w", "-t", "60", "start"])
+            settings += ["fsync = off", "full_page_writes = off"]
+        with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
+            conf.write("\n# parley test cluster\n" + "\n".join(settings) + "\n")
         cluster = cls(f"postgresql://{SUPERUSER}@/postgres?host={quote(str(folder), safe='/')}", data)
+        cluster.start_again()
         cluster.sql(f"CREATE ROLE {SECRET_ROLE} LOGIN CREATEDB PASSWORD '{SECRET}'")
         return cluster
+
+    def start_again(self) -> None:
+        """Start the server (stopped by :meth:`stop`) with its configured settings."""
+        assert self.data is not None
+        self.pg_ctl("-l", str(self.data.parent / "server.log"), "-w", "-t", "60", "start")
 
     def pg_ctl(self, *args: str) -> None:
         if self.data is None:
@@ -110,7 +119,8 @@ class Cluster:
 
     def restart(self) -> None:
         """Stop the server (every connection is cut) and start it again with its old settings."""
-        self.pg_ctl("-m", "fast", "-w", "-t", "60", "restart")
+        assert self.data is not None  # -l: the server's output goes to the log, not to our pipes
+        self.pg_ctl("-m", "fast", "-l", str(self.data.parent / "server.log"), "-w", "-t", "60", "restart")
 
     def url_for(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
         """This server's URL for another database (and, if given, another role)."""
