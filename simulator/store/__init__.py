@@ -8,6 +8,7 @@
 
 from .course import Course, MoveStats, RelationshipLoss
 from .location import NoStore
+from .recording import UnsavedChanges
 from .store import (
     LearnerRecord,
     Progress,
@@ -30,6 +31,7 @@ __all__ = [
     "SessionRecord",
     "Store",
     "TurnRecord",
+    "UnsavedChanges",
     "Verdict",
     "default_path",
 ]

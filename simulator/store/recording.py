@@ -34,11 +34,18 @@ if TYPE_CHECKING:
     from ..session import Session
     from ..transcript import Turn
 
-__all__ = ["Recorder", "Recording"]
+__all__ = ["Recorder", "Recording", "UnsavedChanges"]
 
 
 class _Conflict(StoreError):
     """Another recording wrote this session's turn: not something writing again can mend."""
+
+
+class UnsavedChanges(StoreError):
+    """A write failed (locked, server gone) and its changes are kept: the next save writes them.
+
+    An interactive front end can say so and let the learner play on.
+    """
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ class Recording:
             raise
         except StoreError as exc:
             kept = len(self._queue)
-            raise StoreError(f"{exc}; {kept} unsaved change{'s' if kept > 1 else ''} kept, written with the next save") from exc
+            raise UnsavedChanges(f"{exc}; {kept} unsaved change{'s' if kept > 1 else ''} kept, written with the next save") from exc
         self.session_id = session_id
         self._queue.clear()
 

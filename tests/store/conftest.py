@@ -87,8 +87,13 @@ def pg_admin(pg_cluster: Cluster) -> Iterator[object]:
 @pytest.fixture
 def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     """The URL of a fresh, empty database on the test server (dropped after the test)."""
+    import psycopg
+
     name = f"parley_test_{os.getpid()}_{next(_names)}"
-    admin(pg_cluster, f"CREATE DATABASE {name}")
+    try:  # copying the template's files is 5x faster than WAL-logging them (PostgreSQL 15 on)
+        admin(pg_cluster, f"CREATE DATABASE {name} STRATEGY = FILE_COPY")
+    except psycopg.errors.SyntaxError:  # an older server
+        admin(pg_cluster, f"CREATE DATABASE {name}")
     yield pg_cluster.url_for(name)
     admin(pg_cluster, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

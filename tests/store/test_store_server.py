@@ -221,3 +221,65 @@ def test_without_the_driver_a_server_url_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(StoreError, match=r'needs the PostgreSQL driver: pip install "parley\[postgresql\]"'):
         Store("postgresql://ana@localhost/course")
+
+
+class Terminal:
+    """A `parley` process read as a person reads it: the whole output so far, waited on by text."""
+
+    def __init__(self, argv, **kwargs):
+        import os
+        import threading
+
+        env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, cwd=ROOT, env=env, **kwargs)
+        self.out = ""
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while chunk := self.proc.stdout.read(1):
+            with self.changed:
+                self.out += chunk
+                self.changed.notify_all()
+        self.proc.wait()
+        with self.changed:  # the end of output: whoever waits can stop waiting
+            self.changed.notify_all()
+
+    def wait_for(self, text, count=1):
+        """Until ``text`` has appeared ``count`` times; the deadline only guards against a hang."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.out.count(text) >= count or self.proc.poll() is not None, timeout=120):
+                raise AssertionError(f"{text!r} never came:\n{self.out}")
+        assert self.out.count(text) >= count, f"the process ended first:\n{self.out}\n{self.proc.stderr.read()}"
+
+    def send(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+
+def test_play_goes_on_through_a_server_outage_and_saves_every_move(pg_url, owned):
+    term = Terminal([sys.executable, "-m", "simulator", "play", "declined-offer", "--seed", "5", "--plain",
+                     "--learner", "ana", "--db", pg_url])
+    try:
+        term.wait_for("Turn 1 of")
+        term.send("decide_repair")
+        term.wait_for("Turn 2 of")
+        owned.stop()
+        try:
+            term.send("apologize hr_rep")
+            term.wait_for("Turn 3 of")
+            assert "Not saved yet: session store postgresql://" in term.out and "1 unsaved change kept" in term.out
+        finally:
+            owned.start_again()
+        term.send("wait")
+        term.wait_for("Turn 4 of")
+        term.send("/quit")
+        assert term.proc.wait(timeout=60) == 0, term.proc.stderr.read()
+    finally:
+        term.proc.kill()
+    last = term.out.strip().splitlines()[-1]
+    assert "resume with: parley resume" in last and "could not be saved" not in last
+    with Store(pg_url) as store:
+        [info] = store.sessions(learner="ana")
+        assert [t.key for t in store.turns(info.id, undone=True)] == ["decide_repair", "apologize:hr_rep", "wait"]
