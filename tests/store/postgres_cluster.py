@@ -4,6 +4,7 @@ The tests need a real server. ``.ci/run`` starts one with this script before the
 and stops it after; the test fixtures start their own when none is given, so the README's test
 command works anywhere the server package is installed::
 
+    python3 tests/store/postgres_cluster.py find        # exit 1 when the server programs are missing
     python3 tests/store/postgres_cluster.py start DIR   # prints export lines for the shell
     python3 tests/store/postgres_cluster.py stop DIR
 
@@ -152,8 +153,12 @@ def _runner(user: str | None):  # noqa: ANN202 - a small closure
 
 
 def main(argv: list[str]) -> int:
+    if argv[1:] == ["find"]:
+        bindir = binaries()
+        print(bindir or "PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+        return 0 if bindir else 1
     if len(argv) != 3 or argv[1] not in ("start", "stop"):
-        print(f"usage: {argv[0]} start|stop DIR", file=sys.stderr)
+        print(f"usage: {argv[0]} find | start DIR | stop DIR", file=sys.stderr)
         return 2
     folder = Path(argv[2]).resolve()
     if argv[1] == "start":
