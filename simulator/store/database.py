@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from .._version import __version__
@@ -170,6 +170,12 @@ class Database:
         self._traced(sql)
         with self.errors(doing):
             return int(self.con.execute(self._sql(sql), args).rowcount)
+
+    def many(self, sql: str, rows: Iterable[Sequence[Any]], *, doing: str = "writing") -> None:
+        """Run a statement once per row of ``rows`` (bulk loading: benchmarks, imports)."""
+        self._traced(sql)
+        with self.errors(doing):
+            self.con.cursor().executemany(self._sql(sql), rows)
 
     def stream(self, sql: str, args: Sequence[Any] = (), *, doing: str = "reading") -> Iterator[Row]:
         """The rows of a query one at a time, never all in memory (inside a read transaction)."""

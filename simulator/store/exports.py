@@ -13,7 +13,7 @@ import json
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,16 +55,20 @@ def registration(session: SessionRecord) -> str:
 # --- JSON Lines and CSV -----------------------------------------------------------------------
 
 
+# The records' fields, read once: a shallow dict per row (dataclasses.asdict deep-copies every
+# nested score and detail dict, which made exports three times slower; json.dumps copies anyway).
+_SESSION_FIELDS = tuple(f.name for f in fields(SessionRecord))
+_TURN_FIELDS = tuple(f.name for f in fields(TurnRecord))
+
+
 def _session_dict(s: SessionRecord) -> dict[str, Any]:
-    data = asdict(s)
+    data = {name: getattr(s, name) for name in _SESSION_FIELDS}
     data["finished"] = s.finished
     return data
 
 
 def _turn_dict(t: TurnRecord) -> dict[str, Any]:
-    data = asdict(t)
-    data["key"] = t.key
-    return data
+    return {name: getattr(t, name) for name in _TURN_FIELDS}
 
 
 Pairs = Iterable[tuple[SessionRecord, Sequence[TurnRecord]]]

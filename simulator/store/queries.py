@@ -17,7 +17,7 @@ from .database import MAX_INTEGER, Database
 from .location import Location, learner_name
 from .records import LearnerRecord, Progress, SessionRecord, TurnRecord, session_from_row, turn_from_row
 
-__all__ = ["SESSION_COLUMNS", "TURN_COLUMNS", "Queries"]
+__all__ = ["PROGRESS_SQL", "SESSION_COLUMNS", "TURN_COLUMNS", "Queries"]
 
 SESSION_COLUMNS = (
     "s.id, s.uid, l.name, l.display, s.scenario_id, s.scenario_hash, s.scenario_path, s.title,"
@@ -28,6 +28,11 @@ _LIVE_COUNT = "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.und
 _FROM = " FROM sessions s JOIN learners l ON l.id = s.learner_id "
 _SESSION_SQL = f"SELECT {SESSION_COLUMNS}, {_LIVE_COUNT}{_FROM}"
 _TURN_SQL = f"SELECT {TURN_COLUMNS} FROM turns "
+# one learner's sessions in the order played: served by the index sessions_by_learner(learner_id, started)
+PROGRESS_SQL = (
+    "SELECT s.scenario_id, s.title, s.ended, s.overall, s.started FROM sessions s "
+    "WHERE s.learner_id = (SELECT id FROM learners WHERE name = ?) ORDER BY s.started, s.id"
+)
 
 
 class Queries:
@@ -179,12 +184,7 @@ class Queries:
         milliseconds on either database.
         """
         name = learner_name(learner)
-        rows = self.db.rows(
-            "SELECT s.scenario_id, s.title, s.ended, s.overall, s.started FROM sessions s "
-            "WHERE s.learner_id = (SELECT id FROM learners WHERE name = ?) ORDER BY s.started, s.id",
-            (name,),
-            doing="reading progress",
-        )
+        rows = self.db.rows(PROGRESS_SQL, (name,), doing="reading progress")
         by: dict[str, dict[str, Any]] = {}
         for scenario_id, title, ended, overall, started in rows:
             p = by.setdefault(str(scenario_id), {"title": title, "history": [], "unfinished": 0, "last": started})

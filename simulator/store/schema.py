@@ -21,7 +21,9 @@ Version history (never edit a shipped entry; add the next)::
        ending's title as it was when played); ``turns.move_key``, the move exactly as played
        (opaque: it may carry more than ``move:target``); ``turns.uid``, chosen by the recording
        before the turn is written, so that writing a turn (or taking one back) again after a
-       lost commit answer finds the very row; indexes for course queries by cohort and scenario
+       lost commit answer finds the very row; ``sessions_by_learner`` also ordered by id (a
+       learner's progress reads in index order, no sort); indexes for course queries by cohort
+       and by scenario
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ ALTER TABLE sessions ADD COLUMN ending_title TEXT;
 ALTER TABLE turns ADD COLUMN move_key TEXT;
 ALTER TABLE turns ADD COLUMN uid TEXT;
 CREATE UNIQUE INDEX turns_by_uid ON turns(uid);
+DROP INDEX sessions_by_learner;
+CREATE INDEX sessions_by_learner ON sessions(learner_id, started, id);
 CREATE INDEX learners_by_cohort ON learners(cohort);
 CREATE INDEX sessions_by_scenario ON sessions(scenario_id, started);
 """
