@@ -117,9 +117,13 @@ def bench_turns(scenario, dbs: Databases, rounds: int) -> None:
     ]:
         with Store(dbs.new(kind), **options) as store:
             play_all(scenario, lines, range(1), lambda s, store=store: store.record(s, learner="warm"))
-            saved_t, saved_n = play_all(scenario, lines, range(rounds), lambda s, store=store: store.record(s, learner="bench"))
+            saved_t, saved_n = play_all(
+                scenario, lines, range(rounds), lambda s, store=store: store.record(s, learner="bench")
+            )
         saved = saved_t / saved_n * 1000
-        print(f"  play + save, {label:<28}{saved:8.3f} ms/turn  adds {saved - bare:6.3f} ms  ratio {saved / bare:5.1f}x")
+        print(
+            f"  play + save, {label:<28}{saved:8.3f} ms/turn  adds {saved - bare:6.3f} ms  ratio {saved / bare:5.1f}x"
+        )
 
 
 # --- progress over 10,000 sessions -------------------------------------------------------------------
@@ -130,18 +134,38 @@ def fill_sessions(store: Store, learner: str, count: int, others: int) -> None:
     db = store.db
     with db.write("filling"):
         for name in [learner] + [f"other{i}" for i in range(others)]:
-            db.run("INSERT INTO learners (name, display, created) VALUES (?, ?, '2026-01-01T00:00:00.000Z')", (name, name))
-        ids = {name: db.row("SELECT id FROM learners WHERE name = ?", (name,))[0] for name in [learner] + [f"other{i}" for i in range(others)]}
+            db.run(
+                "INSERT INTO learners (name, display, created) VALUES (?, ?, '2026-01-01T00:00:00.000Z')", (name, name)
+            )
+        ids = {
+            name: db.row("SELECT id FROM learners WHERE name = ?", (name,))[0]
+            for name in [learner] + [f"other{i}" for i in range(others)]
+        }
         rows = []
         scenarios = ["declined-offer", "promotion-fumble", "leverage-play", "after-rejection", "bypass-hr"]
         for i in range(count + others * 10):
             name = learner if i < count else f"other{(i - count) % max(others, 1)}"
             stamp = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00.{i % 1000:03d}Z"
             overall = (i * 37) % 101
-            rows.append((f"u{i:08d}", ids[name], scenarios[i % 5], "h", f"Title {i % 5}", "0.1.0", i, stamp, stamp,
-                         "done", f'{{"overall": {overall}}}', overall))
+            rows.append(
+                (
+                    f"u{i:08d}",
+                    ids[name],
+                    scenarios[i % 5],
+                    "h",
+                    f"Title {i % 5}",
+                    "0.1.0",
+                    i,
+                    stamp,
+                    stamp,
+                    "done",
+                    f'{{"overall": {overall}}}',
+                    overall,
+                )
+            )
         db.many(
-            "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, title, engine, seed, started, ended, ending,"
+            "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, title, engine, seed, started, ended,"
+            " ending,"
             " scores, overall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
@@ -170,7 +194,10 @@ def bench_progress(dbs: Databases, sessions: int) -> None:
             store.progress("busy")
         cold = (time.perf_counter() - t) * 1000
         attempts = sum(p.attempts for p in rows)
-        print(f"  {kind:<11} Store.progress(): {ms:7.2f} ms median of 20 ({attempts:,} attempts); open + progress {cold:7.2f} ms")
+        print(
+            f"  {kind:<11} Store.progress(): {ms:7.2f} ms median of 20 ({attempts:,} attempts); "
+            f"open + progress {cold:7.2f} ms"
+        )
 
 
 # --- 16 writers at once ------------------------------------------------------------------------------
@@ -205,8 +232,13 @@ def bench_writers(dbs: Databases, writers: int, sessions: int) -> None:
         ref = dbs.new(kind)
         Store(ref).close()
         procs = [
-            subprocess.Popen([sys.executable, "-c", textwrap.dedent(WRITER), ref, f"w{i}", str(sessions)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            subprocess.Popen(
+                [sys.executable, "-c", textwrap.dedent(WRITER), ref, f"w{i}", str(sessions)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
             for i in range(writers)
         ]
         for p in procs:
@@ -236,18 +268,29 @@ def fill_turns(store: Store, scenario, total_turns: int, per_session: int = 10) 
     sessions = total_turns // per_session
     fill_sessions(store, "cohort", sessions, others=0)
     store.db.run("UPDATE learners SET cohort = 'big'")
-    values = (turn.move, turn.target, turn.line, json.dumps(turn.scores), json.dumps(turn.delta), turn.draws, json.dumps(turn.to_dict()), turn.key)
+    values = (
+        turn.move,
+        turn.target,
+        turn.line,
+        json.dumps(turn.scores),
+        json.dumps(turn.delta),
+        turn.draws,
+        json.dumps(turn.to_dict()),
+        turn.key,
+    )
     with db.write("filling turns"):
         if db.dialect == "sqlite":
             db.run(
                 "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?) "
-                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, draws, at, detail, move_key) "
+                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, draws, at, detail,"
+                " move_key) "
                 "SELECT s.id, n.k, ?, ?, ?, ?, ?, ?, s.started, ?, ? FROM sessions s, n",
                 (per_session, *values),
             )
         else:
             db.run(
-                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, draws, at, detail, move_key) "
+                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, draws, at, detail,"
+                " move_key) "
                 "SELECT s.id, k, ?, ?, ?, ?, ?, ?, s.started, ?, ? FROM sessions s, generate_series(1, ?) AS k",
                 (*values, per_session),
             )
@@ -274,8 +317,11 @@ EXPORTER = """
 
 
 def bench_exports(scenario, dbs: Databases, total_turns: int) -> None:
-    print(f"\nStreaming a cohort of {total_turns:,} turns ({total_turns // 10:,} sessions) to /dev/null; peak memory of the "
-          "whole process (target: <= 200 MB)")
+    print(
+        f"\nStreaming a cohort of {total_turns:,} turns ({total_turns // 10:,} sessions) to /dev/null; "
+        "peak memory of the "
+        "whole process (target: <= 200 MB)"
+    )
     for kind in ("sqlite", "postgresql"):
         ref = dbs.new(kind)
         t = time.perf_counter()
@@ -283,12 +329,19 @@ def bench_exports(scenario, dbs: Databases, total_turns: int) -> None:
             fill_turns(store, scenario, total_turns)
         print(f"  {kind}: filled in {time.perf_counter() - t:.1f} s")
         for what in ("jsonl", "csv", "xapi", "report"):
-            out = subprocess.run([sys.executable, "-c", textwrap.dedent(EXPORTER), ref, what], capture_output=True, text=True,
-                                 cwd=ROOT, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", textwrap.dedent(EXPORTER), ref, what],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            ).stdout.split()
             count, seconds, base_kb, peak_kb = int(out[0]), float(out[1]), int(out[2]), int(out[3])
             rate = total_turns / seconds
-            print(f"    {what:<7} {seconds:7.1f} s ({rate:8.0f} turns/s)  peak {peak_kb / 1024:6.1f} MB "
-                  f"(after imports {base_kb / 1024:5.1f} MB){'' if what == 'report' else f'  {count:,} rows'}")
+            print(
+                f"    {what:<7} {seconds:7.1f} s ({rate:8.0f} turns/s)  peak {peak_kb / 1024:6.1f} MB "
+                f"(after imports {base_kb / 1024:5.1f} MB){'' if what == 'report' else f'  {count:,} rows'}"
+            )
 
 
 def main() -> None:

@@ -28,14 +28,22 @@ def register(subparsers: Any) -> None:
         description="Continue an unfinished session from its last saved turn.",
         epilog="Example: parley resume   |   parley resume 12",
     )
-    p.add_argument("session", nargs="?", type=_session_id, metavar="SESSION", help="session number (default: your most recent unfinished one)")
+    p.add_argument(
+        "session",
+        nargs="?",
+        type=_session_id,
+        metavar="SESSION",
+        help="session number (default: your most recent unfinished one)",
+    )
     _learner(p, "whose most recent session to resume")
     p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
     p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines")
     _db(p)
     p.set_defaults(run=_resume)
 
-    p = subparsers.add_parser("history", help="list saved sessions", description="List a learner's saved sessions, newest first.")
+    p = subparsers.add_parser(
+        "history", help="list saved sessions", description="List a learner's saved sessions, newest first."
+    )
     _learner(p, "whose sessions to list")
     p.add_argument("--all", action="store_true", help="every learner's sessions")
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
@@ -52,7 +60,11 @@ def register(subparsers: Any) -> None:
     _db(p)
     p.set_defaults(run=_progress)
 
-    p = subparsers.add_parser("show", help="a saved session's transcript and debrief", description="Print a saved session's transcript and debrief.")
+    p = subparsers.add_parser(
+        "show",
+        help="a saved session's transcript and debrief",
+        description="Print a saved session's transcript and debrief.",
+    )
     p.add_argument("session", type=_session_id, metavar="SESSION", help="session number (see 'parley history')")
     _db(p)
     p.set_defaults(run=_show)
@@ -82,7 +94,8 @@ def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         metavar="PATH|URL",
-        help="the store: a SQLite file, sqlite:///PATH or postgresql://user@host/db (default: $PARLEY_DB, else the user data directory)",
+        help="the store: a SQLite file, sqlite:///PATH or postgresql://user@host/db "
+        "(default: $PARLEY_DB, else the user data directory)",
     )
 
 
@@ -258,7 +271,11 @@ def _history(args: argparse.Namespace) -> int:
     console.print(table)
     for s in rows:
         if s.damage:
-            console.print(f"Session {s.id} is damaged: {visible(s.damage)} (parley show {s.id} shows what is left)", style="red", markup=False)
+            console.print(
+                f"Session {s.id} is damaged: {visible(s.damage)} (parley show {s.id} shows what is left)",
+                style="red",
+                markup=False,
+            )
     if any(not s.finished for s in rows):
         console.print("Continue an unfinished one with: parley resume SESSION", style="dim")
     return 0
@@ -284,7 +301,8 @@ def _progress(args: argparse.Namespace) -> int:
         title=Text(f"Progress of {visible(learner)}"),
         title_justify="left",
         show_edge=False,
-        caption="Scores are overall, 0-100; trend is latest minus the attempt before; history is every finished attempt.",
+        caption="Scores are overall, 0-100; trend is latest minus the attempt before; "
+        "history is every finished attempt.",
         caption_justify="left",
     )
     table.add_column("Scenario", overflow="fold", min_width=10)
@@ -296,7 +314,11 @@ def _progress(args: argparse.Namespace) -> int:
     for p in rows:
         attempts = str(p.attempts) + (f" (+{p.unfinished} unfinished)" if p.unfinished else "")
         trend = p.trend
-        trend_text = Text("-", style="dim") if trend is None else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
+        trend_text = (
+            Text("-", style="dim")
+            if trend is None
+            else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
+        )
         table.add_row(
             Text(visible(p.scenario_id)),
             attempts,
@@ -322,8 +344,13 @@ def _show(args: argparse.Namespace) -> int:
         title = ending_titles(store, [info]).get(info.id)
         status = f"ending: {title}" if info.finished else "unfinished"
         console.print(
-            Text(visible(f"Session {info.id}: {info.title} [{info.scenario_id}], {info.display}, seed {info.seed}, "
-                         f"started {_when(info.started)} UTC, {status}"), style="bold")
+            Text(
+                visible(
+                    f"Session {info.id}: {info.title} [{info.scenario_id}], {info.display}, seed {info.seed}, "
+                    f"started {_when(info.started)} UTC, {status}"
+                ),
+                style="bold",
+            )
         )
         damage = info.damage or next((t.damage for t in turns if t.damage), None)
         session = None
@@ -363,12 +390,24 @@ def _stored_turn(record: Any) -> Any:
             return Turn.from_dict(record.detail)
         except (KeyError, TypeError, ValueError):
             pass  # a damaged detail: the columns below still hold the essentials
-    return Turn.from_dict({
-        "number": record.number, "move": record.move, "target": record.target, "label": record.key,
-        "speaker": record.target, "speaker_name": record.target, "line": record.reply, "note": None,
-        "changes": [], "scores": record.scores, "delta": record.delta, "ending": record.ending, "day": None,
-        "draws": record.draws,
-    })
+    return Turn.from_dict(
+        {
+            "number": record.number,
+            "move": record.move,
+            "target": record.target,
+            "label": record.key,
+            "speaker": record.target,
+            "speaker_name": record.target,
+            "line": record.reply,
+            "note": None,
+            "changes": [],
+            "scores": record.scores,
+            "delta": record.delta,
+            "ending": record.ending,
+            "day": None,
+            "draws": record.draws,
+        }
+    )
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -390,14 +429,25 @@ def _verify(args: argparse.Namespace) -> int:
     styles = {"ok": "green", "edited": "yellow"}
     for v in verdicts:
         detail = v.detail + "".join(f"; {n}" for n in v.notes)
-        table.add_row(str(v.session_id), Text(visible(v.scenario_id)), Text(v.status, style=styles.get(v.status, "bold red")), Text(visible(detail)))
+        table.add_row(
+            str(v.session_id),
+            Text(visible(v.scenario_id)),
+            Text(v.status, style=styles.get(v.status, "bold red")),
+            Text(visible(detail)),
+        )
     console.print(table)
     bad = [v for v in verdicts if not v.ok and v.status != "damaged"]
     damaged = [v for v in verdicts if v.status == "damaged"]
     if bad:
-        console.print(f"{len(bad)} of {len(verdicts)} sessions no longer replay identically: " + ", ".join(str(v.session_id) for v in bad))
+        console.print(
+            f"{len(bad)} of {len(verdicts)} sessions no longer replay identically: "
+            + ", ".join(str(v.session_id) for v in bad)
+        )
     if damaged:
-        console.print(f"{len(damaged)} of {len(verdicts)} sessions are damaged in the store: " + ", ".join(str(v.session_id) for v in damaged))
+        console.print(
+            f"{len(damaged)} of {len(verdicts)} sessions are damaged in the store: "
+            + ", ".join(str(v.session_id) for v in damaged)
+        )
     if bad or damaged:
         return 1
     console.print(f"All {len(verdicts)} sessions replay identically.")

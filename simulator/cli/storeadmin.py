@@ -69,8 +69,16 @@ def _info(args: argparse.Namespace) -> int:
         version = db.version()
         print(f"store:    {where.shown}")
         print(f"database: {'PostgreSQL' if where.kind == 'postgresql' else 'SQLite'}")
-        state = "current" if version == SCHEMA_VERSION else (
-            "empty" if version == 0 else "newer than this Parley" if version > SCHEMA_VERSION else "older: run parley store migrate"
+        state = (
+            "current"
+            if version == SCHEMA_VERSION
+            else (
+                "empty"
+                if version == 0
+                else "newer than this Parley"
+                if version > SCHEMA_VERSION
+                else "older: run parley store migrate"
+            )
         )
         print(f"schema:   {version} ({state}; Parley {__version__} writes schema {SCHEMA_VERSION})")
         if version == SCHEMA_VERSION:

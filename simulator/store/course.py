@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import StoreError
 from .store import Recording, SessionRecord, Store, TurnRecord
 from .tally import MoveStats, RelationshipLoss, ScenarioSummary, Tally, loss_of
 
@@ -99,12 +100,18 @@ class Course:
                     move = fallback(session)
                 rec.turn(session.play(move))
             rec.finish()
+        if rec.session_id is None:  # only a scenario that is over before any move gets here
+            raise StoreError(f"scenario {sc.id!r} ended before {learner!r} played a move: nothing was stored")
         return self.store.get(rec.session_id)
 
-    def sessions(self, *, learner: str | None = None, scenario: str | None = None, finished: bool | None = None) -> list[SessionRecord]:
+    def sessions(
+        self, *, learner: str | None = None, scenario: str | None = None, finished: bool | None = None
+    ) -> list[SessionRecord]:
         return self.store.sessions(learner=learner, scenario=scenario, cohort=self.cohort, finished=finished)
 
-    def _stream(self, *, scenario: str | None = None, finished: bool | None = None, undone: bool = False) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]:
+    def _stream(
+        self, *, scenario: str | None = None, finished: bool | None = None, undone: bool = False
+    ) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]:
         """This cohort's sessions with their turns, one session in memory at a time."""
         return self.store.session_turns(scenario=scenario, cohort=self.cohort, finished=finished, undone=undone)
 
@@ -130,9 +137,15 @@ class Course:
             tally.add(s, turns)
         return tally.moves()
 
-    def relationship_losses(self, scenario: str | None = None, *, dimension: str = "relationship") -> list[RelationshipLoss]:
+    def relationship_losses(
+        self, scenario: str | None = None, *, dimension: str = "relationship"
+    ) -> list[RelationshipLoss]:
         """For each finished session, the turn at which the relationship was lost (see :class:`RelationshipLoss`)."""
-        return [loss for s, turns in self._stream(scenario=scenario, finished=True) if (loss := loss_of(s, turns, dimension))]
+        return [
+            loss
+            for s, turns in self._stream(scenario=scenario, finished=True)
+            if (loss := loss_of(s, turns, dimension))
+        ]
 
     def report(self) -> str:
         """A plain-text cohort report: per scenario, per learner, the most chosen moves, the losses.
@@ -200,4 +213,3 @@ class Course:
 def _wait_or_first(session: Session) -> str:
     legal = [m.key for m in session.moves()]
     return "wait" if "wait" in legal else legal[0]
-

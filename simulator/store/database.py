@@ -124,7 +124,9 @@ class Database:
         except StoreError:
             raise
         except OverflowError as exc:  # an int beyond 64 bits, such as a huge session id
-            raise StoreError(self.message(doing, f"a number is too large for the store (at most {MAX_INTEGER})")) from exc
+            raise StoreError(
+                self.message(doing, f"a number is too large for the store (at most {MAX_INTEGER})")
+            ) from exc
         except UnicodeError as exc:  # lone surrogates: bytes that were not UTF-8 (a non-UTF-8 terminal)
             reason = getattr(exc, "reason", None) or str(exc)
             raise StoreError(self.message(doing, f"text that is not valid UTF-8 ({reason})")) from exc
@@ -233,11 +235,18 @@ class Database:
         if found == SCHEMA_VERSION:
             return found
         if found == 0 and not create:
-            raise NoStore(self.message("reading", f"it holds no Parley store yet; nothing has been saved there (check --db or ${ENV_VAR})"))
+            raise NoStore(
+                self.message(
+                    "reading", f"it holds no Parley store yet; nothing has been saved there (check --db or ${ENV_VAR})"
+                )
+            )
         if found > 0 and not migrate:
             raise StoreError(
-                self.message("opening", f"it is at schema {found} and this Parley {__version__} needs schema "
-                             f"{SCHEMA_VERSION}; upgrade it once with: parley store migrate --db URL")
+                self.message(
+                    "opening",
+                    f"it is at schema {found} and this Parley {__version__} needs schema "
+                    f"{SCHEMA_VERSION}; upgrade it once with: parley store migrate --db URL",
+                )
             )
         with self.write("upgrading the schema"):
             self._lock_schema()
@@ -255,14 +264,19 @@ class Database:
     def _check_not_newer(self, found: int) -> None:
         if found > SCHEMA_VERSION:
             raise StoreError(
-                self.message("opening", f"written by a newer Parley (schema {found}); "
-                             f"this Parley {__version__} reads schema {SCHEMA_VERSION} and older")
+                self.message(
+                    "opening",
+                    f"written by a newer Parley (schema {found}); "
+                    f"this Parley {__version__} reads schema {SCHEMA_VERSION} and older",
+                )
             )
 
     def _check_empty(self) -> None:
         tables = self._tables()
         if tables:
-            raise StoreError(self.message("opening", f"not a Parley store (it holds tables {', '.join(sorted(tables))})"))
+            raise StoreError(
+                self.message("opening", f"not a Parley store (it holds tables {', '.join(sorted(tables))})")
+            )
 
 
 class SQLite(Database):
@@ -280,11 +294,15 @@ class SQLite(Database):
             if path.exists() and not path.is_file():
                 raise StoreError(f"session store {path}: is not a regular file (a device or a pipe?)")
             if not create and not path.exists():
-                raise NoStore(f"session store {path}: no such file; nothing has been saved there (check --db or ${ENV_VAR})")
+                raise NoStore(
+                    f"session store {path}: no such file; nothing has been saved there (check --db or ${ENV_VAR})"
+                )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-                raise StoreError(f"session store {path}: cannot create its folder: {getattr(exc, 'strerror', None) or exc}") from exc
+                raise StoreError(
+                    f"session store {path}: cannot create its folder: {getattr(exc, 'strerror', None) or exc}"
+                ) from exc
 
     def _connect(self) -> sqlite3.Connection:
         where = ":memory:" if self.location.path is None else str(self.location.path)

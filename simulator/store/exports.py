@@ -121,8 +121,20 @@ def _row(writer: Any, cells: Sequence[Any]) -> None:
     writer.writerow([csv_cell(v) for v in cells])
 
 
-SESSION_HEAD = ["session", "uid", "learner", "display", "scenario", "scenario_hash", "engine", "seed",
-                "started", "ended", "ending", "turns"]
+SESSION_HEAD = [
+    "session",
+    "uid",
+    "learner",
+    "display",
+    "scenario",
+    "scenario_hash",
+    "engine",
+    "seed",
+    "started",
+    "ended",
+    "ending",
+    "turns",
+]
 TURN_HEAD = ["session", "learner", "scenario", "number", "key", "move", "target", "reply", "at", "undone_at", "ending"]
 
 
@@ -139,8 +151,20 @@ def write_csv(path: Path, pairs: Pairs, dims: Sequence[str], *, table: str = "se
                 scores = s.scores or {}
                 _row(
                     writer,
-                    [s.id, s.uid, s.learner, s.display, s.scenario_id, s.scenario_hash, s.engine, s.seed,
-                     s.started, s.ended or "", s.ending or "", s.turns]
+                    [
+                        s.id,
+                        s.uid,
+                        s.learner,
+                        s.display,
+                        s.scenario_id,
+                        s.scenario_hash,
+                        s.engine,
+                        s.seed,
+                        s.started,
+                        s.ended or "",
+                        s.ending or "",
+                        s.turns,
+                    ]
                     + [scores.get(d, "") for d in dims],
                 )
                 count += 1
@@ -150,8 +174,19 @@ def write_csv(path: Path, pairs: Pairs, dims: Sequence[str], *, table: str = "se
             for t in turns:
                 _row(
                     writer,
-                    [s.id, s.learner, s.scenario_id, t.number, t.key, t.move, t.target or "", t.reply, t.at,
-                     t.undone_at or "", t.ending or ""]
+                    [
+                        s.id,
+                        s.learner,
+                        s.scenario_id,
+                        t.number,
+                        t.key,
+                        t.move,
+                        t.target or "",
+                        t.reply,
+                        t.at,
+                        t.undone_at or "",
+                        t.ending or "",
+                    ]
                     + [t.scores.get(d, "") for d in dims]
                     + [t.delta.get(d, "") for d in dims],
                 )

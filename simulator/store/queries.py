@@ -23,7 +23,9 @@ SESSION_COLUMNS = (
     "s.id, s.uid, l.name, l.display, s.scenario_id, s.scenario_hash, s.scenario_path, s.title,"
     " s.engine, s.seed, s.started, s.ended, s.ending, s.scores, s.ending_title"
 )
-TURN_COLUMNS = "id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, move_key, uid"
+TURN_COLUMNS = (
+    "id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, move_key, uid"
+)
 _LIVE_COUNT = "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.undone_at IS NULL)"
 _FROM = " FROM sessions s JOIN learners l ON l.id = s.learner_id "
 _SESSION_SQL = f"SELECT {SESSION_COLUMNS}, {_LIVE_COUNT}{_FROM}"
@@ -46,7 +48,11 @@ class Queries:
         if isinstance(value, bool) or not isinstance(value, int):
             raise StoreError(f"a {what} id is a whole number, not {value!r}")
         if not 0 <= value <= MAX_INTEGER:
-            raise StoreError(self.db.message(f"reading {what} {value}", f"a number is too large for the store (at most {MAX_INTEGER})"))
+            raise StoreError(
+                self.db.message(
+                    f"reading {what} {value}", f"a number is too large for the store (at most {MAX_INTEGER})"
+                )
+            )
         return value
 
     # --- sessions ---------------------------------------------------------------------------------
@@ -59,7 +65,9 @@ class Queries:
         return session_from_row(row)
 
     @staticmethod
-    def _where(learner: str | None, scenario: str | None, cohort: str | None, finished: bool | None) -> tuple[str, list[Any]]:
+    def _where(
+        learner: str | None, scenario: str | None, cohort: str | None, finished: bool | None
+    ) -> tuple[str, list[Any]]:
         where, args = [], []
         if learner is not None:
             where.append("l.name = ?")
@@ -96,7 +104,12 @@ class Queries:
         return [session_from_row(r) for r in self.db.rows(sql, args, doing="reading sessions")]
 
     def iter_sessions(
-        self, *, learner: str | None = None, scenario: str | None = None, cohort: str | None = None, finished: bool | None = None
+        self,
+        *,
+        learner: str | None = None,
+        scenario: str | None = None,
+        cohort: str | None = None,
+        finished: bool | None = None,
     ) -> Iterator[SessionRecord]:
         """:meth:`sessions`, one at a time in id order, for any number of them."""
         where, args = self._where(learner, scenario, cohort, finished)
@@ -159,7 +172,9 @@ class Queries:
             out[t.session_id].append(t)
         return out
 
-    def snapshot(self, session_id: int, *, turns: list[TurnRecord] | None = None, info: SessionRecord | None = None) -> dict[str, Any]:
+    def snapshot(
+        self, session_id: int, *, turns: list[TurnRecord] | None = None, info: SessionRecord | None = None
+    ) -> dict[str, Any]:
         """The stored session as a :meth:`Session.snapshot` (restore it with :meth:`Session.restore`)."""
         from ..session import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
 
@@ -208,7 +223,10 @@ class Queries:
         ]
 
     def learners(self, *, cohort: str | None = None) -> list[LearnerRecord]:
-        sql = "SELECT l.id, l.name, l.display, l.cohort, count(s.id) FROM learners l LEFT JOIN sessions s ON s.learner_id = l.id "
+        sql = (
+            "SELECT l.id, l.name, l.display, l.cohort, count(s.id) FROM learners l "
+            "LEFT JOIN sessions s ON s.learner_id = l.id "
+        )
         args: tuple[Any, ...] = ()
         if cohort is not None:
             sql += "WHERE l.cohort = ? "

@@ -153,8 +153,16 @@ class Recording:
         db = self.store.db
         with db.write(f"finishing {self._name()}"):
             db.run(
-                "UPDATE sessions SET ended = coalesce(ended, ?), ending = ?, ending_title = ?, scores = ?, overall = ? WHERE id = ?",
-                (utc_now(), ending, _ending_title(session, ending), json.dumps(scores), scores.get("overall"), self.session_id),
+                "UPDATE sessions SET ended = coalesce(ended, ?), ending = ?, ending_title = ?, scores = ?, overall = ?"
+                " WHERE id = ?",
+                (
+                    utc_now(),
+                    ending,
+                    _ending_title(session, ending),
+                    json.dumps(scores),
+                    scores.get("overall"),
+                    self.session_id,
+                ),
             )
 
     def flush(self, doing: str | None = None) -> None:
@@ -171,14 +179,22 @@ class Recording:
                 last = self._queue[-1]
                 db.run(
                     "UPDATE sessions SET scores = ?, overall = ?, ended = ?, ending = ?, ending_title = ? WHERE id = ?",
-                    (json.dumps(last.scores), last.scores.get("overall"), utc_now() if last.ending else None,
-                     last.ending, last.ending_title, session_id),
+                    (
+                        json.dumps(last.scores),
+                        last.scores.get("overall"),
+                        utc_now() if last.ending else None,
+                        last.ending,
+                        last.ending_title,
+                        session_id,
+                    ),
                 )
         except _Conflict:
             raise
         except StoreError as exc:
             kept = len(self._queue)
-            raise UnsavedChanges(f"{exc}; {kept} unsaved change{'s' if kept > 1 else ''} kept, written with the next save") from exc
+            raise UnsavedChanges(
+                f"{exc}; {kept} unsaved change{'s' if kept > 1 else ''} kept, written with the next save"
+            ) from exc
         self.session_id = session_id
         self._queue.clear()
 
@@ -193,8 +209,19 @@ class Recording:
         db.run(
             "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
             " started, scores, overall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
-            (self.uid, learner_id, scenario.id, scenario.hash, str(Path(scenario.path).resolve()), scenario.title,
-             __version__, session.seed, self.started, json.dumps(session.scores), session.scores.get("overall")),
+            (
+                self.uid,
+                learner_id,
+                scenario.id,
+                scenario.hash,
+                str(Path(scenario.path).resolve()),
+                scenario.title,
+                __version__,
+                session.seed,
+                self.started,
+                json.dumps(session.scores),
+                session.scores.get("overall"),
+            ),
         )
         found = db.row("SELECT id FROM sessions WHERE uid = ?", (self.uid,))
         if found is None:  # inserted above, or by an earlier try of this very recording: never
@@ -214,14 +241,30 @@ class Recording:
         # counter now: a session recorded part-way commits its earlier turns here too. The insert
         # gives way to the live turn of that number and to this uid (both unique indexes).
         written = db.run(
-            "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key, uid)"
+            "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail,"
+            " move_key, uid)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (session_id, turn.number, turn.move, turn.target, turn.line, json.dumps(turn.scores), json.dumps(turn.delta),
-             turn.ending, turn.draws, utc_now(), json.dumps(turn.to_dict()), turn.key, change.uid),
+            (
+                session_id,
+                turn.number,
+                turn.move,
+                turn.target,
+                turn.line,
+                json.dumps(turn.scores),
+                json.dumps(turn.delta),
+                turn.ending,
+                turn.draws,
+                utc_now(),
+                json.dumps(turn.to_dict()),
+                turn.key,
+                change.uid,
+            ),
         )
         if written or db.row("SELECT 1 FROM turns WHERE uid = ?", (change.uid,)) is not None:
             return  # written now, or by an earlier try of this very change whose answer was lost
-        raise _Conflict(f"session {session_id}: turn {turn.number} is already recorded; the session was continued somewhere else")
+        raise _Conflict(
+            f"session {session_id}: turn {turn.number} is already recorded; the session was continued somewhere else"
+        )
 
 
 def learner_row(db: Database, name: str, display: str | None, cohort: str | None) -> int:
@@ -251,7 +294,9 @@ class Recorder:
 
         def get(self, session_id: int) -> SessionRecord: ...
         def turns(self, session_id: int, *, undone: bool = False) -> list[TurnRecord]: ...
-        def snapshot(self, session_id: int, *, turns: list[TurnRecord] | None = ..., info: SessionRecord | None = ...) -> dict[str, Any]: ...
+        def snapshot(
+            self, session_id: int, *, turns: list[TurnRecord] | None = ..., info: SessionRecord | None = ...
+        ) -> dict[str, Any]: ...
         def scenario_of(self, info: SessionRecord) -> Scenario: ...
 
     def record(self, session: Session, *, learner: str | None = None, display: str | None = None) -> Recording:
@@ -269,7 +314,9 @@ class Recorder:
         rec.flush("saving the turns already played")
         return rec
 
-    def resume(self, session_id: int | None = None, *, learner: str | None = None, scenario: Scenario | None = None) -> Recording:
+    def resume(
+        self, session_id: int | None = None, *, learner: str | None = None, scenario: Scenario | None = None
+    ) -> Recording:
         """Replay a stored unfinished session into a live one and keep recording it.
 
         Without ``session_id``, the learner's most recent unfinished session. The scenario is
@@ -295,7 +342,10 @@ class Recorder:
         turns = self.turns(session_id)
         damage = info.damage or next((t.damage for t in turns if t.damage), None)
         if damage:
-            raise StoreError(f"session {session_id} is damaged ({damage}), so it cannot resume; `parley show {session_id}` shows what is left")
+            raise StoreError(
+                f"session {session_id} is damaged ({damage}), so it cannot resume; "
+                f"`parley show {session_id}` shows what is left"
+            )
         scenario = scenario or self.scenario_of(info)
         if scenario.hash != info.scenario_hash:
             raise StoreError(
@@ -309,6 +359,15 @@ class Recorder:
             raise StoreError(f"session {session_id} cannot resume: {exc}; run `parley verify {session_id}`") from exc
         if turns and session.scores != turns[-1].scores:
             session.close()
-            raise StoreError(f"session {session_id} does not replay to its stored scores; run `parley verify {session_id}`")
-        return Recording(self, session, learner=info.learner, session_id=session_id, uid=info.uid, started=info.started,
-                         turn_uids=[t.uid for t in turns])
+            raise StoreError(
+                f"session {session_id} does not replay to its stored scores; run `parley verify {session_id}`"
+            )
+        return Recording(
+            self,
+            session,
+            learner=info.learner,
+            session_id=session_id,
+            uid=info.uid,
+            started=info.started,
+            turn_uids=[t.uid for t in turns],
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["LearnerRecord", "Progress", "SessionRecord", "TurnRecord", "session_from_row", "turn_from_row"]
@@ -145,8 +145,24 @@ def _detail(value: Any) -> dict[str, Any] | None:
 
 def session_from_row(row: Sequence[Any]) -> SessionRecord:
     """A :class:`SessionRecord` from the columns :data:`.queries.SESSION_COLUMNS` names, in order."""
-    (sid, uid, learner, display, scenario_id, scenario_hash, scenario_path, title, engine, seed,
-     started, ended, ending, scores, ending_title, turns) = row
+    (
+        sid,
+        uid,
+        learner,
+        display,
+        scenario_id,
+        scenario_hash,
+        scenario_path,
+        title,
+        engine,
+        seed,
+        started,
+        ended,
+        ending,
+        scores,
+        ending_title,
+        turns,
+    ) = row
     c = _Checker()
     record = SessionRecord(
         id=int(sid),
@@ -166,9 +182,7 @@ def session_from_row(row: Sequence[Any]) -> SessionRecord:
         turns=int(turns or 0),
         ending_title=c.text(ending_title, "ending title", optional=True),
     )
-    if c.damage:
-        return _with_damage(record, c.damage)
-    return record
+    return replace(record, damage=c.damage) if c.damage else record
 
 
 def turn_from_row(row: Sequence[Any]) -> TurnRecord:
@@ -194,12 +208,4 @@ def turn_from_row(row: Sequence[Any]) -> TurnRecord:
         key=key if isinstance(key, str) and key else (f"{move}:{target}" if target else move),
         uid=uid if isinstance(uid, str) else None,
     )
-    if c.damage:
-        return _with_damage(record, f"turn {record.number}: {c.damage}")
-    return record
-
-
-def _with_damage(record: Any, damage: str) -> Any:
-    from dataclasses import replace
-
-    return replace(record, damage=damage)
+    return replace(record, damage=f"turn {record.number}: {c.damage}") if c.damage else record

@@ -18,10 +18,20 @@ from pathlib import Path
 from typing import Any, Self
 
 from .database import Database, open_database
-from .location import ENV_VAR, Location, default_learner, default_path, display_name, learner_name, locate, store_path, utc_now
+from .location import (
+    ENV_VAR,
+    Location,
+    default_learner,
+    default_path,
+    display_name,
+    learner_name,
+    locate,
+    store_path,
+    utc_now,
+)
 from .queries import Queries
-from .records import LearnerRecord, Progress, SessionRecord, TurnRecord
 from .recording import Recorder, Recording, learner_row
+from .records import LearnerRecord, Progress, SessionRecord, TurnRecord
 from .verify import Verdict, Verifier
 
 __all__ = [

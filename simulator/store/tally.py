@@ -109,7 +109,9 @@ class Tally:
         sc.title = s.title
         sc.sessions += 1
         sc.learners.add(s.learner)
-        learner = self.learners.setdefault(s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": _Scores()})
+        learner = self.learners.setdefault(
+            s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": _Scores()}
+        )
         learner["sessions"] += 1
         if s.finished:
             learner["finished"] += 1
@@ -139,8 +141,13 @@ class Tally:
         out = {}
         for name, row in self.learners.items():
             scores: _Scores = row["overall"]
-            out[name] = {"display": row["display"], "sessions": row["sessions"], "finished": row["finished"],
-                         "mean_overall": scores.mean, "best": scores.best}
+            out[name] = {
+                "display": row["display"],
+                "sessions": row["sessions"],
+                "finished": row["finished"],
+                "mean_overall": scores.mean,
+                "best": scores.best,
+            }
         return out
 
     def by_scenario(self) -> list[ScenarioSummary]:

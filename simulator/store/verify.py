@@ -75,7 +75,9 @@ class Verifier:
             raise
         except (OSError, ValueError, RuntimeError, RecursionError) as exc:  # a broken file the loader did not name
             where = path or info.scenario_id
-            raise StoreError(f"session {info.id}: its scenario {where!r} cannot be loaded ({type(exc).__name__}: {exc})") from exc
+            raise StoreError(
+                f"session {info.id}: its scenario {where!r} cannot be loaded ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def verify(self, session_id: int | None = None, *, scenario: Scenario | None = None) -> list[Verdict]:
         """Replay one stored session (or all of them, read as a stream) and compare every turn with what was stored."""
@@ -135,14 +137,18 @@ def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenari
             if diff:
                 return verdict("differs", f"turn {t.number} ({t.key}): {diff}", t.number - 1)
         if info.finished and info.scores is not None and info.scores != session.scores:
-            return verdict("differs", f"final scores: stored {_short(info.scores)}, replayed {_short(session.scores)}", len(stored))
+            return verdict(
+                "differs", f"final scores: stored {_short(info.scores)}, replayed {_short(session.scores)}", len(stored)
+            )
         replayed_ending = session.ending.id if session.ending else None
         if info.finished and info.ending != replayed_ending:
             return verdict("differs", f"ending: stored {info.ending}, replayed {replayed_ending}", len(stored))
     finally:
         session.close()
     if edited:
-        return verdict("edited", f"the scenario file changed, but all {len(stored)} turns replay identically", len(stored))
+        return verdict(
+            "edited", f"the scenario file changed, but all {len(stored)} turns replay identically", len(stored)
+        )
     return verdict("ok", f"all {len(stored)} turns replay identically", len(stored))
 
 
@@ -152,7 +158,11 @@ def _short(scores: dict[str, int]) -> str:
 
 def _difference(stored: TurnRecord, got: Turn) -> str:
     dims = list(stored.scores) + [d for d in got.scores if d not in stored.scores]
-    changed = [f"{d} {stored.scores.get(d)} stored, {got.scores.get(d)} replayed" for d in dims if stored.scores.get(d) != got.scores.get(d)]
+    changed = [
+        f"{d} {stored.scores.get(d)} stored, {got.scores.get(d)} replayed"
+        for d in dims
+        if stored.scores.get(d) != got.scores.get(d)
+    ]
     if changed:
         return "; ".join(changed)
     if stored.ending != got.ending:

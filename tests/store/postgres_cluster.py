@@ -113,7 +113,9 @@ class Cluster:
         if bindir is None:
             raise RuntimeError("pg_ctl is not installed")
         owner = pwd.getpwuid(self.data.stat().st_uid).pw_name
-        _runner(None if owner == pwd.getpwuid(os.geteuid()).pw_name else owner)([bindir / "pg_ctl", "-D", self.data, *args])
+        _runner(None if owner == pwd.getpwuid(os.geteuid()).pw_name else owner)(
+            [bindir / "pg_ctl", "-D", self.data, *args]
+        )
 
     def stop(self) -> None:
         self.pg_ctl("-m", "fast", "-w", "stop")
@@ -137,7 +139,10 @@ class Cluster:
         bindir = binaries()
         psql = str(bindir / "psql") if bindir is not None and (bindir / "psql").exists() else "psql"
         result = subprocess.run(
-            [psql, self.url, "-v", "ON_ERROR_STOP=1", "-q", "-c", statement], capture_output=True, text=True, check=False
+            [psql, self.url, "-v", "ON_ERROR_STOP=1", "-q", "-c", statement],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(f"psql failed: {result.stderr.strip()}")
@@ -147,7 +152,10 @@ def _runner(user: str | None):  # noqa: ANN202 - a small closure
     def run(argv: list[object]) -> None:
         result = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False, user=user, cwd="/")
         if result.returncode != 0:
-            raise RuntimeError(f"{Path(str(argv[0])).name} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+            raise RuntimeError(
+                f"{Path(str(argv[0])).name} failed ({result.returncode}): "
+                f"{result.stderr.strip() or result.stdout.strip()}"
+            )
 
     return run
 

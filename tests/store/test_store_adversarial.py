@@ -112,10 +112,38 @@ def test_a_newer_schema(full, capsys, monkeypatch):
 
 GARBAGE = [None, "", "x", -1, 2**63 - 1, 1.5, b"\xff\x00", "{", "[]", '{"overall": "high"}', "null", "\x1b]0;t\x07"]
 COLUMNS = {
-    "sessions": ["uid", "learner_id", "scenario_id", "scenario_hash", "scenario_path", "title", "engine", "seed",
-                 "started", "ended", "ending", "scores", "overall", "ending_title"],
-    "turns": ["session_id", "number", "move", "target", "reply", "scores", "delta", "ending", "draws", "at",
-              "undone_at", "detail", "move_key", "uid"],
+    "sessions": [
+        "uid",
+        "learner_id",
+        "scenario_id",
+        "scenario_hash",
+        "scenario_path",
+        "title",
+        "engine",
+        "seed",
+        "started",
+        "ended",
+        "ending",
+        "scores",
+        "overall",
+        "ending_title",
+    ],
+    "turns": [
+        "session_id",
+        "number",
+        "move",
+        "target",
+        "reply",
+        "scores",
+        "delta",
+        "ending",
+        "draws",
+        "at",
+        "undone_at",
+        "detail",
+        "move_key",
+        "uid",
+    ],
     "learners": ["name", "display", "created", "cohort"],
 }
 CASES = [(table, column) for table, columns in COLUMNS.items() for column in columns]

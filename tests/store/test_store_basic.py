@@ -242,7 +242,10 @@ def test_a_damaged_row_is_reported_and_the_others_still_read(store, declined):
     damage(store, "UPDATE sessions SET scores = '[1, 2]' WHERE id = ?", bad.session_id)
     infos = {s.id: s for s in store.sessions()}
     assert infos[good.session_id].damage is None
-    assert infos[bad.session_id].damage == "scores is not a mapping of dimension to score" and infos[bad.session_id].scores is None
+    assert (
+        infos[bad.session_id].damage == "scores is not a mapping of dimension to score"
+        and infos[bad.session_id].scores is None
+    )
     [turn] = store.turns(bad.session_id)
     assert turn.damage == "turn 1: scores is not valid JSON" and turn.scores == {}
     assert store.get(bad.session_id).damage and store.turns(good.session_id)[0].damage is None
@@ -273,8 +276,12 @@ def test_turns_of_reads_many_sessions_in_one_query(store, declined):
 
 
 def test_session_turns_streams_each_session_with_its_turns(store, declined):
-    recs = [started(store, declined, name, seed, line)
-            for seed, (name, line) in enumerate([("ana", ["wait", "wait"]), ("bo", ["vent:hr_rep"]), ("ana", ["decide_repair"])])]
+    recs = [
+        started(store, declined, name, seed, line)
+        for seed, (name, line) in enumerate(
+            [("ana", ["wait", "wait"]), ("bo", ["vent:hr_rep"]), ("ana", ["decide_repair"])]
+        )
+    ]
     recs[1].session.undo()
     recs[1].undo()
     pairs = list(store.session_turns())

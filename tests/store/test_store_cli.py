@@ -55,8 +55,10 @@ def test_history_uses_the_os_user_by_default(store, ref, declined, capsys, monke
 
 
 def test_progress_shows_attempts_best_latest_trend_and_a_sparkline(store, ref, declined, capsys):
-    finals = [_finish(store, declined, "ana", line, seed)[1].scores["overall"]
-              for seed, line in enumerate([["vent:hr_rep"], declined.spec.recommended])]
+    finals = [
+        _finish(store, declined, "ana", line, seed)[1].scores["overall"]
+        for seed, line in enumerate([["vent:hr_rep"], declined.spec.recommended])
+    ]
     assert main(["progress", "--learner", "ana", "--db", ref]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if "declined-offer" in line).split()
@@ -88,7 +90,12 @@ def test_play_then_resume_in_real_processes(ref, declined):
     run = [sys.executable, "-m", "simulator"]
     played = subprocess.run(
         [*run, "play", "declined-offer", "--seed", "5", "--plain", "--learner", "ana", "--db", db],
-        input="decide_repair\napologize hr_rep\n", capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
+        input="decide_repair\napologize hr_rep\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
     )
     assert played.returncode == 0, played.stderr
     assert "parley resume" in played.stdout
@@ -97,7 +104,12 @@ def test_play_then_resume_in_real_processes(ref, declined):
         assert not info.finished and info.turns == 2
     resumed = subprocess.run(
         [*run, "resume", "--plain", "--learner", "ana", "--db", db],
-        input="wait\n" * 10, capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
+        input="wait\n" * 10,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
     )
     assert resumed.returncode == 0, resumed.stderr
     assert "Resuming at turn 3" in resumed.stdout
@@ -108,7 +120,14 @@ def test_play_then_resume_in_real_processes(ref, declined):
         for t in store.turns(info.id):
             reference.play(t.key)
         assert info.scores == reference.scores and store.verify(info.id)[0].status == "ok"
-    again = subprocess.run([*run, "resume", "--learner", "ana", "--db", db], capture_output=True, text=True, check=False, cwd=ROOT, timeout=60)
+    again = subprocess.run(
+        [*run, "resume", "--learner", "ana", "--db", db],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert again.returncode == 2 and again.stderr.startswith("parley: error: no unfinished session for learner 'ana'")
 
 
@@ -162,7 +181,9 @@ def test_reading_commands_never_create_a_store(tmp_path, capsys):
     assert not db.parent.exists()
 
 
-@pytest.mark.parametrize("db, message", [("", "path is empty"), ("/dev/null", "not a regular file"), (".", "is a directory")])
+@pytest.mark.parametrize(
+    "db, message", [("", "path is empty"), ("/dev/null", "not a regular file"), (".", "is a directory")]
+)
 @pytest.mark.parametrize("command", [["history"], ["progress"], ["show", "1"], ["verify"], ["resume"]])
 def test_a_path_that_cannot_be_a_store_is_one_line(capsys, db, message, command):
     assert main([*command, "--db", db]) == 2
@@ -249,7 +270,12 @@ def test_quitting_before_the_first_move_stores_nothing(ref):
     for typed in ("", "/quit\n", "wait\n/undo\n/quit\n"):
         played = subprocess.run(
             [*run, "play", "declined-offer", "--seed", "5", "--plain", "--learner", "ana", "--db", ref],
-            input=typed, capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
+            input=typed,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            timeout=60,
         )
         assert played.returncode == 0, played.stderr
     with Store(ref) as store:

@@ -24,7 +24,7 @@ def test_run_plays_a_scripted_learner_to_an_ending(course, declined):
     ana = course.sessions(learner="ana")[0]
     keys = [t.key for t in course.store.turns(ana.id)]
     assert keys[: len(declined.spec.recommended)] == list(declined.spec.recommended)
-    assert set(keys[len(declined.spec.recommended):]) <= {"wait"}  # then waits for the ending
+    assert set(keys[len(declined.spec.recommended) :]) <= {"wait"}  # then waits for the ending
 
 
 def test_run_accepts_a_policy(store, declined):

@@ -21,7 +21,9 @@ def run(script: Path, *args: str, tmp_path: Path) -> subprocess.CompletedProcess
     cwd.mkdir(exist_ok=True)
     tmp.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(tmp)}  # the scripts' temporary directories land here
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120
+    )
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])

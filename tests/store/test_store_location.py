@@ -58,7 +58,13 @@ def test_a_url_the_store_does_not_speak_is_refused_before_anything_is_created(ur
     with pytest.raises(StoreError, match="unsupported store URL") as info:
         Store(url)
     assert "secret" not in str(info.value) and "\n" not in str(info.value)
-    for command in (["play", "declined-offer", "--moves", "wait"], ["history"], ["progress"], ["verify"], ["show", "1"]):
+    for command in (
+        ["play", "declined-offer", "--moves", "wait"],
+        ["history"],
+        ["progress"],
+        ["verify"],
+        ["show", "1"],
+    ):
         assert main([*command, "--db", url]) == 2
         err = capsys.readouterr().err
         assert "unsupported store URL" in err and "secret" not in err and err.count("\n") == 1
@@ -73,7 +79,10 @@ def test_a_url_the_store_does_not_speak_is_refused_before_anything_is_created(ur
     [
         ("postgresql://ana:hunter2@db/course", "postgresql://ana:***@db/course"),
         ("postgresql://ana:p%40ss%3Aw@db:5432/course", "postgresql://ana:***@db:5432/course"),
-        ("postgresql://ana@db/course?password=hunter2&sslmode=require", "postgresql://ana@db/course?password=***&sslmode=require"),
+        (
+            "postgresql://ana@db/course?password=hunter2&sslmode=require",
+            "postgresql://ana@db/course?password=***&sslmode=require",
+        ),
         ("postgresql://ana@db/course", "postgresql://ana@db/course"),
     ],
 )

@@ -57,8 +57,14 @@ def test_exports_and_reports_of_a_large_cohort_run_in_bounded_memory(store, ref,
     turns = 100_000
     fill_turns(store, declined, turns)
     store.close()
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(EXPORTS), ref], capture_output=True, text=True,
-                            cwd=ROOT, timeout=1200, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(EXPORTS), ref],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1200,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     lines = {w[0]: [int(x) for x in w[1:]] for w in (line.split() for line in result.stdout.splitlines())}
     start = lines["start"][0]

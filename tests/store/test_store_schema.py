@@ -29,18 +29,40 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
                 db.run(sql)
         db.run("INSERT INTO learners (name, display, created) VALUES ('ana', 'Ana', ?)", (STAMP.format(0),))
         db.run(
-            "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed, started, scores)"
+            "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
+            " started, scores)"
             " VALUES (?, 1, ?, ?, ?, ?, '0.0.9', ?, ?, ?)",
-            ("a" * 32, scenario.id, scenario.hash, str(scenario.path), scenario.title, seed, STAMP.format(1), json.dumps(session.scores)),
+            (
+                "a" * 32,
+                scenario.id,
+                scenario.hash,
+                str(scenario.path),
+                scenario.title,
+                seed,
+                STAMP.format(1),
+                json.dumps(session.scores),
+            ),
         )
         for key in moves:
             t = session.play(key)
-            row = (1, t.number, t.move, t.target, t.line, json.dumps(t.scores), json.dumps(t.delta), t.ending, t.draws, STAMP.format(2))
+            row = (
+                1,
+                t.number,
+                t.move,
+                t.target,
+                t.line,
+                json.dumps(t.scores),
+                json.dumps(t.delta),
+                t.ending,
+                t.draws,
+                STAMP.format(2),
+            )
             if version == 1:
                 db.run("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
             else:
                 db.run(
-                    "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail)"
+                    "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
+                    " detail)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*row, json.dumps(t.to_dict())),
                 )
@@ -65,21 +87,60 @@ def test_the_shipped_sqlite_schemas_are_frozen(db):
     con = sqlite3.connect(db, isolation_level=None)
 
     def columns():
-        return {t: [(r[1], r[2]) for r in con.execute(f"PRAGMA table_info({t})")] for t in ("learners", "sessions", "turns")}
+        return {
+            t: [(r[1], r[2]) for r in con.execute(f"PRAGMA table_info({t})")] for t in ("learners", "sessions", "turns")
+        }
 
     for sql in statements(0, "sqlite"):
         con.execute(sql)
     v1 = columns()
     assert [c for c, _ in v1["learners"]] == ["id", "name", "display", "created"]
-    assert [c for c, _ in v1["sessions"]] == ["id", "uid", "learner_id", "scenario_id", "scenario_hash", "scenario_path",
-                                             "title", "engine", "seed", "started", "ended", "ending", "scores"]
-    assert [c for c, _ in v1["turns"]] == ["session_id", "number", "move", "target", "reply", "scores", "delta", "ending", "draws", "at"]
+    assert [c for c, _ in v1["sessions"]] == [
+        "id",
+        "uid",
+        "learner_id",
+        "scenario_id",
+        "scenario_hash",
+        "scenario_path",
+        "title",
+        "engine",
+        "seed",
+        "started",
+        "ended",
+        "ending",
+        "scores",
+    ]
+    assert [c for c, _ in v1["turns"]] == [
+        "session_id",
+        "number",
+        "move",
+        "target",
+        "reply",
+        "scores",
+        "delta",
+        "ending",
+        "draws",
+        "at",
+    ]
     assert {t for cols in v1.values() for _, t in cols} == {"INTEGER", "TEXT"}
     for sql in statements(1, "sqlite"):
         con.execute(sql)
     v2 = columns()
-    assert [c for c, _ in v2["turns"]] == ["id", "session_id", "number", "move", "target", "reply", "scores", "delta", "ending",
-                                          "draws", "at", "undone_at", "detail"]
+    assert [c for c, _ in v2["turns"]] == [
+        "id",
+        "session_id",
+        "number",
+        "move",
+        "target",
+        "reply",
+        "scores",
+        "delta",
+        "ending",
+        "draws",
+        "at",
+        "undone_at",
+        "detail",
+    ]
     assert v2["learners"][-1] == ("cohort", "TEXT") and v2["sessions"][-1] == ("overall", "INTEGER")
     con.close()
 
@@ -131,7 +192,9 @@ def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(r
 
 def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
     write_old_store(pg_url, 2, declined, ["wait"])
-    with pytest.raises(StoreError, match="at schema 2 and this Parley .* needs schema 3; upgrade it once with: parley store migrate"):
+    with pytest.raises(
+        StoreError, match="at schema 2 and this Parley .* needs schema 3; upgrade it once with: parley store migrate"
+    ):
         Store(pg_url)
     assert main(["history", "--learner", "ana", "--db", pg_url]) == 2
     assert "parley store migrate" in capsys.readouterr().err
@@ -176,7 +239,9 @@ def test_a_newer_schema_is_refused(ref):
         db._write_version(99)
     db.close()
     for attempt in (lambda: Store(ref), lambda: Store(ref, migrate=True)):
-        with pytest.raises(StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 3 and older") as info:
+        with pytest.raises(
+            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 3 and older"
+        ) as info:
             attempt()
         assert "\n" not in str(info.value)
 
@@ -231,7 +296,10 @@ def test_a_locked_store_is_a_store_error(db, declined):
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with Store(db, timeout=0.2) as store, pytest.raises(StoreError, match="locked by another process .*waited 0.2 s"):
+        with (
+            Store(db, timeout=0.2) as store,
+            pytest.raises(StoreError, match="locked by another process .*waited 0.2 s"),
+        ):
             store.record(Session(declined, seed=1), learner="ana").play("wait")
     finally:
         holder.execute("ROLLBACK")
@@ -250,7 +318,9 @@ def test_a_briefly_locked_store_waits_instead_of_failing(db, declined):
     holder.close()
 
 
-@pytest.mark.parametrize("command", [["history", "--all"], ["progress"], ["verify", "--all"], ["show", "1"], ["resume"]])
+@pytest.mark.parametrize(
+    "command", [["history", "--all"], ["progress"], ["verify", "--all"], ["show", "1"], ["resume"]]
+)
 def test_the_commands_print_one_line_for_a_damaged_store(db, capsys, command):
     db.write_bytes(b"\x00garbage" * 1000)
     assert main([*command, "--db", str(db)]) == 2

@@ -77,7 +77,12 @@ def test_a_server_down_mid_session_is_one_line_and_the_session_goes_on_when_it_i
             owned.start_again()
         rec.turn(s.play("wait"))  # the server is back: everything kept is written first, once
         assert rec.unsaved == 0
-    assert stored_keys(pg_url, rec.session_id) == [(1, "decide_repair"), (2, "apologize:hr_rep"), (3, "apologize:hiring_manager"), (4, "wait")]
+    assert stored_keys(pg_url, rec.session_id) == [
+        (1, "decide_repair"),
+        (2, "apologize:hr_rep"),
+        (3, "apologize:hiring_manager"),
+        (4, "wait"),
+    ]
 
 
 def test_reading_commands_say_the_server_is_down_in_one_line(pg_url, owned, capsys):
@@ -129,7 +134,11 @@ def test_a_commit_whose_answer_was_lost_is_not_written_twice(ref, declined, monk
         [info] = store.sessions()
         assert info.id == rec.session_id and info.turns == 3  # one session row, not two
         assert [(t.number, t.key, t.undone_at is not None) for t in store.turns(info.id, undone=True)] == [
-            (1, "wait", False), (2, "wait", True), (2, "wait", False), (3, "decide_repair", False)]
+            (1, "wait", False),
+            (2, "wait", True),
+            (2, "wait", False),
+            (3, "decide_repair", False),
+        ]
         assert store.verify(info.id)[0].ok and store.resume(info.id).session.played == ["wait", "wait", "decide_repair"]
 
 
@@ -191,8 +200,14 @@ def test_a_password_in_the_url_is_used_and_never_shown(secret_url, declined, cap
         rec = store.record(Session(declined, seed=1), learner="ana")
         rec.play("wait")
     run = [sys.executable, "-m", "simulator"]
-    played = subprocess.run([*run, "play", "declined-offer", "--seed", "1", "--moves", "wait", "--db", secret_url],
-                            capture_output=True, text=True, check=False, cwd=ROOT, timeout=60)
+    played = subprocess.run(
+        [*run, "play", "declined-offer", "--seed", "1", "--moves", "wait", "--db", secret_url],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert played.returncode == 0, played.stderr
     assert SECRET not in played.stdout + played.stderr
     for command in (["history", "--all"], ["progress", "--learner", "ana"], ["verify"], ["store", "info"]):
@@ -201,11 +216,14 @@ def test_a_password_in_the_url_is_used_and_never_shown(secret_url, declined, cap
         assert SECRET not in out + err
 
 
-@pytest.mark.parametrize("make_url", [
-    lambda url: url.replace(SECRET, "wrong-" + SECRET),  # a wrong password: the message must not echo either
-    lambda url: "postgresql://ana:" + SECRET + "@127.0.0.1:1/course",  # nothing listens on port 1
-    lambda url: url.replace("@", "@no-such-host.invalid", 1).split("?")[0],
-])
+@pytest.mark.parametrize(
+    "make_url",
+    [
+        lambda url: url.replace(SECRET, "wrong-" + SECRET),  # a wrong password: the message must not echo either
+        lambda url: "postgresql://ana:" + SECRET + "@127.0.0.1:1/course",  # nothing listens on port 1
+        lambda url: url.replace("@", "@no-such-host.invalid", 1).split("?")[0],
+    ],
+)
 def test_connection_failures_are_one_line_without_the_password(secret_url, make_url, capsys):
     url = make_url(secret_url)
     with pytest.raises(StoreError) as info:
@@ -231,8 +249,16 @@ class Terminal:
         import threading
 
         env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, cwd=ROOT, env=env, **kwargs)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            **kwargs,
+        )
         self.out = ""
         self.changed = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
@@ -249,7 +275,9 @@ class Terminal:
     def wait_for(self, text, count=1):
         """Until ``text`` has appeared ``count`` times; the deadline only guards against a hang."""
         with self.changed:
-            if not self.changed.wait_for(lambda: self.out.count(text) >= count or self.proc.poll() is not None, timeout=120):
+            if not self.changed.wait_for(
+                lambda: self.out.count(text) >= count or self.proc.poll() is not None, timeout=120
+            ):
                 raise AssertionError(f"{text!r} never came:\n{self.out}")
         assert self.out.count(text) >= count, f"the process ended first:\n{self.out}\n{self.proc.stderr.read()}"
 
@@ -259,8 +287,22 @@ class Terminal:
 
 
 def test_play_goes_on_through_a_server_outage_and_saves_every_move(pg_url, owned):
-    term = Terminal([sys.executable, "-m", "simulator", "play", "declined-offer", "--seed", "5", "--plain",
-                     "--learner", "ana", "--db", pg_url])
+    term = Terminal(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "play",
+            "declined-offer",
+            "--seed",
+            "5",
+            "--plain",
+            "--learner",
+            "ana",
+            "--db",
+            pg_url,
+        ]
+    )
     try:
         term.wait_for("Turn 1 of")
         term.send("decide_repair")

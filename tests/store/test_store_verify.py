@@ -92,8 +92,11 @@ def test_an_edited_score_weight_is_found(store, recorded, copy):
 
 
 def test_a_move_that_is_no_longer_legal_is_found(store, recorded, copy):
-    edit(copy, "  - id: vent\n    targets: [hr_rep, hiring_manager]\n",
-         "  - id: vent\n    targets: [hr_rep, hiring_manager]\n    when: {meter: scene.vented, at_least: 1}\n")
+    edit(
+        copy,
+        "  - id: vent\n    targets: [hr_rep, hiring_manager]\n",
+        "  - id: vent\n    targets: [hr_rep, hiring_manager]\n    when: {meter: scene.vented, at_least: 1}\n",
+    )
     result, by_id = statuses(store, recorded)
     assert result == {"repair": "edited", "vent": "unplayable", "wait": "edited"}
     assert by_id[recorded["vent"]].detail.startswith("turn 1 (vent:hr_rep) is no longer legal")
@@ -143,8 +146,13 @@ def test_a_different_number_of_random_draws_is_found(store):
     damage(store, "UPDATE turns SET draws = draws + 1 WHERE session_id = ? AND number = 2", rec.session_id)
     [v] = store.verify(rec.session_id)
     assert v.status == "differs" and not v.ok
-    assert v.detail == f"turn 2 (pursue_other): random draws {s.transcript[1].draws + 1} stored, {s.transcript[1].draws} replayed"
-    with pytest.raises(StoreError, match=rf"session {rec.session_id} cannot resume: .*draws.*parley verify {rec.session_id}"):
+    assert (
+        v.detail
+        == f"turn 2 (pursue_other): random draws {s.transcript[1].draws + 1} stored, {s.transcript[1].draws} replayed"
+    )
+    with pytest.raises(
+        StoreError, match=rf"session {rec.session_id} cannot resume: .*draws.*parley verify {rec.session_id}"
+    ):
         store.resume(rec.session_id)
 
 
