@@ -45,6 +45,7 @@ class Database:
         self.trace: Callable[[str], None] | None = None  # called with each statement (tests count them)
         self._con: Any = None
         self._in_transaction = False
+        self._writing = False  # the open transaction may write
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.location.shown!r})"
@@ -188,6 +189,14 @@ class Database:
     @contextlib.contextmanager
     def _transaction(self, doing: str, *, write: bool) -> Iterator[Database]:
         if self._in_transaction:  # nested: the outer transaction decides
+            if write and not self._writing:
+                raise StoreError(
+                    self.message(
+                        doing,
+                        "this Store is in the middle of a read (a stream not yet finished); "
+                        "finish it first, or write through another Store",
+                    )
+                )
             yield self
             return
         with self.errors(doing):
@@ -198,7 +207,7 @@ class Database:
                 return con
 
             con = self._again(begin)
-        self._in_transaction = True
+        self._in_transaction, self._writing = True, write
         try:
             yield self
         except BaseException:

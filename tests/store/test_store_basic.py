@@ -292,3 +292,15 @@ def test_session_turns_streams_each_session_with_its_turns(store, declined):
     assert with_undone[recs[1].session_id] == ["vent:hr_rep"]
     assert [s.learner for s, _ in store.session_turns(learner="ana")] == ["ana", "ana"]
     assert [s.id for s in store.iter_sessions(learner="bo")] == [recs[1].session_id]
+
+
+def test_writing_in_the_middle_of_a_stream_is_a_clear_error(store, declined):
+    started(store, declined, "ana", 1)
+    started(store, declined, "ana", 2)
+    stream = store.session_turns()
+    next(stream)  # the first session: the query is still being read
+    with pytest.raises(StoreError, match="in the middle of a read .* write through another Store"):
+        started(store, declined, "bo", 3)
+    stream.close()
+    started(store, declined, "bo", 3)  # the stream is closed: writing works again
+    assert len(store.sessions()) == 3
