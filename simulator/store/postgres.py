@@ -118,7 +118,13 @@ class PostgreSQL(Database):
 
     def _read_version(self) -> int:
         con = self.con
-        if con.execute("SELECT to_regclass('parley_schema')").fetchone()[0] is None:
+        # an ordinary query of the catalog (this statement's snapshot), not to_regclass(): a process
+        # that waited for another's schema upgrade must see the table that upgrade just committed
+        exists = con.execute(
+            "SELECT count(*) FROM pg_catalog.pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'parley_schema'"
+        ).fetchone()[0]
+        if not exists:
             return 0
         found = con.execute("SELECT max(version) FROM parley_schema").fetchone()[0]
         return int(found or 0)

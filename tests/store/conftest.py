@@ -13,7 +13,6 @@ real separate processes writing one store, as two terminals or a course script w
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
@@ -27,11 +26,10 @@ import pytest
 from simulator.store import Store
 
 from .postgres_cluster import DATA_VAR, URL_VAR, Cluster, binaries
-from .support import in_ci
+from .support import drop_pg_database, in_ci, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ["sqlite", "postgresql"]
-_names = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -65,15 +63,6 @@ def pg_cluster() -> Iterator[Cluster]:
         subprocess.run(["rm", "-rf", str(folder)], check=False)
 
 
-def admin(pg_cluster: Cluster, statement: str) -> None:
-    """Run one statement as the server's superuser, on a connection of its own (a test may have
-    restarted the server since the last one)."""
-    import psycopg
-
-    with psycopg.connect(pg_cluster.url, autocommit=True) as con:
-        con.execute(statement)
-
-
 @pytest.fixture
 def pg_admin(pg_cluster: Cluster) -> Iterator[object]:
     """A superuser connection to the test server, for the test's own checks."""
@@ -87,15 +76,28 @@ def pg_admin(pg_cluster: Cluster) -> Iterator[object]:
 @pytest.fixture
 def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     """The URL of a fresh, empty database on the test server (dropped after the test)."""
-    import psycopg
+    url = new_pg_database(pg_cluster)
+    yield url
+    drop_pg_database(pg_cluster, url)
 
-    name = f"parley_test_{os.getpid()}_{next(_names)}"
-    try:  # copying the template's files is 5x faster than WAL-logging them (PostgreSQL 15 on)
-        admin(pg_cluster, f"CREATE DATABASE {name} STRATEGY = FILE_COPY")
-    except psycopg.errors.SyntaxError:  # an older server
-        admin(pg_cluster, f"CREATE DATABASE {name}")
-    yield pg_cluster.url_for(name)
-    admin(pg_cluster, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+@pytest.fixture
+def fresh(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[object]:
+    """``fresh()`` names one more new store of this test's database kind (each dropped after)."""
+    made: list[str] = []
+
+    def make() -> str:
+        if backend == "sqlite":
+            ref = str(tmp_path / f"store-{len(made)}.parley.db")
+        else:
+            ref = new_pg_database(request.getfixturevalue("pg_cluster"))
+        made.append(ref)
+        return ref
+
+    yield make
+    if backend == "postgresql":
+        for ref in made:
+            drop_pg_database(request.getfixturevalue("pg_cluster"), ref)
 
 
 @pytest.fixture(params=BACKENDS)
