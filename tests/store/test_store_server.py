@@ -216,6 +216,16 @@ def test_a_password_in_the_url_is_used_and_never_shown(secret_url, declined, cap
         assert SECRET not in out + err
 
 
+def _accepted(url: str) -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(
     "make_url",
     [
@@ -226,6 +236,11 @@ def test_a_password_in_the_url_is_used_and_never_shown(secret_url, declined, cap
 )
 def test_connection_failures_are_one_line_without_the_password(secret_url, make_url, capsys):
     url = make_url(secret_url)
+    if "wrong-" in url and _accepted(url):  # only a server that wants the password can refuse a wrong one
+        message = "this PostgreSQL server trusts the role without a password (the tests' own cluster does not)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
     with pytest.raises(StoreError) as info:
         Store(url, timeout=2)
     message = str(info.value)
