@@ -1,9 +1,9 @@
 """Load a scenario, play and save as you go, stop, then resume later from the store.
 
-    python examples/save_and_resume.py [STORE_FILE]
+    python examples/save_and_resume.py [STORE_FILE|postgresql://user@host/db]
 
-Uses a temporary store unless a file is given (``PARLEY_DB`` and ``parley`` commands read the same
-file: try ``parley history --db STORE_FILE`` afterwards).
+Uses a temporary store unless one is given (``PARLEY_DB`` and ``parley`` commands read the same
+store: try ``parley history --db STORE_FILE`` afterwards).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from simulator.store import Store
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else Path(tempfile.mkdtemp(prefix="parley-")) / "parley.db"
+    path = argv[1] if len(argv) > 1 else str(Path(tempfile.mkdtemp(prefix="parley-")) / "parley.db")
     scenario = simulator.load_scenario("declined-offer")
 
     # Monday: start a session and play two moves; each turn is committed as it is played.
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
         print(f"verify: {verdict.status} ({verdict.detail})")
         for p in store.progress("ana"):
             print(f"progress on {p.scenario_id}: {p.attempts} attempt(s), best {p.best}, latest {p.latest}")
-    print(f"store: {path}")
+        print(f"store: {store.url}")  # where it is, with any password shown as ***
     return 0 if verdict.ok else 1
 
 

@@ -435,7 +435,7 @@ class Practice:
         )
         turn = session.play(move)
         if self.recording is not None:
-            self.recording.turn(turn)
+            self.keep(self.recording.turn, turn)
         notes = []
         if self.coach:
             advice = advice_for(session.scenario.spec, turn.move, turn.target)
@@ -443,9 +443,20 @@ class Practice:
         self.console.print()
         self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach, notes=notes))
 
+    def keep(self, write: Any, *args: Any) -> None:
+        """Save through the recording. When the store is unreachable for a while (a server
+        restarting), say so and play on: the recording keeps the change and writes it with the
+        next save."""
+        from ..store import UnsavedChanges
+
+        try:
+            write(*args)
+        except UnsavedChanges as exc:
+            self.console.print(f"Not saved yet: {exc}", style="yellow", markup=False, soft_wrap=True)
+
     def finish(self) -> None:
         if self.recording is not None:
-            self.recording.finish()
+            self.keep(self.recording.finish)
         from .document import review
 
         alts, note = review(self.session, self.solver())
@@ -467,6 +478,9 @@ class Practice:
         where = f"ending '{s.ending.title}'" if s.over and s.ending else f"stopped after {played} of {s.rules.turn_limit} turns"
         line = f"{s.scenario.id}: {where}, overall {s.scores['overall']}; seed {s.seed}"
         session_id = getattr(self.recording, "session_id", None)
+        unsaved = getattr(self.recording, "unsaved", 0)
+        if unsaved:
+            line += f"; {unsaved} change{'s' if unsaved > 1 else ''} could not be saved"
         if session_id is not None:
             line += f"; resume with: parley resume {session_id}" if not s.over else f"; saved as session {session_id}"
         elif not s.over:
@@ -474,6 +488,8 @@ class Practice:
         return line
 
     def quit(self) -> int:
+        if self.recording is not None and self.recording.unsaved:
+            self.keep(self.recording.flush)  # a last try; what still fails is named below
         self.console.print(self.summary(), style="bold", soft_wrap=True)
         return 0
 
@@ -497,7 +513,7 @@ class Practice:
                 console.print("Nothing to undo yet.", style="yellow")
                 return None
             if self.recording is not None:
-                self.recording.undo()
+                self.keep(self.recording.undo)
             console.print(f"Took back turn {last.number}: {last.label}.", style="bold")
             return "menu"
         elif name == "/transcript":

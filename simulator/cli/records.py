@@ -1,9 +1,11 @@
 """``parley resume``, ``history``, ``progress``, ``show`` and ``verify``: the session store's commands.
 
-Every command takes ``--db PATH`` (default: ``$PARLEY_DB``, else ``parley.db`` in the user's data
-directory). The store and rich are imported inside the commands, so building the parser costs
-nothing. A store problem (locked, damaged, newer schema) is a :class:`StoreError`, printed by
-:mod:`.main` as one line.
+Every command takes ``--db PATH|URL`` (default: ``$PARLEY_DB``, else ``parley.db`` in the user's
+data directory; ``postgresql://user@host/db`` for a server). The store and rich are imported
+inside the commands, so building the parser costs nothing. A store problem (locked, damaged,
+newer schema, server gone) is a :class:`StoreError`, printed by :mod:`.main` as one line; a
+damaged row is shown as damaged among the others. ``parley store`` (:mod:`.storeadmin`) upgrades
+and describes a store.
 """
 
 from __future__ import annotations
@@ -26,14 +28,22 @@ def register(subparsers: Any) -> None:
         description="Continue an unfinished session from its last saved turn.",
         epilog="Example: parley resume   |   parley resume 12",
     )
-    p.add_argument("session", nargs="?", type=_session_id, metavar="SESSION", help="session number (default: your most recent unfinished one)")
+    p.add_argument(
+        "session",
+        nargs="?",
+        type=_session_id,
+        metavar="SESSION",
+        help="session number (default: your most recent unfinished one)",
+    )
     _learner(p, "whose most recent session to resume")
     p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
     p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines")
     _db(p)
     p.set_defaults(run=_resume)
 
-    p = subparsers.add_parser("history", help="list saved sessions", description="List a learner's saved sessions, newest first.")
+    p = subparsers.add_parser(
+        "history", help="list saved sessions", description="List a learner's saved sessions, newest first."
+    )
     _learner(p, "whose sessions to list")
     p.add_argument("--all", action="store_true", help="every learner's sessions")
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
@@ -50,7 +60,11 @@ def register(subparsers: Any) -> None:
     _db(p)
     p.set_defaults(run=_progress)
 
-    p = subparsers.add_parser("show", help="a saved session's transcript and debrief", description="Print a saved session's transcript and debrief.")
+    p = subparsers.add_parser(
+        "show",
+        help="a saved session's transcript and debrief",
+        description="Print a saved session's transcript and debrief.",
+    )
     p.add_argument("session", type=_session_id, metavar="SESSION", help="session number (see 'parley history')")
     _db(p)
     p.set_defaults(run=_show)
@@ -67,13 +81,22 @@ def register(subparsers: Any) -> None:
     _db(p)
     p.set_defaults(run=_verify)
 
+    from .storeadmin import register as register_admin
+
+    register_admin(subparsers, _db)
+
 
 def _learner(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--learner", metavar="NAME", help=f"{what} (default: your user name)")
 
 
 def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", help="the store file or sqlite:///URL (default: $PARLEY_DB, else the user data directory)")
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the store: a SQLite file, sqlite:///PATH or postgresql://user@host/db "
+        "(default: $PARLEY_DB, else the user data directory)",
+    )
 
 
 def _session_id(text: str) -> int:
@@ -98,20 +121,64 @@ def _limit(text: str) -> int:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    """The store, for reading: a path where nothing was ever saved is a StoreError, not a new file."""
+    """The store, for reading: a place where nothing was ever saved is a StoreError (NoStore), not a new store."""
     from ..store import Store
 
     return Store(args.db, create=False)
 
 
-def _nothing_saved(args: argparse.Namespace) -> str | None:
-    """When no store file exists yet: a message naming where it was looked for; else None."""
-    from ..store.store import store_path
+def _open_or_say(args: argparse.Namespace) -> Any | None:
+    """The store for a listing command; None (after saying so) when nothing was saved there yet."""
+    from ..store import NoStore
+    from ..store.location import store_path
 
     path = store_path(args.db)
-    if path is None or path.exists():
-        return None
-    return f"No saved sessions: there is no session store at {path} yet. Start one with: parley play"
+    if path is not None and not path.exists():
+        message = f"No saved sessions: there is no session store at {path} yet. Start one with: parley play"
+    else:
+        try:
+            return _open(args)
+        except NoStore as exc:
+            message = f"No saved sessions: {exc}. Start one with: parley play"
+    _console().print(message, markup=False)
+    return None
+
+
+def _learner_arg(args: argparse.Namespace) -> str:
+    """``--learner`` checked like any stored name (an empty one is an error, not the OS user)."""
+    from ..store.location import learner_name
+
+    return learner_name(args.learner)
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as escapes: stored text never drives the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def ending_titles(store: Any, rows: Sequence[Any]) -> dict[int, str]:
+    """Session id -> the title of its ending: as stored, else from its scenario, else the ending id.
+
+    Sessions saved before schema 3 have no stored title; their scenario is loaded once per file
+    to find it, and a scenario that cannot be loaded (moved, broken) leaves the id.
+    """
+    titles: dict[int, str] = {}
+    scenarios: dict[str, dict[str, str]] = {}
+    for s in rows:
+        if not s.ending:
+            continue
+        if s.ending_title:
+            titles[s.id] = s.ending_title
+            continue
+        key = f"{s.scenario_path}|{s.scenario_id}"
+        if key not in scenarios:
+            try:
+                scenario = store.scenario_of(s)
+                scenarios[key] = {e.id: e.title for e in scenario.spec.endings}
+            except Exception:  # noqa: BLE001 - a title is a courtesy: any failure shows the id instead
+                scenarios[key] = {}
+        titles[s.id] = scenarios[key].get(s.ending, s.ending)
+    return titles
 
 
 def sparkline(values: Sequence[int], *, low: int = 0, high: int = 100, width: int = SPARK_WIDTH) -> str:
@@ -142,9 +209,10 @@ def _resume(args: argparse.Namespace) -> int:
 
     from .play import practice
 
+    learner = None if args.learner is None else _learner_arg(args)
     store = _open(args)
     try:
-        rec = store.resume(args.session, learner=args.learner)
+        rec = store.resume(args.session, learner=learner)
     except BaseException:
         store.close()
         raise
@@ -168,20 +236,19 @@ def _history(args: argparse.Namespace) -> int:
     from rich.table import Table
     from .render import Text  # not rich's: store text is data (control characters shown)
 
-    from ..store.store import default_learner
-
-    learner = None if args.all else (args.learner or default_learner())
-    if message := _nothing_saved(args):
-        _console().print(message, markup=False)
+    learner = None if args.all else _learner_arg(args)
+    store = _open_or_say(args)
+    if store is None:
         return 0
-    with _open(args) as store:
+    with store:
         rows = store.sessions(learner=learner, scenario=args.scenario, newest_first=True, limit=args.limit or None)
+        titles = ending_titles(store, rows)
     console = _console()
     if not rows:
-        who = "anyone" if learner is None else f"learner {learner!r}"
+        who = "anyone" if learner is None else f"learner {visible(learner)!r}"
         console.print(f"No saved sessions for {who}. Start one with: parley play", markup=False)
         return 0
-    title = Text(f"Sessions of {learner}" if learner else "All sessions")  # Text: names are not markup
+    title = Text(f"Sessions of {visible(learner)}" if learner else "All sessions")  # Text: names are not markup
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
     table.add_column("#", justify="right", no_wrap=True, min_width=len(str(rows[0].id)))
     if learner is None:
@@ -189,14 +256,26 @@ def _history(args: argparse.Namespace) -> int:
     table.add_column("Scenario", overflow="fold", min_width=10)
     table.add_column("Started (UTC)", no_wrap=True)
     table.add_column("Turns", justify="right", no_wrap=True)
-    table.add_column("Ending", no_wrap=True)
+    table.add_column("Ending", overflow="fold")
     table.add_column("Overall", justify="right", no_wrap=True)
     for s in rows:
         overall = str((s.scores or {}).get("overall", "-"))
-        ending = Text(s.ending or "-") if s.finished else Text("unfinished", style="yellow")
+        if s.damage:
+            ending = Text("damaged", style="bold red")
+        elif s.finished:
+            ending = Text(visible(titles.get(s.id, "-")))
+        else:
+            ending = Text("unfinished", style="yellow")
         cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id, _when(s.started), str(s.turns)]
-        table.add_row(*(Text(c) for c in cells), ending, Text(overall))
+        table.add_row(*(Text(visible(c)) for c in cells), ending, Text(overall))
     console.print(table)
+    for s in rows:
+        if s.damage:
+            console.print(
+                f"Session {s.id} is damaged: {visible(s.damage)} (parley show {s.id} shows what is left)",
+                style="red",
+                markup=False,
+            )
     if any(not s.finished for s in rows):
         console.print("Continue an unfinished one with: parley resume SESSION", style="dim")
     return 0
@@ -207,24 +286,23 @@ def _progress(args: argparse.Namespace) -> int:
     from rich.table import Table
     from .render import Text  # not rich's: store text is data (control characters shown)
 
-    from ..store.store import default_learner
-
-    learner = args.learner or default_learner()
-    if message := _nothing_saved(args):
-        _console().print(message, markup=False)
+    learner = _learner_arg(args)
+    store = _open_or_say(args)
+    if store is None:
         return 0
-    with _open(args) as store:
+    with store:
         rows = store.progress(learner)
     console = _console()
     if not rows:
-        console.print(f"No saved sessions for learner {learner!r}. Start one with: parley play", markup=False)
+        console.print(f"No saved sessions for learner {visible(learner)!r}. Start one with: parley play", markup=False)
         return 0
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=Text(f"Progress of {learner}"),
+        title=Text(f"Progress of {visible(learner)}"),
         title_justify="left",
         show_edge=False,
-        caption="Scores are overall, 0-100; trend is latest minus the attempt before; history is every finished attempt.",
+        caption="Scores are overall, 0-100; trend is latest minus the attempt before; "
+        "history is every finished attempt.",
         caption_justify="left",
     )
     table.add_column("Scenario", overflow="fold", min_width=10)
@@ -236,9 +314,13 @@ def _progress(args: argparse.Namespace) -> int:
     for p in rows:
         attempts = str(p.attempts) + (f" (+{p.unfinished} unfinished)" if p.unfinished else "")
         trend = p.trend
-        trend_text = Text("-", style="dim") if trend is None else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
+        trend_text = (
+            Text("-", style="dim")
+            if trend is None
+            else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
+        )
         table.add_row(
-            Text(p.scenario_id),
+            Text(visible(p.scenario_id)),
             attempts,
             "-" if p.best is None else str(p.best),
             "-" if p.latest is None else str(p.latest),
@@ -259,22 +341,32 @@ def _show(args: argparse.Namespace) -> int:
         info = store.get(args.session)
         turns = store.turns(args.session)
         console = _console()
-        status = f"ending {info.ending}" if info.finished else "unfinished"
+        title = ending_titles(store, [info]).get(info.id)
+        status = f"ending: {title}" if info.finished else "unfinished"
         console.print(
-            Text(f"Session {info.id}: {info.title} [{info.scenario_id}], {info.display}, seed {info.seed}, "
-                 f"started {_when(info.started)} UTC, {status}", style="bold")
+            Text(
+                visible(
+                    f"Session {info.id}: {info.title} [{info.scenario_id}], {info.display}, seed {info.seed}, "
+                    f"started {_when(info.started)} UTC, {status}"
+                ),
+                style="bold",
+            )
         )
+        damage = info.damage or next((t.damage for t in turns if t.damage), None)
         session = None
         why = "The scenario has changed since this session"
-        try:
-            scenario = store.scenario_of(info)
-            if scenario.hash == info.scenario_hash:
-                from ..session import Session
+        if damage:
+            why = f"This session's record is damaged ({visible(damage)})"
+        else:
+            try:
+                scenario = store.scenario_of(info)
+                if scenario.hash == info.scenario_hash:
+                    from ..session import Session
 
-                why = "This session no longer replays"
-                session = Session.restore(scenario, store.snapshot(info.id, turns=turns, info=info))
-        except SimulatorError as exc:
-            console.print(Text(f"(the scenario cannot be replayed: {exc})", style="yellow"))
+                    why = "This session no longer replays"
+                    session = Session.restore(scenario, store.snapshot(info.id, turns=turns, info=info))
+            except SimulatorError as exc:
+                console.print(Text(visible(f"(the scenario cannot be replayed: {exc})"), style="yellow"))
         if session is not None:
             console.print(transcript_view(session.transcript))
             from .play import print_debrief
@@ -286,7 +378,7 @@ def _show(args: argparse.Namespace) -> int:
         console.print(transcript_view([_stored_turn(t) for t in turns]))
         if info.scores:
             console.print("Scores: " + ", ".join(f"{k} {v}" for k, v in info.scores.items()), markup=False)
-    return 0
+    return 1 if damage else 0
 
 
 def _stored_turn(record: Any) -> Any:
@@ -298,12 +390,24 @@ def _stored_turn(record: Any) -> Any:
             return Turn.from_dict(record.detail)
         except (KeyError, TypeError, ValueError):
             pass  # a damaged detail: the columns below still hold the essentials
-    return Turn.from_dict({
-        "number": record.number, "move": record.move, "target": record.target, "label": record.key,
-        "speaker": record.target, "speaker_name": record.target, "line": record.reply, "note": None,
-        "changes": [], "scores": record.scores, "delta": record.delta, "ending": record.ending, "day": None,
-        "draws": record.draws,
-    })
+    return Turn.from_dict(
+        {
+            "number": record.number,
+            "move": record.move,
+            "target": record.target,
+            "label": record.key,
+            "speaker": record.target,
+            "speaker_name": record.target,
+            "line": record.reply,
+            "note": None,
+            "changes": [],
+            "scores": record.scores,
+            "delta": record.delta,
+            "ending": record.ending,
+            "day": None,
+            "draws": record.draws,
+        }
+    )
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -325,12 +429,26 @@ def _verify(args: argparse.Namespace) -> int:
     styles = {"ok": "green", "edited": "yellow"}
     for v in verdicts:
         detail = v.detail + "".join(f"; {n}" for n in v.notes)
-        table.add_row(str(v.session_id), Text(v.scenario_id), Text(v.status, style=styles.get(v.status, "bold red")), Text(detail))
+        table.add_row(
+            str(v.session_id),
+            Text(visible(v.scenario_id)),
+            Text(v.status, style=styles.get(v.status, "bold red")),
+            Text(visible(detail)),
+        )
     console.print(table)
-    bad = [v for v in verdicts if not v.ok]
+    bad = [v for v in verdicts if not v.ok and v.status != "damaged"]
+    damaged = [v for v in verdicts if v.status == "damaged"]
     if bad:
-        console.print(f"{len(bad)} of {len(verdicts)} sessions no longer replay identically: "
-                      + ", ".join(str(v.session_id) for v in bad))
+        console.print(
+            f"{len(bad)} of {len(verdicts)} sessions no longer replay identically: "
+            + ", ".join(str(v.session_id) for v in bad)
+        )
+    if damaged:
+        console.print(
+            f"{len(damaged)} of {len(verdicts)} sessions are damaged in the store: "
+            + ", ".join(str(v.session_id) for v in damaged)
+        )
+    if bad or damaged:
         return 1
     console.print(f"All {len(verdicts)} sessions replay identically.")
     return 0

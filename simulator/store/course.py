@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import StoreError
 from .store import Recording, SessionRecord, Store, TurnRecord
+from .tally import MoveStats, RelationshipLoss, ScenarioSummary, Tally, loss_of
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -23,48 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["Course", "MoveStats", "RelationshipLoss", "ScenarioSummary"]
 
 Policy = Callable[["Session"], str]
-
-
-@dataclass(frozen=True)
-class MoveStats:
-    """How often a move was chosen in a scenario, and what it did on average."""
-
-    scenario_id: str
-    key: str
-    times: int  # live turns that played it
-    sessions: int  # sessions that played it at least once
-    learners: int
-    first: int  # sessions that opened with it
-    mean_turn: float  # at which turn it is usually played
-    mean_delta: float  # mean change of ``overall`` it caused
-
-
-@dataclass(frozen=True)
-class RelationshipLoss:
-    """Where a session lost the relationship: the first turn of the final stretch below the start.
-
-    ``turn`` is None when the relationship ended at or above where it began.
-    """
-
-    session_id: int
-    learner: str
-    scenario_id: str
-    turn: int | None
-    move: str | None
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class ScenarioSummary:
-    scenario_id: str
-    title: str
-    sessions: int
-    finished: int
-    learners: int
-    mean_overall: float | None
-    best: int | None
-    endings: dict[str, int]
 
 
 class Course:
@@ -142,217 +100,116 @@ class Course:
                     move = fallback(session)
                 rec.turn(session.play(move))
             rec.finish()
+        if rec.session_id is None:  # only a scenario that is over before any move gets here
+            raise StoreError(f"scenario {sc.id!r} ended before {learner!r} played a move: nothing was stored")
         return self.store.get(rec.session_id)
 
-    def sessions(self, *, learner: str | None = None, scenario: str | None = None, finished: bool | None = None) -> list[SessionRecord]:
+    def sessions(
+        self, *, learner: str | None = None, scenario: str | None = None, finished: bool | None = None
+    ) -> list[SessionRecord]:
         return self.store.sessions(learner=learner, scenario=scenario, cohort=self.cohort, finished=finished)
 
-    def _turns(self, sessions: Iterable[SessionRecord], *, undone: bool = False) -> dict[int, list[TurnRecord]]:
-        return self.store.turns_of((s.id for s in sessions), undone=undone)  # one query, not one per session
+    def _stream(
+        self, *, scenario: str | None = None, finished: bool | None = None, undone: bool = False
+    ) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]:
+        """This cohort's sessions with their turns, one session in memory at a time."""
+        return self.store.session_turns(scenario=scenario, cohort=self.cohort, finished=finished, undone=undone)
 
     # --- questions ------------------------------------------------------------------------------
 
     def by_learner(self) -> dict[str, dict[str, Any]]:
         """Per learner: sessions, finished, mean and best ``overall`` of finished sessions."""
-        return _by_learner(self.sessions())
+        tally = Tally()
+        for s in self.store.iter_sessions(cohort=self.cohort):
+            tally.add(s, ())
+        return tally.by_learner()
 
     def by_scenario(self) -> list[ScenarioSummary]:
-        return _by_scenario(self.sessions())
+        tally = Tally()
+        for s in self.store.iter_sessions(cohort=self.cohort):
+            tally.add(s, ())
+        return tally.by_scenario()
 
     def moves(self, scenario: str | None = None) -> list[MoveStats]:
         """Which moves learners choose, most chosen first (per scenario)."""
-        sessions = self.sessions(scenario=scenario)
-        return _moves(sessions, self._turns(sessions))
+        tally = Tally()
+        for s, turns in self._stream(scenario=scenario):
+            tally.add(s, turns)
+        return tally.moves()
 
-    def relationship_losses(self, scenario: str | None = None, *, dimension: str = "relationship") -> list[RelationshipLoss]:
+    def relationship_losses(
+        self, scenario: str | None = None, *, dimension: str = "relationship"
+    ) -> list[RelationshipLoss]:
         """For each finished session, the turn at which the relationship was lost (see :class:`RelationshipLoss`)."""
-        sessions = self.sessions(scenario=scenario, finished=True)
-        return _losses(sessions, self._turns(sessions), dimension)
+        return [
+            loss
+            for s, turns in self._stream(scenario=scenario, finished=True)
+            if (loss := loss_of(s, turns, dimension))
+        ]
 
     def report(self) -> str:
         """A plain-text cohort report: per scenario, per learner, the most chosen moves, the losses.
 
-        Three queries whatever the cohort's size: its learners, its sessions, and all their turns;
-        every section of the report is worked out from those.
+        Two queries whatever the cohort's size (its learners, then its sessions with their turns
+        as one stream), read in one consistent transaction; every section is tallied in one pass.
         """
-        learners = self.learners()
-        sessions = self.sessions()
-        turns = self._turns(sessions)
-        lines = [f"Cohort {self.cohort or '(all learners)'}: {len(learners)} learners"]
-        for sc in _by_scenario(sessions):
-            mine = [s for s in sessions if s.scenario_id == sc.scenario_id]
-            lines.append("")
-            lines.append(f"{sc.title} [{sc.scenario_id}]")
-            lines.append(
-                f"  sessions {sc.sessions} (finished {sc.finished}), learners {sc.learners}, "
-                f"mean overall {sc.mean_overall}, best {sc.best}"
-            )
-            lines.append("  endings: " + ", ".join(f"{k} {v}" for k, v in sc.endings.items()))
-            top = _moves(mine, turns)[:5]
-            lines.append("  most chosen: " + ", ".join(f"{m.key} x{m.times} ({m.mean_delta:+.1f})" for m in top))
-            losses = [x for x in _losses([s for s in mine if s.finished], turns, "relationship") if x.turn is not None]
-            if losses:
-                at: dict[int, int] = defaultdict(int)
-                for x in losses:
-                    at[x.turn or 0] += 1
-                where = ", ".join(f"turn {k}: {v}" for k, v in sorted(at.items()))
-                lines.append(f"  relationship lost in {len(losses)} sessions ({where})")
-            else:
-                lines.append("  relationship lost in no session")
-        lines.append("")
-        lines.append(f"{'learner':<16} {'sessions':>8} {'finished':>8} {'mean':>6} {'best':>5}")
-        for name, row in sorted(_by_learner(sessions).items()):
-            mean = "-" if row["mean_overall"] is None else f"{row['mean_overall']:.1f}"
-            best = "-" if row["best"] is None else str(row["best"])
-            lines.append(f"{name:<16} {row['sessions']:>8} {row['finished']:>8} {mean:>6} {best:>5}")
-        return "\n".join(lines)
+        with self.store.db.reading("writing the cohort report"):
+            learners = self.learners()
+            tally = Tally()
+            for s, turns in self._stream():
+                tally.add(s, turns)
+        return tally.report(self.cohort, len(learners))
 
-    # --- exports --------------------------------------------------------------------------------
+    # --- exports: each streams, so a cohort of any size exports in bounded memory -----------------
 
     def export_jsonl(self, path: str | os.PathLike[str]) -> int:
         """One JSON object per session, with every turn (undone ones too); returns the count."""
         from .exports import write_jsonl
 
-        sessions = self.sessions()
-        return write_jsonl(Path(path), sessions, self._turns(sessions, undone=True))
+        return write_jsonl(Path(path), self._stream(undone=True))
 
     def export_csv(self, path: str | os.PathLike[str], *, table: str = "sessions") -> int:
         """``table="sessions"``: one row per session; ``"turns"``: one row per turn. Returns rows.
 
-        Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
-        tab or a carriage return) is written with a leading ``'``; see :func:`.exports.csv_cell`.
+        Text that a spreadsheet would read as a formula (see :func:`.exports.csv_cell`) is
+        written with a leading ``'``. The score columns are the dimensions the sessions' scores name.
         """
-        from .exports import write_csv
+        from .exports import dimensions, write_csv
 
-        sessions = self.sessions()
-        turns = self._turns(sessions, undone=True) if table == "turns" else None
-        return write_csv(Path(path), sessions, turns, table=table)
+        if table not in ("sessions", "turns"):
+            raise ValueError(f"table must be 'sessions' or 'turns', not {table!r}")
+        with self.store.db.reading("exporting CSV"):  # both passes see the same store
+            dims = dimensions(s.scores for s in self.store.iter_sessions(cohort=self.cohort))
+            return write_csv(Path(path), self._stream(undone=True), dims, table=table)
 
-    def xapi_statements(self) -> list[dict[str, Any]]:
-        """xAPI 1.0.3 statements: one per session and one per move, ready to POST to an LRS."""
-        from .exports import XapiOptions, xapi_statements
+    def _xapi_options(self) -> Any:
+        from .exports import XapiOptions
 
-        sessions = self.sessions()
-        options = XapiOptions(
+        return XapiOptions(
             home_page=self.home_page,
             activity_base=self.activity_base,
             mbox_domain=self.mbox_domain,
             pass_mark=self.pass_mark,
             course=self.cohort,
         )
-        return xapi_statements(sessions, self._turns(sessions), options)
+
+    def iter_xapi_statements(self) -> Iterator[dict[str, Any]]:
+        """xAPI 1.0.3 statements, one session's at a time: one per session and one per live move."""
+        from .exports import xapi_statements
+
+        return xapi_statements(self._stream(), self._xapi_options())
+
+    def xapi_statements(self) -> list[dict[str, Any]]:
+        """:meth:`iter_xapi_statements` as a list, ready to POST to an LRS (for cohorts that fit in memory)."""
+        return list(self.iter_xapi_statements())
 
     def export_xapi(self, path: str | os.PathLike[str]) -> int:
-        """Write :meth:`xapi_statements` as one JSON array; returns the number of statements."""
-        import json
+        """Write the statements as one JSON array, one statement per line; returns how many."""
+        from .exports import write_json_array
 
-        statements = self.xapi_statements()
-        Path(path).write_text(json.dumps(statements, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        return len(statements)
+        return write_json_array(Path(path), self.iter_xapi_statements())
 
 
 def _wait_or_first(session: Session) -> str:
     legal = [m.key for m in session.moves()]
     return "wait" if "wait" in legal else legal[0]
-
-
-# --- the questions, worked out from sessions and turns already read (so report() reads once) ------
-
-
-def _by_learner(sessions: Sequence[SessionRecord]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for s in sessions:
-        row = out.setdefault(s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": []})
-        row["sessions"] += 1
-        if s.finished:
-            row["finished"] += 1
-            if s.scores:
-                row["overall"].append(s.scores.get("overall", 0))
-    for row in out.values():
-        scores = row.pop("overall")
-        row["mean_overall"] = round(sum(scores) / len(scores), 1) if scores else None
-        row["best"] = max(scores) if scores else None
-    return out
-
-
-def _by_scenario(sessions: Sequence[SessionRecord]) -> list[ScenarioSummary]:
-    groups: dict[str, list[SessionRecord]] = defaultdict(list)
-    for s in sessions:
-        groups[s.scenario_id].append(s)
-    out = []
-    for sid, group in sorted(groups.items()):
-        done = [s for s in group if s.finished and s.scores]
-        overall = [s.scores["overall"] for s in done if s.scores and "overall" in s.scores]
-        endings: dict[str, int] = defaultdict(int)
-        for s in done:
-            endings[s.ending or "none"] += 1
-        out.append(
-            ScenarioSummary(
-                scenario_id=sid,
-                title=group[-1].title,
-                sessions=len(group),
-                finished=len(done),
-                learners=len({s.learner for s in group}),
-                mean_overall=round(sum(overall) / len(overall), 1) if overall else None,
-                best=max(overall) if overall else None,
-                endings=dict(sorted(endings.items())),
-            )
-        )
-    return out
-
-
-def _moves(sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]]) -> list[MoveStats]:
-    acc: dict[tuple[str, str], dict[str, Any]] = {}
-    for s in sessions:
-        for t in turns[s.id]:
-            a = acc.setdefault(
-                (s.scenario_id, t.key), {"times": 0, "sessions": set(), "learners": set(), "first": 0, "turn": 0, "delta": 0}
-            )
-            a["times"] += 1
-            a["sessions"].add(s.id)
-            a["learners"].add(s.learner)
-            a["first"] += t.number == 1
-            a["turn"] += t.number
-            a["delta"] += t.delta.get("overall", 0)
-    stats = [
-        MoveStats(
-            scenario_id=sid,
-            key=key,
-            times=a["times"],
-            sessions=len(a["sessions"]),
-            learners=len(a["learners"]),
-            first=a["first"],
-            mean_turn=round(a["turn"] / a["times"], 2),
-            mean_delta=round(a["delta"] / a["times"], 2),
-        )
-        for (sid, key), a in acc.items()
-    ]
-    return sorted(stats, key=lambda m: (m.scenario_id, -m.times, m.key))
-
-
-def _losses(sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]], dimension: str) -> list[RelationshipLoss]:
-    out = []
-    for s in sessions:
-        played = turns[s.id]
-        if not played:
-            continue
-        start = played[0].scores.get(dimension, 0) - played[0].delta.get(dimension, 0)
-        values = [t.scores.get(dimension, 0) for t in played]
-        lost_at: TurnRecord | None = None
-        if values[-1] < start:
-            i = len(values) - 1
-            while i > 0 and values[i - 1] < start:
-                i -= 1
-            lost_at = played[i]
-        out.append(
-            RelationshipLoss(
-                session_id=s.id,
-                learner=s.learner,
-                scenario_id=s.scenario_id,
-                turn=lost_at.number if lost_at else None,
-                move=lost_at.key if lost_at else None,
-                start=start,
-                end=values[-1],
-            )
-        )
-    return out

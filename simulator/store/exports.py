@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .store import SessionRecord, TurnRecord
+from .records import SessionRecord, TurnRecord
 
-__all__ = ["FORMULA_STARTS", "PARLEY_NAMESPACE", "XapiOptions", "csv_cell", "registration", "write_csv", "write_jsonl", "xapi_statements"]
+__all__ = [
+    "FORMULA_STARTS",
+    "PARLEY_NAMESPACE",
+    "XapiOptions",
+    "csv_cell",
+    "dimensions",
+    "registration",
+    "write_csv",
+    "write_json_array",
+    "write_jsonl",
+    "xapi_statements",
+]
 
 # Fixed forever: changing it would change every exported statement id.
 PARLEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://parley.example/xapi")
@@ -43,41 +55,64 @@ def registration(session: SessionRecord) -> str:
 # --- JSON Lines and CSV -----------------------------------------------------------------------
 
 
+# The records' fields, read once: a shallow dict per row (dataclasses.asdict deep-copies every
+# nested score and detail dict, which made exports three times slower; json.dumps copies anyway).
+_SESSION_FIELDS = tuple(f.name for f in fields(SessionRecord))
+_TURN_FIELDS = tuple(f.name for f in fields(TurnRecord))
+
+
 def _session_dict(s: SessionRecord) -> dict[str, Any]:
-    data = asdict(s)
+    data = {name: getattr(s, name) for name in _SESSION_FIELDS}
     data["finished"] = s.finished
     return data
 
 
 def _turn_dict(t: TurnRecord) -> dict[str, Any]:
-    data = asdict(t)
-    data["key"] = t.key
-    return data
+    return {name: getattr(t, name) for name in _TURN_FIELDS}
 
 
-def write_jsonl(path: Path, sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]]) -> int:
+Pairs = Iterable[tuple[SessionRecord, Sequence[TurnRecord]]]
+
+
+def write_jsonl(path: Path, pairs: Pairs) -> int:
+    """One line per session with its turns; returns how many sessions were written."""
+    count = 0
     with path.open("w", encoding="utf-8") as out:
-        for s in sessions:
+        for s, turns in pairs:
             row = _session_dict(s)
-            row["turns"] = [_turn_dict(t) for t in turns.get(s.id, ())]
+            row["turns"] = [_turn_dict(t) for t in turns]
             out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-    return len(sessions)
+            count += 1
+    return count
 
 
-def _dimensions(score_maps: Sequence[Mapping[str, int] | None]) -> list[str]:
-    seen = {k for m in score_maps if m for k in m}
+def dimensions(score_maps: Iterable[Mapping[str, int] | None]) -> list[str]:
+    """The score dimensions named anywhere in ``score_maps``: the core four first, then the rest sorted."""
+    seen: set[str] = set()
+    for m in score_maps:
+        if m:
+            seen.update(m)
     return [d for d in CORE if d in seen] + sorted(seen - set(CORE))
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
-# (CSV injection): learner names and replies are text someone typed, so such a cell gets a leading
-# single quote, as OWASP's CSV injection guidance says. Numbers are written as numbers (-5 stays -5).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV
+# injection): learner names and replies are text someone typed, so such a cell gets a leading
+# single quote, as OWASP's CSV injection guidance says. Spreadsheets also skip leading spaces and
+# line breaks before a formula, and read full-width signs (U+FF1D "＝", U+FF0B "＋", ...) as the
+# ASCII ones: a cell is looked at after its leading whitespace, with its first character in NFKC
+# form (which maps every such variant to the ASCII sign). Numbers stay numbers (-5 stays -5).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def csv_cell(value: Any) -> Any:
     """``value`` safe for a spreadsheet: text that would start a formula is prefixed with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    stripped = value.lstrip()
+    first = unicodedata.normalize("NFKC", stripped[:1])[:1] if stripped else ""
+    if first in FORMULA_STARTS or unicodedata.category(value[0]) == "Cc":
         return "'" + value
     return value
 
@@ -86,50 +121,90 @@ def _row(writer: Any, cells: Sequence[Any]) -> None:
     writer.writerow([csv_cell(v) for v in cells])
 
 
-def write_csv(
-    path: Path,
-    sessions: Sequence[SessionRecord],
-    turns: Mapping[int, Sequence[TurnRecord]] | None,
-    *,
-    table: str = "sessions",
-) -> int:
+SESSION_HEAD = [
+    "session",
+    "uid",
+    "learner",
+    "display",
+    "scenario",
+    "scenario_hash",
+    "engine",
+    "seed",
+    "started",
+    "ended",
+    "ending",
+    "turns",
+]
+TURN_HEAD = ["session", "learner", "scenario", "number", "key", "move", "target", "reply", "at", "undone_at", "ending"]
+
+
+def write_csv(path: Path, pairs: Pairs, dims: Sequence[str], *, table: str = "sessions") -> int:
+    """One row per session (``table="sessions"``) or per turn (``"turns"``), score columns ``dims``."""
     if table not in ("sessions", "turns"):
         raise ValueError(f"table must be 'sessions' or 'turns', not {table!r}")
+    count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         if table == "sessions":
-            dims = _dimensions([s.scores for s in sessions])
-            head = ["session", "uid", "learner", "display", "scenario", "scenario_hash", "engine", "seed",
-                    "started", "ended", "ending", "turns"]
-            _row(writer, head + [f"score_{d}" for d in dims])
-            for s in sessions:
+            _row(writer, SESSION_HEAD + [f"score_{d}" for d in dims])
+            for s, _ in pairs:
                 scores = s.scores or {}
                 _row(
                     writer,
-                    [s.id, s.uid, s.learner, s.display, s.scenario_id, s.scenario_hash, s.engine, s.seed,
-                     s.started, s.ended or "", s.ending or "", s.turns]
+                    [
+                        s.id,
+                        s.uid,
+                        s.learner,
+                        s.display,
+                        s.scenario_id,
+                        s.scenario_hash,
+                        s.engine,
+                        s.seed,
+                        s.started,
+                        s.ended or "",
+                        s.ending or "",
+                        s.turns,
+                    ]
                     + [scores.get(d, "") for d in dims],
                 )
-            return len(sessions)
-        assert turns is not None
-        by_id = {s.id: s for s in sessions}
-        rows = [(by_id[sid], t) for sid, ts in turns.items() for t in ts]
-        dims = _dimensions([t.scores for _, t in rows])
-        _row(
-            writer,
-            ["session", "learner", "scenario", "number", "key", "move", "target", "reply", "at", "undone_at", "ending"]
-            + [f"score_{d}" for d in dims]
-            + [f"delta_{d}" for d in dims],
-        )
-        for s, t in rows:
-            _row(
-                writer,
-                [s.id, s.learner, s.scenario_id, t.number, t.key, t.move, t.target or "", t.reply, t.at,
-                 t.undone_at or "", t.ending or ""]
-                + [t.scores.get(d, "") for d in dims]
-                + [t.delta.get(d, "") for d in dims],
-            )
-        return len(rows)
+                count += 1
+            return count
+        _row(writer, TURN_HEAD + [f"score_{d}" for d in dims] + [f"delta_{d}" for d in dims])
+        for s, turns in pairs:
+            for t in turns:
+                _row(
+                    writer,
+                    [
+                        s.id,
+                        s.learner,
+                        s.scenario_id,
+                        t.number,
+                        t.key,
+                        t.move,
+                        t.target or "",
+                        t.reply,
+                        t.at,
+                        t.undone_at or "",
+                        t.ending or "",
+                    ]
+                    + [t.scores.get(d, "") for d in dims]
+                    + [t.delta.get(d, "") for d in dims],
+                )
+                count += 1
+        return count
+
+
+def write_json_array(path: Path, items: Iterable[Any]) -> int:
+    """``items`` as one JSON array, one item per line, written as they come; returns how many."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for item in items:
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(item, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n")
+    return count
 
 
 # --- xAPI ---------------------------------------------------------------------------------------
@@ -266,12 +341,10 @@ def _move_statement(s: SessionRecord, t: TurnRecord, o: XapiOptions) -> dict[str
     }
 
 
-def xapi_statements(
-    sessions: Sequence[SessionRecord], turns: Mapping[int, Sequence[TurnRecord]], options: XapiOptions
-) -> list[dict[str, Any]]:
+def xapi_statements(pairs: Pairs, options: XapiOptions) -> Iterator[dict[str, Any]]:
     """A statement per session, then one per live move of it (undone moves are not learning records)."""
-    out = []
-    for s in sessions:
-        out.append(_session_statement(s, options))
-        out.extend(_move_statement(s, t, options) for t in turns.get(s.id, ()) if t.undone_at is None)
-    return out
+    for s, turns in pairs:
+        yield _session_statement(s, options)
+        for t in turns:
+            if t.undone_at is None:
+                yield _move_statement(s, t, options)

@@ -21,7 +21,7 @@ from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held, parley_argv
 from simulator.cli.render import Text, make_console
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file descriptors")
-LEARNER = "ana" + EVIL
+LEARNER = "ana" + EVIL  # refused by the store (a name is data too), in one visible line
 
 
 def raw_controls(text: str) -> list[str]:
@@ -56,8 +56,11 @@ def test_escape_sequences_from_files_the_store_and_arguments_never_reach_the_ter
         held(result)
         assert not raw_controls(result.stdout + result.stderr), (args, result.stdout[-500:], result.stderr)
     # the interactive loop, fed by a pipe: menus, slash commands, echo, summary
+    refused = hostile_cli(["play", evil, "--seed", "3", "--coach", "--learner", LEARNER], input="")
+    held(refused)
+    assert refused.returncode == 2 and "\\x1b]0;pwned\\x07" in refused.stderr and not raw_controls(refused.stderr)
     typed = f"1\n{EVIL}\n/transcript\n/moves\n/undo\n/hint\n/save {tmp_path / 'run.json'}\n2\n/quit\n"
-    result = hostile_cli(["play", evil, "--seed", "3", "--coach", "--learner", LEARNER], input=typed)
+    result = hostile_cli(["play", evil, "--seed", "3", "--coach", "--no-save"], input=typed)
     held(result)
     assert not raw_controls(result.stdout + result.stderr), result.stdout[-2000:]
     assert "\\x1b]0;pwned\\x07" in result.stdout  # shown, not dropped: the learner sees what is there
@@ -176,7 +179,7 @@ def test_in_a_real_terminal_nothing_from_the_file_acts_on_it(evil, tmp_path):
         pytest.skip("the parley console script is not installed")
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "PARLEY_DB": str(tmp_path / "p.db")}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(exe, ["play", str(evil), "--seed", "3", "--coach", "--learner", LEARNER], env=env, dimensions=(40, 100), encoding="utf-8", timeout=DEADLINE)
+    child = pexpect.spawn(exe, ["play", str(evil), "--seed", "3", "--coach", "--no-save"], env=env, dimensions=(40, 100), encoding="utf-8", timeout=DEADLINE)
     log = io.StringIO()
     child.logfile_read = log
     child.expect("Your move")

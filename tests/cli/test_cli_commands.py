@@ -221,10 +221,12 @@ def test_parley_list_does_not_import_prompt_toolkit():
     modules = loaded_after("from simulator.cli.main import main\nmain(['list'])")
     assert "rich.console" in modules
     assert not {m for m in modules if m.startswith("prompt_toolkit")}
-    # nor what validating or analysing a scenario needs: `parley list` must start fast
+    # nor what validating or analysing a scenario needs, nor the store or a database driver:
+    # `parley list` must start fast
     assert not {m for m in modules if m.startswith(("pydantic", "transitions", "simulator.analysis"))}
     # nor the free-text reader and coach, which only a session that reads words needs
     assert not modules & {"simulator.reading", "simulator.coaching", "simulator.concepts", "simulator.cli.saying"}
+    assert not {m for m in modules if m.startswith(("simulator.store", "sqlite3", "_sqlite3", "psycopg"))}
 
 
 def test_the_parsers_limit_default_is_the_analysis_default():
@@ -259,10 +261,21 @@ def test_play_saves_as_it_goes_under_the_learner(run_parley, ending_line, tmp_pa
 
 
 def test_quitting_a_saved_session_says_how_to_resume(run_parley, cli_env):
-    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6"], input="/quit\n")
+    first = simulator.Session(simulator.load_scenario(SCENARIO_IDS[0]), seed=6).moves()[0].key
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6"], input=first.replace(":", " ") + "\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "; resume with: parley resume " in result.stdout.splitlines()[-1]
     assert Path(cli_env["PARLEY_DB"]).exists()
+
+
+def test_quitting_before_any_move_saves_nothing_and_says_how_to_replay(run_parley, cli_env):
+    from simulator.store import Store
+
+    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6"], input="/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert f"; replay with: parley play {SCENARIO_IDS[0]} --seed 6" in result.stdout.splitlines()[-1]
+    with Store(cli_env["PARLEY_DB"]) as store:
+        assert store.sessions() == []
 
 
 def test_no_save_writes_no_store(run_parley, cli_env):
@@ -308,10 +321,9 @@ def test_a_moves_run_is_saved_whole_and_finished(run_parley, ending_line, tmp_pa
 
 
 def test_the_learner_defaults_to_the_stores_default(run_parley, cli_env, monkeypatch):
-    import simulator.store.store as store_module
     from simulator.store import Store
 
-    monkeypatch.setattr(store_module, "default_learner", lambda: "zed")
+    monkeypatch.setattr("getpass.getuser", lambda: "zed")  # the store's default learner is the OS user
     result = run_parley(["play", SCENARIO_IDS[0], "--seed", "6", "--moves", "wait"])  # the store is $PARLEY_DB
     assert result.returncode == 0, result.stderr
     with Store(cli_env["PARLEY_DB"]) as store:

@@ -95,14 +95,19 @@ def test_a_whole_scenario_in_a_terminal_with_tab_ctrl_c_and_quit_prompt(scenario
     assert "Traceback" not in child.before
 
 
-def test_ctrl_d_quits_with_a_summary_and_resume_hint(cli_env):
+def test_ctrl_d_quits_with_a_summary_and_a_replay_hint_and_stores_nothing(cli_env):
+    """Nothing was played: nothing is stored (issue 11), and the summary says how to play it again."""
+    from simulator.store import Store
+
     child = spawn(["play", SCENARIO_IDS[0], "--seed", "12"], cli_env)
     child.expect(PROMPT)
     child.send("\x04")
-    child.expect(f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; resume with: parley resume \\d+")
+    child.expect(f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; replay with: parley play {SCENARIO_IDS[0]} --seed 12")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    with Store(cli_env["PARLEY_DB"]) as store:
+        assert store.sessions() == []
 
 
 def test_ctrl_c_twice_leaves_without_a_traceback(cli_env):

@@ -24,7 +24,7 @@ def test_run_plays_a_scripted_learner_to_an_ending(course, declined):
     ana = course.sessions(learner="ana")[0]
     keys = [t.key for t in course.store.turns(ana.id)]
     assert keys[: len(declined.spec.recommended)] == list(declined.spec.recommended)
-    assert set(keys[len(declined.spec.recommended):]) <= {"wait"}  # then waits for the ending
+    assert set(keys[len(declined.spec.recommended) :]) <= {"wait"}  # then waits for the ending
 
 
 def test_run_accepts_a_policy(store, declined):
@@ -89,15 +89,15 @@ def test_the_report_names_scenarios_learners_moves_and_losses(course):
     assert any(line.startswith("bo ") for line in report.splitlines())
 
 
-def test_the_report_reads_the_store_three_times_whatever_its_size(course, store, declined):
+def test_the_report_reads_the_store_twice_whatever_its_size(course, store, declined):
     after = simulator.load_scenario("after-rejection")
     for seed in range(4):
         course.run(f"l{seed}", after, [], seed=seed)
     statements = []
-    store.con.set_trace_callback(statements.append)
+    store.db.trace = statements.append
     report = course.report()
-    store.con.set_trace_callback(None)
-    assert len(statements) == 3, statements  # learners, sessions, turns: not a turns query per session
+    store.db.trace = None
+    assert len(statements) == 2, statements  # learners, then sessions with their turns: not a query per session
     # the same answers as the questions asked one by one
     for summary in course.by_scenario():
         top = course.moves(summary.scenario_id)[:5]

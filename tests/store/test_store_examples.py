@@ -21,7 +21,9 @@ def run(script: Path, *args: str, tmp_path: Path) -> subprocess.CompletedProcess
     cwd.mkdir(exist_ok=True)
     tmp.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(tmp)}  # the scripts' temporary directories land here
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120
+    )
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
@@ -45,11 +47,10 @@ def test_the_course_example_writes_every_export(tmp_path):
     assert len(statements) > len(sessions) > 0
 
 
-def test_the_resume_example_leaves_a_finished_verified_session(tmp_path):
-    db = tmp_path / "example.db"
-    result = run(ROOT / "examples" / "save_and_resume.py", str(db), tmp_path=tmp_path)
+def test_the_resume_example_leaves_a_finished_verified_session(ref, tmp_path):
+    result = run(ROOT / "examples" / "save_and_resume.py", ref, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    with Store(db) as store:
+    with Store(ref) as store:
         [info] = store.sessions(learner="ana")
         assert info.finished and len(store.turns(info.id, undone=True)) == info.turns + 1
         assert store.verify(info.id)[0].status == "ok"

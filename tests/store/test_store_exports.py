@@ -23,18 +23,54 @@ from simulator.store import Course
 
 # --- an xAPI 1.0.3 checker ------------------------------------------------------------------------
 
-STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments"}
+STATEMENT_KEYS = {
+    "id",
+    "actor",
+    "verb",
+    "object",
+    "result",
+    "context",
+    "timestamp",
+    "stored",
+    "authority",
+    "version",
+    "attachments",
+}
 AGENT_KEYS = {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"}
 ACTIVITY_KEYS = {"objectType", "id", "definition"}
-DEFINITION_KEYS = {"name", "description", "type", "moreInfo", "extensions", "interactionType",
-                   "correctResponsesPattern", "choices", "scale", "source", "target", "steps"}
+DEFINITION_KEYS = {
+    "name",
+    "description",
+    "type",
+    "moreInfo",
+    "extensions",
+    "interactionType",
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
+}
 RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extensions"}
 SCORE_KEYS = {"scaled", "raw", "min", "max"}
-CONTEXT_KEYS = {"registration", "instructor", "team", "contextActivities", "revision", "platform", "language", "statement", "extensions"}
+CONTEXT_KEYS = {
+    "registration",
+    "instructor",
+    "team",
+    "contextActivities",
+    "revision",
+    "platform",
+    "language",
+    "statement",
+    "extensions",
+}
 CONTEXT_ACTIVITY_KEYS = {"parent", "grouping", "category", "other"}
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")  # RFC 5646, the shapes used in practice
-DURATION = re.compile(r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")
+DURATION = re.compile(
+    r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+)
 NUMBER = (int, float)
 
 
@@ -259,7 +295,10 @@ def test_json_lines_hold_every_session_and_every_turn(course, tmp_path):
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["learner"] for r in rows] == ["ana", "bo", "bo"]
     unfinished = rows[2]
-    assert not unfinished["finished"] and [t["key"] for t in unfinished["turns"]] == ["vent:hiring_manager", "decide_repair"]
+    assert not unfinished["finished"] and [t["key"] for t in unfinished["turns"]] == [
+        "vent:hiring_manager",
+        "decide_repair",
+    ]
     assert unfinished["turns"][0]["undone_at"] is not None
     assert all(r["scenario_hash"] and r["seed"] is not None for r in rows)
 
@@ -279,20 +318,43 @@ def test_csv_has_a_row_per_session_and_per_turn(course, tmp_path):
         course.export_csv(tmp_path / "x.csv", table="moves")
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1,1)", "\tx", "\rx"]
+# what a learner may type as a display name (control characters are refused before they are stored)
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    " =1+1",
+    "\u3000=1+1",
+    "\uff1dSUM(A1)",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(1)",
+    "\ufe62 1",
+]
+# and what can reach a cell from elsewhere (a reply in a scenario file, a row edited by hand)
+CONTROLS = ["\tx", "\rx", "\n=1+1", "\r\n=1", "\x00=1", "\x1b[31m"]
+
+
+def test_csv_cell_neutralises_every_way_a_formula_can_start():
+    """OWASP CSV injection: =, +, -, @ (or a full-width/compatibility form of one), after any
+    leading whitespace, or a leading control character, gets a leading single quote."""
+    from simulator.store.exports import csv_cell
+
+    assert [csv_cell(f) for f in FORMULAS + CONTROLS] == ["'" + f for f in FORMULAS + CONTROLS]
+    safe = (-5, 0, "ana", "", "a=b", None, " ana", "Ana =1", "\u00e9=1", "\u2212 1")
+    assert [csv_cell(v) for v in safe] == list(safe)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store, declined, tmp_path):
-    """OWASP CSV injection: text starting with = + - @ tab or CR gets a leading single quote."""
-    from simulator.store.exports import csv_cell
-
-    assert [csv_cell(f) for f in FORMULAS] == ["'" + f for f in FORMULAS]
-    assert [csv_cell(v) for v in (-5, 0, "ana", "", "a=b", None)] == [-5, 0, "ana", "", "a=b", None]
+    """End to end: names, display names and replies that start formulas are written as text."""
     # a scenario whose reply starts with "=", and learners whose names are formulas
     text = declined.path.read_text(encoding="utf-8")
     assert "A week passes. Tempers cool, on every side." in text
     edited = tmp_path / "declined-offer.yaml"
-    edited.write_text(text.replace("A week passes. Tempers cool, on every side.", "=cmd|' /C calc'!A0"), encoding="utf-8")
+    edited.write_text(
+        text.replace("A week passes. Tempers cool, on every side.", "=cmd|' /C calc'!A0"), encoding="utf-8"
+    )
     scenario = simulator.load_scenario(edited)
     course = Course(store)
     for i, name in enumerate(FORMULAS):
@@ -309,6 +371,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store, declined,
     assert sessions[-1]["learner"] == "'-bo"
     assert any(r["reply"] == "'=cmd|' /C calc'!A0" for r in turns)
     for row in sessions + turns:  # nothing that reads as text starts a formula
-        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row.values())
-        assert all(cell.lstrip("-").isdigit() for key, cell in row.items() if key.startswith(("score_", "delta_")) and cell)
+        assert not any(cell.lstrip().startswith(("=", "+", "@", "\uff1d", "\uff0b", "\uff20")) for cell in row.values())
+        assert all(
+            cell.lstrip("-").isdigit() for key, cell in row.items() if key.startswith(("score_", "delta_")) and cell
+        )
     assert any(r["delta_overall"].startswith("-") for r in turns)  # negative numbers stay numbers

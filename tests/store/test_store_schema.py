@@ -1,4 +1,4 @@
-"""Schema versions, the v1 -> v2 migration, and files that are locked, damaged or not ours."""
+"""Schema versions and their migrations on both databases; stores that are older, newer, foreign, damaged or locked."""
 
 from __future__ import annotations
 
@@ -10,66 +10,154 @@ import pytest
 
 from simulator import Session, StoreError
 from simulator.cli.main import main
-from simulator.store import Store
-from simulator.store.schema import MIGRATIONS, SCHEMA_VERSION
+from simulator.store import NoStore, Store
+from simulator.store import schema as schema_module
+from simulator.store.store import open_database
+from simulator.store.location import locate
+from simulator.store.schema import SCHEMA_VERSION, statements
+
+STAMP = "2026-01-01T00:00:0{}.000Z"
 
 
-def write_v1_store(path, scenario, moves, *, seed=3):
-    """A store as Parley wrote it with schema 1: one learner, one unfinished session."""
+def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=False):
+    """A store as Parley wrote it with schema ``version`` (1 or 2): learner ana, one session of ``moves``."""
+    db = open_database(locate(ref), timeout=5, durable=False, create=True)
     session = Session(scenario, seed)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("BEGIN")
-    MIGRATIONS[0](con)  # migration 0 -> 1 is the v1 schema, frozen since it shipped
-    con.execute("INSERT INTO learners (id, name, display, created) VALUES (1, 'ana', 'Ana', '2026-01-01T00:00:00.000Z')")
-    con.execute(
-        "INSERT INTO sessions (id, uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed, started, scores)"
-        " VALUES (1, 'a' || hex(randomblob(15)), 1, ?, ?, ?, ?, '0.0.9', ?, '2026-01-01T00:00:01.000Z', ?)",
-        (scenario.id, scenario.hash, str(scenario.path), scenario.title, seed, json.dumps(session.scores)),
-    )
-    for key in moves:
-        t = session.play(key)
-        con.execute(
-            "INSERT INTO turns VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:02.000Z')",
-            (t.number, t.move, t.target, t.line, json.dumps(t.scores), json.dumps(t.delta), t.ending, session.snapshot()["draws"]),
+    with db.write("writing an old store"):
+        for v in range(version):
+            for sql in statements(v, db.dialect):
+                db.run(sql)
+        db.run("INSERT INTO learners (name, display, created) VALUES ('ana', 'Ana', ?)", (STAMP.format(0),))
+        db.run(
+            "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
+            " started, scores)"
+            " VALUES (?, 1, ?, ?, ?, ?, '0.0.9', ?, ?, ?)",
+            (
+                "a" * 32,
+                scenario.id,
+                scenario.hash,
+                str(scenario.path),
+                scenario.title,
+                seed,
+                STAMP.format(1),
+                json.dumps(session.scores),
+            ),
         )
-    con.execute("PRAGMA user_version = 1")
-    con.execute("COMMIT")
-    con.close()
+        for key in moves:
+            t = session.play(key)
+            row = (
+                1,
+                t.number,
+                t.move,
+                t.target,
+                t.line,
+                json.dumps(t.scores),
+                json.dumps(t.delta),
+                t.ending,
+                t.draws,
+                STAMP.format(2),
+            )
+            if version == 1:
+                db.run("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            else:
+                db.run(
+                    "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
+                    " detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, json.dumps(t.to_dict())),
+                )
+        if version == 2:
+            scores = session.scores
+            ended = STAMP.format(3) if session.over and ending_at_end else None
+            db.run(
+                "UPDATE sessions SET scores = ?, overall = ?, ended = ?, ending = ? WHERE id = 1",
+                (json.dumps(scores), scores["overall"], ended, session.ending.id if ended and session.ending else None),
+            )
+        db._write_version(version)
+    db.close()
     return session
 
 
-def test_schema_is_at_version_two(store):
-    assert SCHEMA_VERSION == 2 and store.schema_version == 2
+def test_schema_is_at_version_three(store):
+    assert SCHEMA_VERSION == 3 and store.schema_version == 3
 
 
-def test_the_v1_schema_is_frozen(db):
-    """Files written by schema 1 exist: migration 0 -> 1 must keep creating exactly that schema."""
+def test_the_shipped_sqlite_schemas_are_frozen(db):
+    """Files written by schemas 1 and 2 exist: their migrations must keep creating exactly those tables."""
     con = sqlite3.connect(db, isolation_level=None)
-    MIGRATIONS[0](con)
-    columns = {
-        table: [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
-        for table in ("learners", "sessions", "turns")
-    }
+
+    def columns():
+        return {
+            t: [(r[1], r[2]) for r in con.execute(f"PRAGMA table_info({t})")] for t in ("learners", "sessions", "turns")
+        }
+
+    for sql in statements(0, "sqlite"):
+        con.execute(sql)
+    v1 = columns()
+    assert [c for c, _ in v1["learners"]] == ["id", "name", "display", "created"]
+    assert [c for c, _ in v1["sessions"]] == [
+        "id",
+        "uid",
+        "learner_id",
+        "scenario_id",
+        "scenario_hash",
+        "scenario_path",
+        "title",
+        "engine",
+        "seed",
+        "started",
+        "ended",
+        "ending",
+        "scores",
+    ]
+    assert [c for c, _ in v1["turns"]] == [
+        "session_id",
+        "number",
+        "move",
+        "target",
+        "reply",
+        "scores",
+        "delta",
+        "ending",
+        "draws",
+        "at",
+    ]
+    assert {t for cols in v1.values() for _, t in cols} == {"INTEGER", "TEXT"}
+    for sql in statements(1, "sqlite"):
+        con.execute(sql)
+    v2 = columns()
+    assert [c for c, _ in v2["turns"]] == [
+        "id",
+        "session_id",
+        "number",
+        "move",
+        "target",
+        "reply",
+        "scores",
+        "delta",
+        "ending",
+        "draws",
+        "at",
+        "undone_at",
+        "detail",
+    ]
+    assert v2["learners"][-1] == ("cohort", "TEXT") and v2["sessions"][-1] == ("overall", "INTEGER")
     con.close()
-    assert columns == {
-        "learners": ["id", "name", "display", "created"],
-        "sessions": ["id", "uid", "learner_id", "scenario_id", "scenario_hash", "scenario_path", "title", "engine",
-                     "seed", "started", "ended", "ending", "scores"],
-        "turns": ["session_id", "number", "move", "target", "reply", "scores", "delta", "ending", "draws", "at"],
-    }
 
 
-def test_a_v1_store_is_migrated_and_keeps_every_turn(db, declined):
-    moves = ["decide_repair", "ask:hiring_manager", "wait"]  # schema 1 stored no manner
-    original = write_v1_store(db, declined, moves)
-    with Store(db) as store:
-        assert store.schema_version == 2
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version):
+    moves = ["decide_repair", "ask:hiring_manager", "wait"]  # old schemas stored no manner
+    original = write_old_store(ref, version, declined, moves)
+    with Store(ref, migrate=True) as store:
+        assert store.schema_version == 3 and store.found_version == version
         info = store.get(1)
-        assert (info.learner, info.display, info.engine, info.turns) == ("ana", "Ana", "0.0.9", 3)
+        assert (info.learner, info.display, info.engine, info.turns, info.damage) == ("ana", "Ana", "0.0.9", 3, None)
         turns = store.turns(1)
-        assert [t.key for t in turns] == moves and all(t.undone_at is None and t.detail is None for t in turns)
+        assert [t.key for t in turns] == moves and all(t.undone_at is None for t in turns)
+        assert all((t.detail is None) == (version == 1) for t in turns)
         assert [t.scores for t in turns] == [t.scores for t in original.transcript]
-        # v2 features work on migrated data: undo keeps the turn, cohorts, the overall column
+        # what came later works on migrated data: undo keeps the turn, cohorts, the overall column
         rec = store.resume(1, learner="ana")
         assert rec.session.played == moves
         rec.session.undo()
@@ -81,46 +169,105 @@ def test_a_v1_store_is_migrated_and_keeps_every_turn(db, declined):
         assert store.learners(cohort="spring")[0].name == "ana"
         [verdict] = store.verify(1)
         assert verdict.ok and any("engine 0.0.9" in n for n in verdict.notes)
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT overall FROM sessions").fetchone()[0] is not None
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
+        assert store.db.row("SELECT overall FROM sessions")[0] is not None
 
 
-def test_the_migration_is_all_or_nothing(db, declined, monkeypatch):
-    write_v1_store(db, declined, ["wait"])
-    from simulator.store import schema
+def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(ref, declined, capsys, monkeypatch):
+    """Rows from before schema 3 have no stored ending title: history finds it in the scenario."""
+    monkeypatch.setenv("COLUMNS", "200")
+    moves = list(declined.spec.recommended) + ["wait"] * 12
+    session = Session(declined, 3)
+    line = []
+    for key in moves:
+        if session.over:
+            break
+        session.play(key)
+        line.append(key)
+    write_old_store(ref, 2, declined, line, ending_at_end=True)
+    assert main(["store", "migrate", "--db", ref]) == 0
+    assert "upgraded from schema 2 to 3" in capsys.readouterr().out
+    assert main(["history", "--learner", "ana", "--db", ref]) == 0
+    assert session.ending.title in " ".join(capsys.readouterr().out.split())
 
-    def broken(con):
-        con.execute("ALTER TABLE learners ADD COLUMN cohort TEXT")
-        raise sqlite3.OperationalError("disk I/O error (simulated)")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", (schema.MIGRATIONS[0], broken))
+def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
+    write_old_store(pg_url, 2, declined, ["wait"])
+    with pytest.raises(
+        StoreError, match="at schema 2 and this Parley .* needs schema 3; upgrade it once with: parley store migrate"
+    ):
+        Store(pg_url)
+    assert main(["history", "--learner", "ana", "--db", pg_url]) == 2
+    assert "parley store migrate" in capsys.readouterr().err
+    assert main(["store", "info", "--db", pg_url]) == 0
+    assert "schema:   2 (older: run parley store migrate" in capsys.readouterr().out
+    assert main(["store", "migrate", "--db", pg_url]) == 0
+    with Store(pg_url) as store:
+        assert store.schema_version == 3 and store.get(1).turns == 1
+
+
+def test_an_empty_server_database_gets_the_schema_when_first_written(pg_url):
+    with pytest.raises(NoStore, match="holds no Parley store yet"):
+        Store(pg_url, create=False)
+    with Store(pg_url) as store:
+        assert store.schema_version == 3
+
+
+def test_the_migration_is_all_or_nothing(ref, declined, monkeypatch):
+    write_old_store(ref, 1, declined, ["wait"])
+
+    def broken(version, dialect):
+        if version == 2:
+            return ["ALTER TABLE sessions ADD COLUMN ending_title TEXT", "THIS IS NOT SQL"]
+        return statements(version, dialect)
+
+    monkeypatch.setattr("simulator.store.database.statements", broken)
     with pytest.raises(StoreError, match="upgrading the schema"):
-        Store(db)
-    con = sqlite3.connect(db)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert "cohort" not in [r[1] for r in con.execute("PRAGMA table_info(learners)")]
-    con.close()
+        Store(ref, migrate=True)
     monkeypatch.undo()
-    with Store(db) as store:
-        assert store.schema_version == 2 and store.get(1).turns == 1
+    db = open_database(locate(ref), timeout=5, durable=False, create=False)
+    assert db.version() == 1  # not 2: versions 2 and 3 were one transaction, rolled back whole
+    assert db.row("SELECT count(*) FROM turns")[0] == 1
+    db.close()
+    with Store(ref, migrate=True) as store:
+        assert store.schema_version == 3 and store.get(1).turns == 1
 
 
-def test_a_newer_schema_is_refused(db):
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA user_version = 99")
-    con.close()
-    with pytest.raises(StoreError, match=r"newer Parley \(schema 99\)"):
-        Store(db)
+def test_a_newer_schema_is_refused(ref):
+    Store(ref).close()
+    db = open_database(locate(ref), timeout=5, durable=False, create=False)
+    with db.write("pretending to be a newer Parley"):
+        db._write_version(99)
+    db.close()
+    for attempt in (lambda: Store(ref), lambda: Store(ref, migrate=True)):
+        with pytest.raises(
+            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 3 and older"
+        ) as info:
+            attempt()
+        assert "\n" not in str(info.value)
 
 
-def test_a_foreign_database_is_refused(db):
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE invoices (id INTEGER)")
-    con.close()
-    with pytest.raises(StoreError, match="not a Parley store .*invoices"):
-        Store(db)
+def test_a_foreign_database_is_refused(ref):
+    db = open_database(locate(ref), timeout=5, durable=False, create=True)
+    db.run("CREATE TABLE sessions (id INTEGER)")  # someone else's table of that name
+    db.close()
+    with pytest.raises(StoreError, match="not a Parley store .*sessions"):
+        Store(ref)
+
+
+def test_a_server_database_shared_with_other_tables_is_fine(pg_url):
+    db = open_database(locate(pg_url), timeout=5, durable=False, create=True)
+    db.run("CREATE TABLE invoices (id INTEGER)")
+    db.close()
+    with Store(pg_url) as store:
+        assert store.schema_version == 3
+
+
+def test_the_migrations_are_one_text_for_both_databases():
+    for version in range(SCHEMA_VERSION):
+        lite, pg = statements(version, "sqlite"), statements(version, "postgresql")
+        assert len(lite) == len(pg)
+        assert all("{" not in s for s in lite + pg)
+    assert schema_module.MIGRATIONS[0].count("{id}") == 2
 
 
 def test_a_file_of_garbage_is_a_store_error(db):
@@ -149,8 +296,11 @@ def test_a_locked_store_is_a_store_error(db, declined):
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with Store(db, timeout=0.2) as store, pytest.raises(StoreError, match="locked by another process .*waited 0.2 s"):
-            store.record(Session(declined, seed=1), learner="ana")
+        with (
+            Store(db, timeout=0.2) as store,
+            pytest.raises(StoreError, match="locked by another process .*waited 0.2 s"),
+        ):
+            store.record(Session(declined, seed=1), learner="ana").play("wait")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -163,11 +313,14 @@ def test_a_briefly_locked_store_waits_instead_of_failing(db, declined):
     threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
     with Store(db, timeout=5) as store:
         rec = store.record(Session(declined, seed=1), learner="ana")
+        rec.play("wait")
         assert store.get(rec.session_id).learner == "ana"
     holder.close()
 
 
-@pytest.mark.parametrize("command", [["history", "--all"], ["progress"], ["verify", "--all"], ["show", "1"], ["resume"]])
+@pytest.mark.parametrize(
+    "command", [["history", "--all"], ["progress"], ["verify", "--all"], ["show", "1"], ["resume"]]
+)
 def test_the_commands_print_one_line_for_a_damaged_store(db, capsys, command):
     db.write_bytes(b"\x00garbage" * 1000)
     assert main([*command, "--db", str(db)]) == 2

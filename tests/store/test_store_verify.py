@@ -11,6 +11,8 @@ from simulator import Session, StoreError
 from simulator.cli.main import main
 from simulator.loader import bundled_scenario_paths
 
+from .support import damage
+
 LINES = {
     "repair": ["decide_repair", "apologize:hr_rep/sincere"],
     "vent": ["vent:hr_rep"],
@@ -112,8 +114,8 @@ def test_an_edited_scenario_cannot_be_resumed(store, recorded, copy):
         store.resume(recorded["repair"])
 
 
-def test_the_verify_command_names_sessions_that_no_longer_replay(store, recorded, copy, capsys):
-    db = str(store.path)
+def test_the_verify_command_names_sessions_that_no_longer_replay(store, ref, recorded, copy, capsys):
+    db = ref
     assert main(["verify", "--db", db]) == 0
     assert "All 3 sessions replay identically" in capsys.readouterr().out
     edit(copy, "A week passes. Tempers cool, on every side.", "A week passes.")
@@ -123,39 +125,36 @@ def test_the_verify_command_names_sessions_that_no_longer_replay(store, recorded
     assert main(["verify", str(recorded["repair"]), "--db", db]) == 0
 
 
-def test_show_falls_back_to_the_stored_record_after_an_edit(store, recorded, copy, capsys):
+def test_show_falls_back_to_the_stored_record_after_an_edit(store, ref, recorded, copy, capsys):
     edit(copy, "A week passes. Tempers cool, on every side.", "A week passes.")
-    assert main(["show", str(recorded["wait"]), "--db", str(store.path)]) == 0
+    assert main(["show", str(recorded["wait"]), "--db", ref]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "showing the stored record" in out and "Tempers cool, on every side." in out
 
 
 def test_a_different_number_of_random_draws_is_found(store):
     """Same replies and scores but different dice: not an identical replay, and resume says so."""
-    import sqlite3
-
     scenario = simulator.load_scenario("after-rejection")
     s = Session(scenario, seed=1)
     rec = store.record(s, learner="ana")
     for key in ["self_assess", "pursue_other"]:
         rec.turn(s.play(key))
-    con = sqlite3.connect(store.path, isolation_level=None)
-    con.execute("UPDATE turns SET draws = draws + 1 WHERE session_id = ? AND number = 2", (rec.session_id,))
-    con.close()
+    damage(store, "UPDATE turns SET draws = draws + 1 WHERE session_id = ? AND number = 2", rec.session_id)
     [v] = store.verify(rec.session_id)
     assert v.status == "differs" and not v.ok
-    assert v.detail == f"turn 2 (pursue_other): random draws {s.transcript[1].draws + 1} stored, {s.transcript[1].draws} replayed"
-    with pytest.raises(StoreError, match=rf"session {rec.session_id} cannot resume: .*draws.*parley verify {rec.session_id}"):
+    assert (
+        v.detail
+        == f"turn 2 (pursue_other): random draws {s.transcript[1].draws + 1} stored, {s.transcript[1].draws} replayed"
+    )
+    with pytest.raises(
+        StoreError, match=rf"session {rec.session_id} cannot resume: .*draws.*parley verify {rec.session_id}"
+    ):
         store.resume(rec.session_id)
 
 
 def test_a_damaged_seed_is_reported_not_raised(store, recorded):
-    """Only a file edited by hand holds a seed outside 0..MAX_SEED; verify names it and goes on."""
-    import sqlite3
-
-    con = sqlite3.connect(store.path, isolation_level=None)
-    con.execute("UPDATE sessions SET seed = -1 WHERE id = ?", (recorded["vent"],))
-    con.close()
+    """Only a row edited by hand holds a seed outside 0..MAX_SEED; verify names it and goes on."""
+    damage(store, "UPDATE sessions SET seed = -1 WHERE id = ?", recorded["vent"])
     result, by_id = statuses(store, recorded)
     assert result == {"repair": "ok", "vent": "unplayable", "wait": "ok"}
     assert by_id[recorded["vent"]].detail.startswith("the stored seed is damaged")

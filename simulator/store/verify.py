@@ -1,0 +1,174 @@
+"""Stored sessions as replay certificates: :meth:`Verifier.verify` (the verifying part of Store).
+
+A stored session is scenario hash + engine version + seed + moves. Verifying replays it against
+the scenario file as it is now and says whether every stored reply, score and count of random
+draws still comes out the same. Nothing replayed depends on the clock; the timestamps (UTC,
+ISO-8601) are only records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._version import __version__
+from ..errors import SimulatorError, StoreError
+from .location import Location
+from .records import SessionRecord, TurnRecord
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+    from ..transcript import Turn
+
+__all__ = ["Verdict", "Verifier"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What replaying one stored session against today's scenario file showed.
+
+    ``status`` is one of ``ok`` (same file, same result), ``edited`` (the file changed but this
+    session replays identically), ``differs`` (a reply, score, ending or count of random draws
+    comes out differently), ``unplayable`` (a stored move is no longer legal where it was played,
+    or the stored seed is out of range), ``missing`` (the scenario cannot be loaded) or
+    ``damaged`` (the stored row itself cannot be read: see ``detail``).
+    """
+
+    session_id: int
+    scenario_id: str
+    status: str
+    detail: str
+    turns: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "edited")
+
+
+class Verifier:
+    """The verifying part of :class:`~simulator.store.Store`."""
+
+    location: Location
+
+    if TYPE_CHECKING:  # provided by the other parts of Store
+
+        def get(self, session_id: int) -> SessionRecord: ...
+        def turns(self, session_id: int, *, undone: bool = False) -> list[TurnRecord]: ...
+        def session_turns(self, *, undone: bool = False) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]: ...
+
+    def scenario_of(self, info: SessionRecord) -> Scenario:
+        """Load the scenario a session was played on: from its file if still there, else by id.
+
+        The stored path is data: whatever loading it raises becomes a one-line StoreError.
+        """
+        from ..loader import load_scenario
+
+        path = info.scenario_path
+        try:
+            if path and Path(path).is_file():
+                return load_scenario(path)
+            return load_scenario(info.scenario_id)
+        except SimulatorError:
+            raise
+        except (OSError, ValueError, RuntimeError, RecursionError) as exc:  # a broken file the loader did not name
+            where = path or info.scenario_id
+            raise StoreError(
+                f"session {info.id}: its scenario {where!r} cannot be loaded ({type(exc).__name__}: {exc})"
+            ) from exc
+
+    def verify(self, session_id: int | None = None, *, scenario: Scenario | None = None) -> list[Verdict]:
+        """Replay one stored session (or all of them, read as a stream) and compare every turn with what was stored."""
+        pairs: Iterable[tuple[SessionRecord, list[TurnRecord]]]
+        if session_id is not None:
+            info = self.get(session_id)
+            pairs = [(info, self.turns(info.id))]
+        else:
+            pairs = self.session_turns()
+        cache: dict[str, Scenario | SimulatorError] = {}
+        verdicts = []
+        for info, stored in pairs:
+            loaded: Scenario | SimulatorError
+            if scenario is not None:
+                loaded = scenario
+            else:
+                key = f"{info.scenario_path}|{info.scenario_id}"
+                if key not in cache:
+                    try:
+                        cache[key] = self.scenario_of(info)
+                    except SimulatorError as exc:
+                        cache[key] = exc
+                loaded = cache[key]
+            verdicts.append(_verify_one(info, stored, loaded))
+        return verdicts
+
+
+def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenario | SimulatorError) -> Verdict:
+    from ..errors import IllegalMove, InvalidSeed
+    from ..session import Session
+
+    def verdict(status: str, detail: str, turns: int = 0) -> Verdict:
+        return Verdict(info.id, info.scenario_id, status, detail, turns, tuple(notes))
+
+    notes = []
+    if info.engine != __version__:
+        notes.append(f"recorded by engine {info.engine}, replayed by {__version__}")
+    damage = info.damage or next((t.damage for t in stored if t.damage), None)
+    if damage:
+        return verdict("damaged", f"the stored record is damaged: {damage}")
+    if isinstance(scenario, SimulatorError):
+        return verdict("missing", f"scenario {info.scenario_id!r} cannot be loaded: {scenario}")
+    edited = scenario.hash != info.scenario_hash
+    if edited:
+        notes.append(f"scenario hash {info.scenario_hash[:12]} then, {scenario.hash[:12]} now")
+    try:
+        session = Session(scenario, info.seed)
+    except InvalidSeed as exc:  # only a row edited by hand stores one: Store.record saves valid seeds
+        return verdict("unplayable", f"the stored seed is damaged: {exc}")
+    try:
+        for t in stored:
+            try:
+                got = session.play(t.key)
+            except IllegalMove as exc:
+                return verdict("unplayable", f"turn {t.number} ({t.key}) is no longer legal: {exc}", t.number - 1)
+            diff = _difference(t, got)
+            if diff:
+                return verdict("differs", f"turn {t.number} ({t.key}): {diff}", t.number - 1)
+        if info.finished and info.scores is not None and info.scores != session.scores:
+            return verdict(
+                "differs", f"final scores: stored {_short(info.scores)}, replayed {_short(session.scores)}", len(stored)
+            )
+        replayed_ending = session.ending.id if session.ending else None
+        if info.finished and info.ending != replayed_ending:
+            return verdict("differs", f"ending: stored {info.ending}, replayed {replayed_ending}", len(stored))
+    finally:
+        session.close()
+    if edited:
+        return verdict(
+            "edited", f"the scenario file changed, but all {len(stored)} turns replay identically", len(stored)
+        )
+    return verdict("ok", f"all {len(stored)} turns replay identically", len(stored))
+
+
+def _short(scores: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in scores.items())
+
+
+def _difference(stored: TurnRecord, got: Turn) -> str:
+    dims = list(stored.scores) + [d for d in got.scores if d not in stored.scores]
+    changed = [
+        f"{d} {stored.scores.get(d)} stored, {got.scores.get(d)} replayed"
+        for d in dims
+        if stored.scores.get(d) != got.scores.get(d)
+    ]
+    if changed:
+        return "; ".join(changed)
+    if stored.ending != got.ending:
+        return f"ending {stored.ending} stored, {got.ending} replayed"
+    if stored.reply != got.line:
+        return f"the reply changed: stored {stored.reply!r}, replayed {got.line!r}"
+    if stored.draws != got.draws:  # same scores by luck, but the dice were rolled differently
+        return f"random draws {stored.draws} stored, {got.draws} replayed"
+    return ""
