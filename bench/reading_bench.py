@@ -96,8 +96,10 @@ def speeds(scs: list[simulator.Scenario], texts: list[str]) -> None:
         for _ in range(100):
             reader_for(sc)
         cached = (time.perf_counter() - start) * 1000 / 100
-        print(f"   {sc.id:<18} learn cold {statistics.median(cold):6.1f} ms   from cache {cached * 1000:6.1f} us   "
-              f"examples {len(training_examples(sc.spec, sc.rules))}")
+        print(
+            f"   {sc.id:<18} learn cold {statistics.median(cold):6.1f} ms   from cache {cached * 1000:6.1f} us   "
+            f"examples {len(training_examples(sc.spec, sc.rules))}"
+        )
     sc = scs[0]
     reader = reader_for(sc)
     samples = []
@@ -105,16 +107,23 @@ def speeds(scs: list[simulator.Scenario], texts: list[str]) -> None:
         start = time.perf_counter()
         reader.read(text)
         samples.append((time.perf_counter() - start) * 1000)
-    print(f"   interpret: median {statistics.median(samples):.2f} ms, p90 {sorted(samples)[int(len(samples) * 0.9)]:.2f} ms "
-          f"over {len(samples)} utterances ({sc.id})")
+    print(
+        f"   interpret: median {statistics.median(samples):.2f} ms, p90 {sorted(samples)[int(len(samples) * 0.9)]:.2f} ms "
+        f"over {len(samples)} utterances ({sc.id})"
+    )
     import subprocess
 
     code = (
         "import time, simulator.session, simulator.loader; t=time.perf_counter(); import simulator.reading, "
         "simulator.coaching, simulator.cli.saying; print(time.perf_counter()-t)"
     )
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(5)]
-    print(f"   importing the free-text path after the engine: median {statistics.median(runs) * 1000:.2f} ms over 5 processes")
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(5)
+    ]
+    print(
+        f"   importing the free-text path after the engine: median {statistics.median(runs) * 1000:.2f} ms over 5 processes"
+    )
 
 
 def compare(scs: list[simulator.Scenario], folder: Path) -> None:
@@ -131,8 +140,10 @@ def compare(scs: list[simulator.Scenario], folder: Path) -> None:
             reader = (_FuzzReader if name == "rapidfuzz" else _SklearnReader)(sc)
             results.append(accuracy(sc, held_out(sc, folder), reader=reader))
         p = pooled(results)
-        print(f"   {name:<18} top1 {p['top1']:6.1%}  top3 {p['top3']:6.1%}  manner {p['manner']:6.1%}  "
-              f"off-topic quiet {p['quiet']:6.1%}  ({time.perf_counter() - start:.1f} s for all)")
+        print(
+            f"   {name:<18} top1 {p['top1']:6.1%}  top3 {p['top3']:6.1%}  manner {p['manner']:6.1%}  "
+            f"off-topic quiet {p['quiet']:6.1%}  ({time.perf_counter() - start:.1f} s for all)"
+        )
 
 
 class _Reading:
@@ -147,7 +158,11 @@ class _Reading:
 
 
 def _choices_for(sc, move, manner, to):
-    return [c.key for c in sc.rules.choices if c.id == move and (manner is None or c.manner == manner) and (to is None or c.target == to)]
+    return [
+        c.key
+        for c in sc.rules.choices
+        if c.id == move and (manner is None or c.manner == manner) and (to is None or c.target == to)
+    ]
 
 
 class _FuzzReader:
@@ -184,7 +199,10 @@ class _SklearnReader:
         data = training_examples(sc.spec, sc.rules)
         labels = [f"{m}|{n or ''}" for m, n, _, _ in data]
         self.model = make_pipeline(
-            make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            make_union(
+                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            ),
             LogisticRegression(max_iter=2000, C=10),
         )
         self.model.fit([t for *_, t in data], labels)
@@ -222,14 +240,18 @@ def main() -> None:
             for text, want, got in acc.misses:
                 print(f"      miss: {text!r}: expected {want}, read {got}")
     p = pooled(results)
-    print(f"   {'all':<18} top1 {p['top1']:6.1%}  top3 {p['top3']:6.1%}  manner {p['manner']:6.1%}  "
-          f"off-topic quiet {p['quiet']:6.1%}  items {p['items']}")
+    print(
+        f"   {'all':<18} top1 {p['top1']:6.1%}  top3 {p['top3']:6.1%}  manner {p['manner']:6.1%}  "
+        f"off-topic quiet {p['quiet']:6.1%}  items {p['items']}"
+    )
     if args.cv:
         print(f"1b. {args.cv}-fold cross-validation on the authored phrasings and examples")
         for sc in scs:
             cv = cross_validate(sc, args.cv)
             q = pooled(cv)
-            print(f"   {sc.id:<18} top1 {q['top1']:6.1%}  top3 {q['top3']:6.1%}  manner {q['manner']:6.1%}  items {q['items']}")
+            print(
+                f"   {sc.id:<18} top1 {q['top1']:6.1%}  top3 {q['top3']:6.1%}  manner {q['manner']:6.1%}  items {q['items']}"
+            )
     speeds(scs, texts)
     if args.compare:
         compare(scs, args.utterances)

@@ -152,14 +152,20 @@ def bench(scenario_id: str, sessions: int, open_sessions: int) -> None:
     print(f"  compiled rules step         median {rules_median:8.2f} us   (no machine, no transcript)")
     print(f"  dict-table step             median {dict_median:8.3f} us")
     print(f"  ratio live / dict           {live_median / dict_median:8.0f}x")
-    print(f"  ratio live / rules          {live_median / rules_median:8.1f}x   (what transitions and the turn record add)")
+    print(
+        f"  ratio live / rules          {live_median / rules_median:8.1f}x   (what transitions and the turn record add)"
+    )
     verdict = "within" if live_median <= TARGET_US_PER_MOVE else "OVER"
     print(f"  target <= {TARGET_US_PER_MOVE} us per move: {verdict} ({live_median / TARGET_US_PER_MOVE:.0%} of it)")
-    print(f"  memory, {open_sessions:,} open sessions: {fresh:,.0f} bytes each fresh, "
-          f"{played:,.0f} bytes each after {len(opening)} moves ({', '.join(opening)})")
+    print(
+        f"  memory, {open_sessions:,} open sessions: {fresh:,.0f} bytes each fresh, "
+        f"{played:,.0f} bytes each after {len(opening)} moves ({', '.join(opening)})"
+    )
     verdict = "within" if max(fresh, played) <= TARGET_BYTES_PER_SESSION else "OVER"
-    print(f"  target <= {TARGET_BYTES_PER_SESSION // 1024} KB per open session: {verdict} "
-          f"({max(fresh, played) / TARGET_BYTES_PER_SESSION:.0%} of it)")
+    print(
+        f"  target <= {TARGET_BYTES_PER_SESSION // 1024} KB per open session: {verdict} "
+        f"({max(fresh, played) / TARGET_BYTES_PER_SESSION:.0%} of it)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,14 @@ def time_first_prompt(argv: list[str], env: dict[str, str], scenario: str) -> fl
     import pexpect
 
     start = time.perf_counter()
-    child = pexpect.spawn(argv[0], [*argv[1:], "play", scenario, "--seed", "1", "--no-save"], env=env, dimensions=(40, 100), encoding="utf-8", timeout=30)
+    child = pexpect.spawn(
+        argv[0],
+        [*argv[1:], "play", scenario, "--seed", "1", "--no-save"],
+        env=env,
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=30,
+    )
     child.expect("Your move")
     elapsed = time.perf_counter() - start
     child.sendcontrol("d")

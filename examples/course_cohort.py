@@ -67,7 +67,9 @@ def main(argv: list[str]) -> int:
     for name, count in counts.items():
         print(f"wrote {out / name} ({count} records)")
     bad = [v for v in course.store.verify() if not v.ok]
-    print(f"verified {len(course.sessions())} sessions: {'all replay identically' if not bad else f'{len(bad)} differ'}")
+    print(
+        f"verified {len(course.sessions())} sessions: {'all replay identically' if not bad else f'{len(bad)} differ'}"
+    )
     course.store.close()
     return 1 if bad else 0
 

@@ -77,7 +77,9 @@ def list_scenarios() -> list[ScenarioInfo]:
             )
         except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
             # Say which file; the full loader gives the exact line and column.
-            raise ScenarioError(f"cannot list this scenario ({exc.__class__.__name__}); load it for details", file=str(path)) from exc
+            raise ScenarioError(
+                f"cannot list this scenario ({exc.__class__.__name__}); load it for details", file=str(path)
+            ) from exc
         infos.append(info)
     return sorted(infos, key=lambda info: (info.source, info.id))
 
@@ -119,7 +121,11 @@ class _Unexpected(Exception):
 
 def _take(parser: Any, kind: type) -> Any:
     event = parser.get_event()
-    if not isinstance(event, kind) or getattr(event, "anchor", None) is not None or getattr(event, "tag", None) not in (None, "!"):
+    if (
+        not isinstance(event, kind)
+        or getattr(event, "anchor", None) is not None
+        or getattr(event, "tag", None) not in (None, "!")
+    ):
         raise _Unexpected
     return event
 

@@ -242,7 +242,9 @@ class _Reader:
         if isinstance(value, str):
             names = ["recommended", *self.spec.anti_patterns]
             if value not in names:
-                raise NameProblem(f"unknown line {_short(value)}; named lines: {', '.join(names)} (or a list of moves)", path)
+                raise NameProblem(
+                    f"unknown line {_short(value)}; named lines: {', '.join(names)} (or a list of moves)", path
+                )
             if value == "recommended" and not self.spec.recommended:
                 raise NameProblem("the scenario has no 'recommended' line", path)
             moves = self.spec.recommended if value == "recommended" else self.spec.anti_patterns[value]
@@ -277,7 +279,9 @@ class _Reader:
         out = {}
         for dim, b in value.items():
             if dim not in dims:
-                raise NameProblem(f"unknown score dimension {_short(dim)}; dimensions: {', '.join(dims)}", [*path, dim], key=True)
+                raise NameProblem(
+                    f"unknown score dimension {_short(dim)}; dimensions: {', '.join(dims)}", [*path, dim], key=True
+                )
             out[dim] = self.bounds(b, [*path, dim])
         return out
 

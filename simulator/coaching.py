@@ -83,8 +83,7 @@ CUES: tuple[Cue, ...] = (
             r"a (?:little|bit) (?:interested|keen)",
             r"just (?:wanted|thought|wondering|checking|a|an)",
         ),
-        "Softeners make the listener do the work of guessing what you mean. "
-        "Say it plainly: what you want, and why.",
+        "Softeners make the listener do the work of guessing what you mean. Say it plainly: what you want, and why.",
     ),
     Cue(
         "underselling",
@@ -96,8 +95,7 @@ CUES: tuple[Cue, ...] = (
             r"(?:others|other people|someone else) (?:would be|are|is|might be) better",
             r"not that i am (?:anything|special|great)",
         ),
-        "If you talk yourself down, nobody else will talk you up. Name what you have done and what "
-        "you would bring.",
+        "If you talk yourself down, nobody else will talk you up. Name what you have done and what you would bring.",
     ),
     Cue(
         "disparaging",
@@ -251,7 +249,9 @@ def notes_for(
     if unrepaired and (move == "counter" or manner in _DEMANDS):
         quote = " ".join((said or "").split()[:12]) or move
         notes.append(
-            PhrasingNote(turn, DEMAND_BEFORE_REPAIR.id, DEMAND_BEFORE_REPAIR.title, quote, DEMAND_BEFORE_REPAIR.why, advice)
+            PhrasingNote(
+                turn, DEMAND_BEFORE_REPAIR.id, DEMAND_BEFORE_REPAIR.title, quote, DEMAND_BEFORE_REPAIR.why, advice
+            )
         )
     if not said:
         return notes

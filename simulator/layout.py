@@ -138,5 +138,7 @@ class Layout:
     def meters_of(self, situation: Sequence[int], who: str) -> dict[str, int]:
         prefix = who + "."
         return {
-            name[len(prefix) :]: situation[self.meter0 + i] for i, name in enumerate(self.slots) if name.startswith(prefix)
+            name[len(prefix) :]: situation[self.meter0 + i]
+            for i, name in enumerate(self.slots)
+            if name.startswith(prefix)
         }

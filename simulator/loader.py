@@ -123,7 +123,9 @@ def _persona_file(ref: str, base: Path, roots: Sequence[Path] | None) -> Path:
                 "level up and the bundled personas (load_scenario(..., persona_roots=[...]) allows more)"
             )
         if not path.is_file():
-            raise _Unusable(f"no persona file {brief(ref)}" if not path.exists() else f"persona {brief(ref)} is not a file")
+            raise _Unusable(
+                f"no persona file {brief(ref)}" if not path.exists() else f"persona {brief(ref)} is not a file"
+            )
     except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop, in resolve()
         raise _Unusable(f"persona file {brief(ref)} cannot be used: {_why(exc)}") from None
     return path
@@ -399,10 +401,14 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
                 raise doc.error(["cast", cast_id, "stories", state], unknown("state", state, states), key=True)
         for i, reaction in enumerate(member.reactions):
             if reaction.move not in move_ids - targetless:
-                raise doc.error(["cast", cast_id, "reactions", i, "move"], unknown("move", reaction.move, move_ids - targetless))
+                raise doc.error(
+                    ["cast", cast_id, "reactions", i, "move"], unknown("move", reaction.move, move_ids - targetless)
+                )
     for i, reaction in enumerate(spec.scene.reactions):
         if reaction.move not in targetless:
-            raise doc.error(["scene", "reactions", i, "move"], unknown("move with no target", reaction.move, targetless))
+            raise doc.error(
+                ["scene", "reactions", i, "move"], unknown("move with no target", reaction.move, targetless)
+            )
     ending_ids: set[str] = set()
     fallback = False
     for i, ending in enumerate(spec.endings):
@@ -417,7 +423,9 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
         raise doc.error(["endings"], "one ending must have no 'when' and at_timeout_only: true, for when time runs out")
     for name in spec.scoring.extra:
         if name in RESERVED_DIMENSIONS:
-            raise doc.error(["scoring", "extra", name], f"{name!r} is a core dimension; give this one another name", key=True)
+            raise doc.error(
+                ["scoring", "extra", name], f"{name!r} is a core dimension; give this one another name", key=True
+            )
     dimensions = spec.scoring.dimensions()
     for name, rule in dimensions.items():
         path = ["scoring", name] if name in RESERVED_DIMENSIONS else ["scoring", "extra", name]

@@ -21,8 +21,12 @@ class MannerInfo(NamedTuple):
 BUILTIN_MANNERS: dict[str, MannerInfo] = {
     "plain": MannerInfo("plainly", "No particular manner: the words carry the move."),
     "sincere": MannerInfo("owning it plainly", "Owns what happened and asks for nothing in return."),
-    "justifying": MannerInfo("with a 'but' that explains it away", "Apologises, then explains why it was understandable."),
-    "strategic": MannerInfo("with an eye on what you want from it", "Says the right words in order to get something back."),
+    "justifying": MannerInfo(
+        "with a 'but' that explains it away", "Apologises, then explains why it was understandable."
+    ),
+    "strategic": MannerInfo(
+        "with an eye on what you want from it", "Says the right words in order to get something back."
+    ),
     "direct": MannerInfo("clearly and briefly", "Says what you want plainly and briefly, on your own merit."),
     "hedged": MannerInfo("hedging", "Softens it until it commits to little: 'I guess', 'maybe', 'just'."),
     "underselling": MannerInfo("underselling yourself", "Talks yourself down or leaves your strengths out."),

@@ -70,7 +70,9 @@ class MoveRef:
     def parse(cls, text: str) -> MoveRef:
         """Read ``move[:target][/manner]``; raises :class:`Unresolved` for anything else."""
         if not isinstance(text, str):
-            raise Unresolved(repr(text), f"a move is written as text like 'apologize:hr_rep', not {type(text).__name__}")
+            raise Unresolved(
+                repr(text), f"a move is written as text like 'apologize:hr_rep', not {type(text).__name__}"
+            )
         match = _REF.match(text.strip())
         if match is None:
             raise Unresolved(text, "write a move as 'move', 'move:target' or 'move:target/manner'")
@@ -103,7 +105,9 @@ class MoveRef:
         if self.target is not None and self.target not in targets:
             if targets == [None]:
                 raise Unresolved(self.key, "it takes no target")
-            raise Unresolved(self.key, f"{self.target!r} is not a target of {self.id!r}; targets: {', '.join(map(str, targets))}")
+            raise Unresolved(
+                self.key, f"{self.target!r} is not a target of {self.id!r}; targets: {', '.join(map(str, targets))}"
+            )
         if self.target is None and targets != [None]:
             if len(targets) > 1:
                 raise Unresolved(self.key, f"it needs a target: one of {', '.join(map(str, targets))}")
@@ -112,7 +116,9 @@ class MoveRef:
         if self.manner is not None and self.manner not in manners:
             if manners == [None]:
                 raise Unresolved(self.key, "it is said in one way only; leave out the manner")
-            raise Unresolved(self.key, f"{self.manner!r} is not a manner of it; manners: {', '.join(map(str, manners))}")
+            raise Unresolved(
+                self.key, f"{self.manner!r} is not a manner of it; manners: {', '.join(map(str, manners))}"
+            )
         if self.manner is None and len(manners) > 1:
             raise Unresolved(self.key, f"it needs a manner: one of {', '.join(map(str, manners))}")
         return next(c for c in fits if self.manner is None or c.manner == self.manner)

@@ -56,7 +56,9 @@ class Board:
         who = choice.target_index
         self.cells = landed
         if not self.machines[who].events[choice.id].trigger(self.models[who], ctx=_Decision(reaction, outcome)):
-            raise AssertionError(f"no transition of {choice.id!r} for the selected outcome")  # rules and machine disagree
+            raise AssertionError(
+                f"no transition of {choice.id!r} for the selected outcome"
+            )  # rules and machine disagree
 
 
 class PersonaModel:

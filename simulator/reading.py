@@ -250,7 +250,15 @@ class Reader:
         readings.sort(key=lambda pc: (-pc[0], pc[1].index))
         surface = {stem(w): w for w in reversed(words(text))}  # a stem as the learner wrote it
         return [
-            Reading(choice.id, choice.target, choice.manner, choice.key, round(p, 4), self._cues(vector, choice, named, surface), text)
+            Reading(
+                choice.id,
+                choice.target,
+                choice.manner,
+                choice.key,
+                round(p, 4),
+                self._cues(vector, choice, named, surface),
+                text,
+            )
             for p, choice in readings[:limit]
         ]
 
@@ -289,7 +297,9 @@ class Reader:
         targets = list(dict.fromkeys(c.target for c in choices if c.id == choice.id))
         if len(targets) < 2:
             return 1.0
-        by_words = {t: max((v for (m, _, tt), v in scores.items() if m == choice.id and tt == t), default=0.0) for t in targets}
+        by_words = {
+            t: max((v for (m, _, tt), v in scores.items() if m == choice.id and tt == t), default=0.0) for t in targets
+        }
         weights = _softmax(by_words, self.tuning.sharp_target)
         if any(named.get(str(t)) for t in targets):
             weights = {t: w * (1.0 + 8.0 * named.get(str(t), 0)) for t, w in weights.items()}
@@ -321,7 +331,9 @@ class Reader:
     ) -> tuple[str, ...]:
         """The words of the text that count most towards this reading, as the learner wrote them
         (phrases first when a phrase carries it, and never a word as common as "the")."""
-        cls = self._classes.get((choice.id, choice.manner if len(self.rules.moves_of(choice).choices) > 1 else None, choice.target))
+        cls = self._classes.get(
+            (choice.id, choice.manner if len(self.rules.moves_of(choice).choices) > 1 else None, choice.target)
+        )
         if cls is None:
             return ()
         contributions: dict[str, float] = {}
@@ -385,4 +397,3 @@ def reader_for(scenario: object) -> Reader:
     spec: ScenarioSpec = scenario.spec  # type: ignore[attr-defined]
     rules: Rules = scenario.rules  # type: ignore[attr-defined]
     return _CACHE.get(rules.scenario_hash, lambda: Reader(spec, rules))
-

@@ -199,7 +199,9 @@ class Rules:
             days = parse_duration(m.takes)
             for j, p in enumerate(m.phrasings):
                 if p.manner not in self.manner_names:
-                    raise NameProblem(unknown("manner", p.manner, self.manner_names), ["moves", i, "phrasings", j, "manner"])
+                    raise NameProblem(
+                        unknown("manner", p.manner, self.manner_names), ["moves", i, "phrasings", j, "manner"]
+                    )
                 if p.to is not None and p.to not in m.targets:
                     raise NameProblem(
                         f"{p.to!r} is not a target of {m.id!r}; targets: {', '.join(m.targets) or 'none'}",
@@ -208,7 +210,9 @@ class Rules:
             for j, e in enumerate(m.examples):
                 if e.manner is not None and e.manner not in {p.manner for p in m.phrasings}:
                     offered = {p.manner for p in m.phrasings}
-                    raise NameProblem(unknown(f"manner of {m.id!r}", e.manner, offered), ["moves", i, "examples", j, "manner"])
+                    raise NameProblem(
+                        unknown(f"manner of {m.id!r}", e.manner, offered), ["moves", i, "examples", j, "manner"]
+                    )
                 if e.to is not None and e.to not in m.targets:
                     raise NameProblem(
                         f"{e.to!r} is not a target of {m.id!r}; targets: {', '.join(m.targets) or 'none'}",
@@ -224,7 +228,19 @@ class Rules:
                     key = format_key(m.id, target, manner if len(manners) > 1 else None)
                     phrasings = tuple(Phrasing(m.id, target, p.manner, p.text, key) for p in said if p.manner == manner)
                     own.append(
-                        Choice(len(choices) + len(own), m.id, target, manner, label, target_index, days, when, key, move_key, phrasings)
+                        Choice(
+                            len(choices) + len(own),
+                            m.id,
+                            target,
+                            manner,
+                            label,
+                            target_index,
+                            days,
+                            when,
+                            key,
+                            move_key,
+                            phrasings,
+                        )
                     )
                 choices.extend(own)
                 moves.append(
@@ -243,7 +259,9 @@ class Rules:
                 )
         self.moves, self.choices = tuple(moves), tuple(choices)
 
-    def _build_reactions(self, spec: ScenarioSpec, members: Sequence[PersonaSpec]) -> tuple[tuple[CompiledReaction, ...], ...]:
+    def _build_reactions(
+        self, spec: ScenarioSpec, members: Sequence[PersonaSpec]
+    ) -> tuple[tuple[CompiledReaction, ...], ...]:
         layout = self.layout
         cast = layout.cast
         written: dict[int, list[tuple[Origin, Reaction]]] = {}
@@ -255,7 +273,9 @@ class Rules:
         # A reaction is compiled once per manner it may answer (a manner test folds to a constant);
         # the targets of one move share the compiled object only when they are the same owner.
         compiled: dict[tuple[Origin, str | None], CompiledReaction | None] = {}
-        self.written: dict[Origin, tuple[str, int]] = {}  # every reaction that may answer a choice: (move id, target index)
+        self.written: dict[
+            Origin, tuple[str, int]
+        ] = {}  # every reaction that may answer a choice: (move id, target index)
         out = []
         for choice in self.choices:
             owner = choice.target_index if choice.target_index >= 0 else None
@@ -286,7 +306,8 @@ class Rules:
         return [
             c
             for c in self.choices
-            if (c.target_index < 0 or reachable[c.target_index][s[c.target_index]]) and (c.when is None or c.when.holds(s))
+            if (c.target_index < 0 or reachable[c.target_index][s[c.target_index]])
+            and (c.when is None or c.when.holds(s))
         ]
 
     def is_legal(self, s: Sequence[int], choice: Choice) -> bool:
@@ -509,7 +530,9 @@ def _compile_reaction(
                 raise problem.within([*origin, "in", j]) from None
         states = frozenset(wanted)
     when = _compile(reaction.when, scope, (*origin, "when")) if reaction.when else None
-    outcomes = tuple(_compile_outcome(n, o, scope, (*origin, "outcomes", n), placeholders) for n, o in enumerate(reaction.outcomes))
+    outcomes = tuple(
+        _compile_outcome(n, o, scope, (*origin, "outcomes", n), placeholders) for n, o in enumerate(reaction.outcomes)
+    )
     if when is not None and when.constant is False and not manner_free:
         return None
     if when is not None and when.constant is True:
@@ -591,7 +614,9 @@ def _check_lines(lines: Sequence[str], path: Origin, allowed: set[str]) -> None:
     for k, line in enumerate(lines):
         for match in _TEMPLATE.finditer(line):
             if match.group("invalid") is not None:
-                raise NameProblem("'$' must start a placeholder such as $name; write '$$' for a dollar sign", [*path, k])
+                raise NameProblem(
+                    "'$' must start a placeholder such as $name; write '$$' for a dollar sign", [*path, k]
+                )
             name = match.group("named") or match.group("braced")
             if name is not None and name not in allowed:
                 raise NameProblem(unknown("placeholder", "$" + name, {"$" + a for a in allowed}), [*path, k])

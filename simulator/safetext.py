@@ -59,7 +59,11 @@ def brief(value: object, limit: int = 120) -> str:
     try:
         text = repr(value)
     except ValueError:  # int beyond sys.get_int_max_str_digits()
-        text = f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>" if isinstance(value, int) else "<unprintable>"
+        text = (
+            f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+            if isinstance(value, int)
+            else "<unprintable>"
+        )
     return clip(text, limit)
 
 

@@ -89,7 +89,9 @@ class Session:
         self._log: list[tuple[Choice, str | None]] = []
         self._transcript: list[Turn] = []
         self._scores = self.rubric.score(rules.initial)
-        self._models = self._board.models = [PersonaModel(self._board, i, rules.layout.states[i]) for i in range(len(self._machines))]
+        self._models = self._board.models = [
+            PersonaModel(self._board, i, rules.layout.states[i]) for i in range(len(self._machines))
+        ]
         for i, (machine, model) in enumerate(zip(self._machines, self._models, strict=True)):
             machine.add_model(model, initial=rules.state_name(rules.initial, i))
         # The shared machines hold every model they know; release ours when this session is
@@ -282,9 +284,7 @@ class Session:
             if before[i] != after[i]
         )
 
-    def _resolve(
-        self, move: object, to: str | None, manner: str | None, said: str | None
-    ) -> tuple[Choice, str | None]:
+    def _resolve(self, move: object, to: str | None, manner: str | None, said: str | None) -> tuple[Choice, str | None]:
         """The choice ``play`` was asked for, checked to be legal now, and the words said."""
         rules = self.rules
         if isinstance(move, Choice) and to is None and manner is None and rules.choices[move.index] is move:
@@ -303,7 +303,9 @@ class Session:
             elif isinstance(move, Playable):
                 ref, said = move.key, said if said is not None else move.text
             else:
-                raise InvalidArgument("move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move)
+                raise InvalidArgument(
+                    "move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move
+                )
             try:
                 if to is not None or manner is not None:
                     parsed = MoveRef.parse(ref) if isinstance(ref, str) else ref
@@ -348,7 +350,9 @@ class Session:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything needed to continue later, as JSON-ready data (versioned)."""
-        return make_snapshot(self.scenario.id, self.scenario.hash, self.seed, self._rng.counter, self.played, [w for _, w in self._log])
+        return make_snapshot(
+            self.scenario.id, self.scenario.hash, self.seed, self._rng.counter, self.played, [w for _, w in self._log]
+        )
 
     @classmethod
     def restore(cls, scenario: Scenario, data: Mapping[str, Any]) -> Session:
@@ -372,6 +376,7 @@ class Session:
                 raise SnapshotError(f"the snapshot does not replay: move {i} ({move[:60]}): {exc}") from exc
         if session._rng.counter != snap.draws:
             session.close()
-            raise SnapshotError(f"the snapshot does not replay: {session._rng.counter} draws, snapshot says {snap.draws}")
+            raise SnapshotError(
+                f"the snapshot does not replay: {session._rng.counter} draws, snapshot says {snap.draws}"
+            )
         return session
-

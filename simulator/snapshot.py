@@ -82,7 +82,9 @@ def read_snapshot(data: object) -> Snapshot:
         check_seed(seed)
     except InvalidSeed:
         shown = repr(seed) if len(repr(seed)) <= 40 else repr(seed)[:37] + "..."
-        raise SnapshotError(f"the snapshot is damaged: seed {shown} is not a whole number from 0 to {2**63 - 1}") from None
+        raise SnapshotError(
+            f"the snapshot is damaged: seed {shown} is not a whole number from 0 to {2**63 - 1}"
+        ) from None
     if not 0 <= draws <= 4 * MAX_MOVES:  # type: ignore[operator]
         raise SnapshotError(f"the snapshot is damaged: draw count out of range (0 to {4 * MAX_MOVES})")
     if not isinstance(moves, list) or len(moves) > MAX_MOVES or not all(isinstance(m, str) for m in moves):

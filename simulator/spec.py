@@ -222,12 +222,16 @@ class Outcome(Model):
     effects: dict[MeterRef, MeterChange] = Field(
         default_factory=dict, max_length=MAX_ITEMS, description="Meter changes, clamped to bounds."
     )
-    set: dict[MeterRef, MeterValue] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Meters set to a value.")
+    set: dict[MeterRef, MeterValue] = Field(
+        default_factory=dict, max_length=MAX_ITEMS, description="Meters set to a value."
+    )
     also: dict[Ident, Ident] = Field(
         default_factory=dict, max_length=MAX_CAST, description="Other cast members moved to a state (news travels)."
     )
     say: list[Annotated[str, Field(min_length=1)]] = Field(
-        min_length=1, max_length=MAX_ITEMS, description="Variants of the reply; $name and cast ids ($hr_rep) are filled in."
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description="Variants of the reply; $name and cast ids ($hr_rep) are filled in.",
     )
     note: str | None = Field(None, min_length=1, description="Why this helped or hurt, shown in the debrief.")
 
@@ -269,12 +273,16 @@ class CastMember(Model):
     persona: str = Field(min_length=1, description="A bundled persona id, or a path relative to this file.")
     name: str = Field(min_length=1, description="Display name, e.g. 'Marcus Hale (hiring manager)'.")
     initial: Ident | None = None
-    meters: dict[Ident, MeterValue] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Starting meter values.")
+    meters: dict[Ident, MeterValue] = Field(
+        default_factory=dict, max_length=MAX_ITEMS, description="Starting meter values."
+    )
     stories: dict[Ident, Annotated[str, Field(min_length=1)]] = Field(
         default_factory=dict, max_length=MAX_ITEMS, description="Inner stories that replace the persona's."
     )
     reactions: list[Reaction] = Field(
-        default_factory=list, max_length=MAX_REACTIONS, description="Scenario-specific reactions, tried before the persona's own."
+        default_factory=list,
+        max_length=MAX_REACTIONS,
+        description="Scenario-specific reactions, tried before the persona's own.",
     )
 
 
@@ -300,7 +308,9 @@ class MoveSpec(Model):
     id: Ident
     label: str | None = Field(None, min_length=1, description="Required for moves that are not built in.")
     description: str | None = Field(None, min_length=1)
-    targets: list[Ident] = Field(default_factory=list, max_length=MAX_CAST, description="Cast ids; empty for moves with no target.")
+    targets: list[Ident] = Field(
+        default_factory=list, max_length=MAX_CAST, description="Cast ids; empty for moves with no target."
+    )
     takes: str = Field("1 day", description="Clock time the move costs, e.g. '2 weeks'.")
     when: Condition | None = Field(None, description="The move is offered only while this holds.")
     phrasings: list[Phrasing] = Field(
@@ -309,7 +319,9 @@ class MoveSpec(Model):
         description="What the learner could say; their manners are the ways this move can be played.",
     )
     examples: list[Example] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="More ways a learner might put it, for reading free text."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="More ways a learner might put it, for reading free text.",
     )
 
     @field_validator("takes")
@@ -356,7 +368,9 @@ class Scoring(Model):
     outcome: DimensionRule
     relationship: DimensionRule
     integrity: DimensionRule
-    extra: dict[Ident, DimensionRule] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Further dimensions.")
+    extra: dict[Ident, DimensionRule] = Field(
+        default_factory=dict, max_length=MAX_ITEMS, description="Further dimensions."
+    )
     overall: OverallRule
 
     def dimensions(self) -> dict[str, DimensionRule]:

@@ -124,7 +124,8 @@ def branches(rules: Rules, situation: Situation, choice: Choice) -> list[Step]:
     reaction = rules.react(landed, choice)
     first = Forced()
     return [
-        _carry_out(rules, situation, list(landed), choice, reaction, k, first, None) for k in range(len(reaction.outcomes))
+        _carry_out(rules, situation, list(landed), choice, reaction, k, first, None)
+        for k in range(len(reaction.outcomes))
     ]
 
 

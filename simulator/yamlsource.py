@@ -27,6 +27,7 @@ from .safetext import brief, visible
 
 __all__ = ["Document", "parse"]
 
+
 class _Loader(yaml.SafeLoader):
     """The safe loader, with every value it cannot build reported where the value stands.
 
@@ -43,7 +44,9 @@ class _Loader(yaml.SafeLoader):
             raise
         except Exception as exc:
             kind = node.tag.rpartition(":")[2] or "value"
-            raise _Unreadable(None, None, f"cannot read this {kind}: {_first_clause(str(exc))}", node.start_mark) from exc
+            raise _Unreadable(
+                None, None, f"cannot read this {kind}: {_first_clause(str(exc))}", node.start_mark
+            ) from exc
 
 
 class _Unreadable(ConstructorError):
@@ -196,7 +199,9 @@ def _check_tree(root: Node, file: str) -> None:
             characters += child_characters
         if values > MAX_VALUES or characters > MAX_CHARACTERS:
             what = f"{MAX_VALUES:,} values" if values > MAX_VALUES else f"{MAX_CHARACTERS:,} characters"
-            raise _located(node, file, f"this value expands to more than {what}; are YAML aliases repeating something large?")
+            raise _located(
+                node, file, f"this value expands to more than {what}; are YAML aliases repeating something large?"
+            )
         sizes[id(node)] = (values, characters)
         if isinstance(node, MappingNode):
             _reject_duplicate_keys(node, file)

@@ -129,16 +129,18 @@ MANNERED = (
         "    examples:\n"
         "      - manner: sincere\n"
         "        say: [sorry I lost my temper with you]\n",
-    ).replace(
+    )
+    .replace(
         "    reactions:\n      - move: apologize\n        when: {meter: apologies, at_most: 0}\n",
         "    reactions:\n"
         "      - move: apologize\n"
         "        when: {manner: [justifying, strategic]}\n"
         "        outcomes:\n"
         "          - effects: {apologies: 1}\n"
-        '            say: ["I hear a \'but\' in there."]\n'
+        "            say: [\"I hear a 'but' in there.\"]\n"
         "            note: An apology that explains itself away is not heard as one.\n"
         "      - move: apologize\n"
         "        when: {meter: apologies, at_most: 0}\n",
-    ).replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
+    )
+    .replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
 )

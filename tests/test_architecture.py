@@ -120,7 +120,9 @@ def test_the_core_never_imports_the_terminal_ui():
         name = _module_name(path)
         if name.startswith("simulator.cli") or name == "simulator.__main__":  # the UI and its entry point
             continue
-        bad = sorted(dep for dep in _imports(path) if dep.split(".")[0] in UI_LIBRARIES or dep.startswith("simulator.cli"))
+        bad = sorted(
+            dep for dep in _imports(path) if dep.split(".")[0] in UI_LIBRARIES or dep.startswith("simulator.cli")
+        )
         if bad:
             offenders[name] = bad
     assert offenders == {}

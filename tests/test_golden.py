@@ -44,7 +44,9 @@ def test_replay_matches_the_golden(golden: Path):
     actual = regenerate.record(scenario, expected["seed"], expected["moves"])
     # the first differing turn says more than a diff of the whole document
     for want, got in zip(expected["transcript"], actual["transcript"], strict=True):
-        assert got == want, f"{golden.stem}: turn {want['number']} ({want['move']}) differs; if intended, run {REGENERATE}"
+        assert got == want, (
+            f"{golden.stem}: turn {want['number']} ({want['move']}) differs; if intended, run {REGENERATE}"
+        )
     assert actual["scores"] == expected["scores"]
     assert actual["ending"] == expected["ending"]
     assert actual == expected

@@ -68,7 +68,9 @@ def test_a_cast_persona_path_is_relative_to_the_scenario_file(write_scenario, tm
 def test_unknown_scenario_id_lists_the_bundled_ones():
     with pytest.raises(ScenarioError) as info:
         simulator.load_scenario("no-such-scenario")
-    assert str(info.value) == f"unknown scenario 'no-such-scenario'; bundled scenarios: {', '.join(sorted(BUNDLED_IDS))}"
+    assert (
+        str(info.value) == f"unknown scenario 'no-such-scenario'; bundled scenarios: {', '.join(sorted(BUNDLED_IDS))}"
+    )
 
 
 def test_missing_scenario_file(tmp_path):
@@ -81,7 +83,10 @@ def test_missing_scenario_file(tmp_path):
 def test_missing_persona_names_the_reference():
     with pytest.raises(ScenarioError) as info:
         simulator.load_persona("no_such_persona")
-    assert str(info.value) == "no_such_persona: no persona file 'no_such_persona' in personas/ here or one folder up, nor bundled"
+    assert (
+        str(info.value)
+        == "no_such_persona: no persona file 'no_such_persona' in personas/ here or one folder up, nor bundled"
+    )
 
 
 def test_a_file_that_is_not_utf8_is_reported_not_raised(tmp_path):
@@ -109,7 +114,9 @@ def test_more_problems_are_counted(write_scenario):
 
 def test_hash_follows_content_not_formatting(write_scenario):
     plain = simulator.load_scenario(write_scenario(MINI, name="a.yaml"))
-    reformatted = simulator.load_scenario(write_scenario("# a comment\n" + MINI.replace("{trust: 2,", "{ trust: 2 ,"), name="b.yaml"))
+    reformatted = simulator.load_scenario(
+        write_scenario("# a comment\n" + MINI.replace("{trust: 2,", "{ trust: 2 ,"), name="b.yaml")
+    )
     changed = simulator.load_scenario(write_scenario(MINI.replace('"We\'re done."', '"We are done."'), name="c.yaml"))
     assert plain.hash == reformatted.hash
     assert plain.hash != changed.hash
@@ -125,7 +132,11 @@ def test_compiled_rules_are_shared_by_content(write_scenario):
 
 
 def test_scenario_reads_like_its_spec(declined):
-    assert (declined.id, declined.title, declined.source) == (declined.spec.id, declined.spec.title, declined.spec.source)
+    assert (declined.id, declined.title, declined.source) == (
+        declined.spec.id,
+        declined.spec.title,
+        declined.spec.source,
+    )
     assert repr(declined) == f"Scenario(id='declined-offer', path={str(declined.path)!r}, hash={declined.hash[:12]!r})"
     assert set(declined.personas) == set(declined.spec.cast)
 
@@ -234,7 +245,6 @@ def test_broken_references_are_located(write_scenario, old, new, expected):
     with pytest.raises(ScenarioError) as info:
         simulator.load_scenario(path)
     assert str(info.value) == f"{path}:{expected}"
-
 
 
 def test_a_bundled_id_wins_over_a_folder_of_the_same_name(tmp_path, monkeypatch):

@@ -57,7 +57,12 @@ def test_a_non_string_does_not_parse():
 
 def test_a_pattern_matches_whatever_it_leaves_out():
     hits = lambda text: [repr(c) for c in OFFERED if MoveRef.parse(text).matches(c)]  # noqa: E731
-    assert hits("apologize") == ["apologize:hr_rep/sincere", "apologize:hr_rep/strategic", "apologize:boss/sincere", "apologize:boss/strategic"]
+    assert hits("apologize") == [
+        "apologize:hr_rep/sincere",
+        "apologize:hr_rep/strategic",
+        "apologize:boss/sincere",
+        "apologize:boss/strategic",
+    ]
     assert hits("apologize:boss") == ["apologize:boss/sincere", "apologize:boss/strategic"]
     assert hits("apologize:boss/sincere") == ["apologize:boss/sincere"]
     assert hits("wait") == ["wait"]

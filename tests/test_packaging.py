@@ -35,7 +35,10 @@ def test_every_package_in_the_source_tree_is_listed_for_the_wheel():
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "simulator").rglob("__init__.py")}
     mapped = set(config["package-dir"])
     assert set(config["packages"]) == found | mapped
-    assert config["package-dir"] == {"simulator.bundled.personas": "personas", "simulator.bundled.scenarios": "scenarios"}
+    assert config["package-dir"] == {
+        "simulator.bundled.personas": "personas",
+        "simulator.bundled.scenarios": "scenarios",
+    }
 
 
 def test_the_bundled_files_are_found_inside_the_simulator_package():
@@ -43,7 +46,11 @@ def test_the_bundled_files_are_found_inside_the_simulator_package():
     import simulator.bundled.scenarios
 
     assert bundled_dir("personas") == Path(next(iter(simulator.bundled.personas.__path__)))
-    assert {p.name for p in bundled_dir("personas").glob("*.yaml")} == {"boss.yaml", "hiring_manager.yaml", "hr_rep.yaml"}
+    assert {p.name for p in bundled_dir("personas").glob("*.yaml")} == {
+        "boss.yaml",
+        "hiring_manager.yaml",
+        "hr_rep.yaml",
+    }
     assert len(simulator.list_scenarios()) == len(list(bundled_dir("scenarios").glob("*.yaml"))) >= 5
 
 
@@ -52,7 +59,9 @@ def test_the_bundled_files_are_found_inside_the_simulator_package():
 
 def _source_copy(tmp: Path) -> Path:
     """The repository's tracked files, so that building leaves nothing in the checkout."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    )
     if files == [""]:
         pytest.skip("not a git checkout")
     copy = tmp / "source"
@@ -68,13 +77,33 @@ def _venv(where: Path) -> Path:
     path file, but not its editable Parley (a path file adds a folder, not the folder's own path files)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True, timeout=BUILD_TIMEOUT)
     python = where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(purelib, "_parley_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     return python
 
 
 def _pip(python: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "-q", "install", "--no-deps", *args], check=True, timeout=BUILD_TIMEOUT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "--disable-pip-version-check",
+            "-q",
+            "install",
+            "--no-deps",
+            *args,
+        ],
+        check=True,
+        timeout=BUILD_TIMEOUT,
+    )
 
 
 def _project(tmp: Path) -> Path:
@@ -82,30 +111,52 @@ def _project(tmp: Path) -> Path:
     with a state the bundled persona does not have) and scenarios/ (copies of the bundled ones,
     and one that casts the changed persona by bare id)."""
     project = tmp / "project"
-    shutil.copytree(bundled_dir("personas"), project / "personas", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-    shutil.copytree(bundled_dir("scenarios"), project / "scenarios", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    shutil.copytree(
+        bundled_dir("personas"), project / "personas", ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
+    )
+    shutil.copytree(
+        bundled_dir("scenarios"), project / "scenarios", ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
+    )
     for folder in ("personas", "scenarios"):
         (project / folder / "__init__.py").write_text("", encoding="utf-8")  # like this repository
     boss = project / "personas" / "boss.yaml"
     text = boss.read_text(encoding="utf-8")
-    boss.write_text(text.replace("\nstates:\n", "\nstates:\n  stonewalling:\n    mood: says nothing at all\n    story: They will not hear it.\n", 1), encoding="utf-8")
+    boss.write_text(
+        text.replace(
+            "\nstates:\n",
+            "\nstates:\n  stonewalling:\n    mood: says nothing at all\n    story: They will not hear it.\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     own = yaml.safe_load((project / "scenarios" / "promotion-fumble.yaml").read_text(encoding="utf-8"))
     (member,) = [m for m in own["cast"].values() if m["persona"] == "boss"]
     member["initial"] = "stonewalling"  # a state only the project's own boss.yaml has
     own.update(id="own-boss", expect=[])
     (project / "scenarios" / "own-boss.yaml").write_text(yaml.safe_dump(own, sort_keys=False), encoding="utf-8")
-    (project / "pyproject.toml").write_text('[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\nparley_sessions = 3\ntestpaths = ["scenarios"]\n', encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\nparley_sessions = 3\ntestpaths = ["scenarios"]\n',
+        encoding="utf-8",
+    )
     return project
 
 
 def _check_installed(python: Path, project: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
     env["PARLEY_DB"] = str(project / "parley.db")
-    run = lambda *args, cwd=project: subprocess.run([python, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=BUILD_TIMEOUT)  # noqa: E731
-    where = run("-c", "import simulator, simulator.catalogue as c; print(simulator.__file__); print(c.bundled_dir('personas'))", cwd=project.parent)
+    run = lambda *args, cwd=project: subprocess.run(
+        [python, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=BUILD_TIMEOUT
+    )  # noqa: E731
+    where = run(
+        "-c",
+        "import simulator, simulator.catalogue as c; print(simulator.__file__); print(c.bundled_dir('personas'))",
+        cwd=project.parent,
+    )
     assert where.returncode == 0, where.stderr
     assert not where.stdout.startswith(str(REPO / "simulator")), "the test must use the installed copy"
-    shadow = run("-c", "import importlib.util as u; print(u.find_spec('personas'), u.find_spec('scenarios'))", cwd=project.parent)
+    shadow = run(
+        "-c", "import importlib.util as u; print(u.find_spec('personas'), u.find_spec('scenarios'))", cwd=project.parent
+    )
     assert shadow.stdout.strip() == "None None", "no top-level personas/scenarios package may be installed"
     listed = run("-m", "simulator", "list", "--json")
     assert listed.returncode == 0 and "declined-offer" in listed.stdout, listed.stderr
@@ -123,12 +174,31 @@ def _check_installed(python: Path, project: Path) -> None:
 def test_a_wheel_ships_the_bundled_files_inside_simulator_and_serves_a_fresh_project(tmp_path):
     source = _source_copy(tmp_path)
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q", "-w", str(dist), str(source)], check=True, timeout=BUILD_TIMEOUT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "-w",
+            str(dist),
+            str(source),
+        ],
+        check=True,
+        timeout=BUILD_TIMEOUT,
+    )
     (wheel,) = dist.glob("parley-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names}
     assert tops == {"simulator", next(n for n in tops if n.endswith(".dist-info"))}, tops
-    assert {"simulator/bundled/personas/hr_rep.yaml", "simulator/bundled/scenarios/declined-offer.yaml", "simulator/cli/play_output.schema.json"} <= set(names)
+    assert {
+        "simulator/bundled/personas/hr_rep.yaml",
+        "simulator/bundled/scenarios/declined-offer.yaml",
+        "simulator/cli/play_output.schema.json",
+    } <= set(names)
     python = _venv(tmp_path / "venv")
     _pip(python, str(wheel))
     _check_installed(python, _project(tmp_path))
@@ -139,7 +209,13 @@ def test_an_editable_install_finds_the_bundled_files_in_the_checkout_and_serves_
     source = _source_copy(tmp_path)
     python = _venv(tmp_path / "venv")
     _pip(python, "-e", str(source))
-    found = subprocess.run([python, "-c", "from simulator.catalogue import bundled_dir; print(bundled_dir('personas'))"], cwd=tmp_path, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    found = subprocess.run(
+        [python, "-c", "from simulator.catalogue import bundled_dir; print(bundled_dir('personas'))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
     assert found.stdout.strip() == str(source / "personas"), found.stderr
     _check_installed(python, _project(tmp_path))
 

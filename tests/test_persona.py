@@ -11,7 +11,6 @@ import simulator
 from simulator.persona import PersonaModel, machine_for
 
 
-
 def test_one_machine_per_cast_member_shared_by_sessions(declined):
     rules = declined.rules
     first, second = simulator.Session(declined, seed=1), simulator.Session(declined, seed=2)
@@ -81,7 +80,13 @@ def test_the_machine_state_follows_the_session(declined):
     rules = declined.rules
     moved = []
     # with this seed both apologies warm their listener; going around HR cools both again ('also')
-    for key in ["decide_repair", "apologize:hiring_manager/sincere", "apologize:hr_rep/sincere", "bypass:hr_rep", "wait"]:
+    for key in [
+        "decide_repair",
+        "apologize:hiring_manager/sincere",
+        "apologize:hr_rep/sincere",
+        "bypass:hr_rep",
+        "wait",
+    ]:
         moved.append([(c.who, c.after) for c in session.play(key).changes])
         for who, model in enumerate(session._models):
             assert model.state == rules.state_name(session.situation, who)
@@ -98,7 +103,12 @@ def test_the_machine_state_follows_the_session(declined):
 def test_playing_logs_no_warnings(declined, caplog):
     with caplog.at_level(logging.DEBUG, logger="transitions"):
         session = simulator.Session(declined, seed=5)
-        for key in ["apologize:hiring_manager/sincere", "ask:hiring_manager", "counter:hiring_manager/ultimatum", "wait"]:
+        for key in [
+            "apologize:hiring_manager/sincere",
+            "ask:hiring_manager",
+            "counter:hiring_manager/ultimatum",
+            "wait",
+        ]:
             session.play(key)
         session.close()
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -37,7 +37,9 @@ def scenario(folder: Path, persona: str = "hr_rep") -> Path:
 
 def test_a_bare_id_is_found_beside_the_scenario_first_then_one_folder_up_then_bundled(tmp_path):
     path = scenario(tmp_path / "project" / "scenarios")
-    assert simulator.load_scenario(path).persona_documents["hr_rep"].file == str((bundled_dir("personas") / "hr_rep.yaml").resolve())
+    assert simulator.load_scenario(path).persona_documents["hr_rep"].file == str(
+        (bundled_dir("personas") / "hr_rep.yaml").resolve()
+    )
     above = own_persona(tmp_path / "project" / "personas", "Above")  # the repository's layout
     loaded = simulator.load_scenario(path)
     assert loaded.persona_documents["hr_rep"].file == str(above)
@@ -75,9 +77,17 @@ def test_a_path_out_of_the_scenarios_tree_is_refused(tmp_path, ref):
 
 def test_paths_inside_the_tree_and_allowed_roots_load(tmp_path):
     own_persona(tmp_path / "course" / "scenarios" / "cast", "Cast")
-    assert simulator.load_scenario(scenario(tmp_path / "course" / "scenarios", "cast/hr_rep.yaml")).personas["hr_rep"].name.startswith("Cast")
+    assert (
+        simulator.load_scenario(scenario(tmp_path / "course" / "scenarios", "cast/hr_rep.yaml"))
+        .personas["hr_rep"]
+        .name.startswith("Cast")
+    )
     own_persona(tmp_path / "course" / "personas", "Personas")
-    assert simulator.load_scenario(scenario(tmp_path / "course" / "scenarios", "../personas/hr_rep.yaml")).personas["hr_rep"].name.startswith("Personas")
+    assert (
+        simulator.load_scenario(scenario(tmp_path / "course" / "scenarios", "../personas/hr_rep.yaml"))
+        .personas["hr_rep"]
+        .name.startswith("Personas")
+    )
     people = own_persona(tmp_path / "course" / "people", "People").parent
     path = scenario(tmp_path / "course" / "scenarios", "../people/hr_rep.yaml")
     assert simulator.load_scenario(path, persona_roots=[people]).personas["hr_rep"].name.startswith("People")
@@ -115,13 +125,34 @@ def test_load_persona_reads_what_the_caller_names(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: simulator.load_scenario(None), "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not NoneType"),
-        (lambda: simulator.load_scenario(7), "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not int"),
-        (lambda: simulator.load_scenario(b"declined-offer"), "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not bytes"),
-        (lambda: simulator.load_scenario("declined-offer", persona_roots="/tmp"), "persona_roots must be a list of folders, not str"),
-        (lambda: simulator.load_scenario("declined-offer", persona_roots=[None]), "each of persona_roots must be a folder (a str or a path), not NoneType"),
-        (lambda: simulator.load_persona(None), "ref must be a persona id or a path to a persona file (a str or a path), not NoneType"),
-        (lambda: simulator.load_persona("hr_rep", relative_to=3), "relative_to must be a file path (a str or a path), not int"),
+        (
+            lambda: simulator.load_scenario(None),
+            "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not NoneType",
+        ),
+        (
+            lambda: simulator.load_scenario(7),
+            "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not int",
+        ),
+        (
+            lambda: simulator.load_scenario(b"declined-offer"),
+            "ref must be a bundled scenario id or a path to a scenario file (a str or a path), not bytes",
+        ),
+        (
+            lambda: simulator.load_scenario("declined-offer", persona_roots="/tmp"),
+            "persona_roots must be a list of folders, not str",
+        ),
+        (
+            lambda: simulator.load_scenario("declined-offer", persona_roots=[None]),
+            "each of persona_roots must be a folder (a str or a path), not NoneType",
+        ),
+        (
+            lambda: simulator.load_persona(None),
+            "ref must be a persona id or a path to a persona file (a str or a path), not NoneType",
+        ),
+        (
+            lambda: simulator.load_persona("hr_rep", relative_to=3),
+            "relative_to must be a file path (a str or a path), not int",
+        ),
     ],
 )
 def test_wrong_argument_types_name_the_argument(call, message):

@@ -52,7 +52,9 @@ def test_a_reading_plays_with_the_words_recorded(phrased):
     assert turn.key == reading.key and turn.said == "honestly this place is a joke"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "zxqv blorp frindle", "日本語のテキスト", "🙂🙂🙂", "x" * 100_000])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x01", "zxqv blorp frindle", "日本語のテキスト", "🙂🙂🙂", "x" * 100_000]
+)
 def test_nothing_confident_from_empty_foreign_or_nonsense_text(phrased, text):
     readings = simulator.Session(phrased, seed=1).interpret(text)
     assert not readings or readings[0].confidence < CONFIDENT
@@ -82,12 +84,23 @@ json.dump(out, sys.stdout)
 
 
 def test_the_same_reading_in_every_process(phrased):
-    texts = ["sorry dana", "sorry but you never called", "let it rest a while", "how are grades decided?", "this is absurd"]
+    texts = [
+        "sorry dana",
+        "sorry but you never called",
+        "let it rest a while",
+        "how are grades decided?",
+        "this is absurd",
+    ]
     here = [[[r.key, r.confidence, list(r.cues)] for r in reader_for(phrased).read(t)] for t in texts]
     for hash_seed in ("1", "777"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         out = subprocess.run(
-            [sys.executable, "-c", READ, str(PHRASED)], input=json.dumps(texts), capture_output=True, text=True, env=env, check=True
+            [sys.executable, "-c", READ, str(PHRASED)],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         assert json.loads(out.stdout) == here
 

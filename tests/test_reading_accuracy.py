@@ -48,4 +48,6 @@ def test_the_manner_is_read_right_in_80_percent(results):
 
 
 def test_off_topic_text_gets_no_confident_reading_in_95_percent(results):
-    assert pooled(results, "off_topic_quiet", "off_topic") >= 0.95, {i: round(r.off_topic_quiet, 3) for i, r in results.items()}
+    assert pooled(results, "off_topic_quiet", "off_topic") >= 0.95, {
+        i: round(r.off_topic_quiet, 3) for i, r in results.items()
+    }

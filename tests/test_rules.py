@@ -83,7 +83,14 @@ def test_conditions(cond, s, owner, expected):
 
 def test_outcome_apply_clamps_sets_and_moves():
     outcome = CompiledOutcome(
-        index=0, weight=1, dest=1, deltas=((2, 9, 0, 5), (3, -9, 0, 5)), sets=((4, 2),), also=((1, 2),), lines=("x",), note=None
+        index=0,
+        weight=1,
+        dest=1,
+        deltas=((2, 9, 0, 5), (3, -9, 0, 5)),
+        sets=((4, 2),),
+        also=((1, 2),),
+        lines=("x",),
+        note=None,
     )
     s = list(situation(m=1, n=1))
     outcome.apply(s, 0)
@@ -98,7 +105,11 @@ def test_outcome_apply_clamps_sets_and_moves():
     [
         ({"meter": "m", "at_least": 2}, {2}, "m>=2"),
         ({"all": [{"meter": "b.n", "at_most": 1}, {"state": "b", "in": ["q", "r"]}]}, {3, 1}, "b.n<=1 & b in q|r"),
-        ({"any": [{"clock": "turns", "equals": 3}, {"not": {"meter": "scene.s", "equals": 0}}]}, {8, 4}, "(turns=3 or not(scene.s=0))"),
+        (
+            {"any": [{"clock": "turns", "equals": 3}, {"not": {"meter": "scene.s", "equals": 0}}]},
+            {8, 4},
+            "(turns=3 or not(scene.s=0))",
+        ),
         ({"clock": "days", "at_least": 7, "at_most": 30}, {("days",)}, "days>=7 & days<=30"),
         ({"clock": "since_contact", "who": "b", "at_least": 60}, {("since", 1)}, "since_contact(b)>=60"),
     ],
@@ -148,7 +159,13 @@ def test_pick_follows_the_weights():
 def test_initial_situation_of_mini(mini):
     rules = mini.rules
     assert rules.layout.cast == ("hr_rep",)
-    assert rules.layout.slots == ("hr_rep.trust", "hr_rep.patience", "hr_rep.apologies", "hr_rep.slighted", "scene.repaired")
+    assert rules.layout.slots == (
+        "hr_rep.trust",
+        "hr_rep.patience",
+        "hr_rep.apologies",
+        "hr_rep.slighted",
+        "scene.repaired",
+    )
     assert (rules.layout.track_days, rules.layout.track_contacts) == (False, False)
     # offended; the persona's meter defaults; the scene meter; turn 0; no ending
     assert rules.initial == (2, 3, 3, 0, 0, 0, 0, -1)

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from simulator.errors import IllegalMove, IncompatibleVersion, ScenarioError, SimulatorError
 from simulator.safetext import brief, clip, json_text, one_line, visible
 
-UNSAFE = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]] + ["\u2028", "\u2029", "\u202e", "\u2066", "\udcff"]
+UNSAFE = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]] + [
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u2066",
+    "\udcff",
+]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +56,11 @@ def test_clip_and_brief():
     assert brief("a\x1bb") == "'a\\x1bb'"
 
 
-@given(st.recursive(st.none() | st.integers() | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)
+    )
+)
 def test_json_text_loses_nothing_and_holds_no_unsafe_character(data):
     text = json_text(data)
     assert json.loads(text) == data
@@ -67,5 +77,7 @@ def test_every_simulator_error_is_one_printable_line():
     for error in errors:
         message = str(error)
         assert message.isprintable() and len(message) < 4200, message[:200]
-    assert str(errors[1]).startswith("illegal move 'xxx") and "more characters): no such move; legal moves: wait" in str(errors[1])
+    assert str(errors[1]).startswith(
+        "illegal move 'xxx"
+    ) and "more characters): no such move; legal moves: wait" in str(errors[1])
     assert one_line("a\nb") == "a\\nb"

@@ -91,8 +91,19 @@ def test_advice_prefers_the_exact_target(mini):
 def _turn(number, overall=0, **dims):
     delta = {"outcome": 0, "relationship": 0, "integrity": 0, **dims, "overall": overall}
     return Turn(
-        number=number, move="vent", target="hr_rep", label="Vent", speaker="hr_rep", speaker_name="Dana",
-        line="...", note=f"note {number}", changes=(), scores={}, delta=delta, ending=None, day=None,
+        number=number,
+        move="vent",
+        target="hr_rep",
+        label="Vent",
+        speaker="hr_rep",
+        speaker_name="Dana",
+        line="...",
+        note=f"note {number}",
+        changes=(),
+        scores={},
+        delta=delta,
+        ending=None,
+        day=None,
     )
 
 
@@ -108,7 +119,12 @@ def test_turning_points_are_the_big_swings_in_turn_order(mini):
     assert [p.turn for p in debrief.turning_points] == [2, 3, 5]
     point = debrief.turning_points[0]
     assert point == TurningPoint(
-        turn=2, move="vent", target="hr_rep", label="Vent", delta=transcript[1].delta, why="note 2",
+        turn=2,
+        move="vent",
+        target="hr_rep",
+        label="Vent",
+        delta=transcript[1].delta,
+        why="note 2",
         advice="Never vent at the person you already upset.",
     )
     assert [p.helped for p in debrief.turning_points] == [False, False, True]

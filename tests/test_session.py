@@ -85,7 +85,10 @@ def test_an_uncovered_move_gets_the_personas_unmoved_line(mini):
     s = Session(mini, seed=0)
     turn = s.play("ask:hr_rep")
     assert turn.rule == "unmoved"
-    assert turn.line in {"Dana Reyes listens, makes a note, and moves on.", "Dana Reyes says they will keep that in mind."}
+    assert turn.line in {
+        "Dana Reyes listens, makes a note, and moves on.",
+        "Dana Reyes says they will keep that in mind.",
+    }
     assert turn.changes == () and set(turn.delta.values()) == {0}
 
 
@@ -106,7 +109,11 @@ WRONG_TARGET = (
     ("move", "to", "message"),
     [
         ("flatter", None, f"illegal move 'flatter': no such move in this scenario; legal moves: {MINI_LEGAL}"),
-        ("ask:hr_rep/direct", None, f"illegal move 'ask:hr_rep/direct': it is said in one way only; leave out the manner; legal moves: {MINI_LEGAL}"),
+        (
+            "ask:hr_rep/direct",
+            None,
+            f"illegal move 'ask:hr_rep/direct': it is said in one way only; leave out the manner; legal moves: {MINI_LEGAL}",
+        ),
         ("wait", "hr_rep", f"illegal move 'wait:hr_rep': it takes no target; legal moves: {MINI_LEGAL}"),
         ("apologize", "boss", WRONG_TARGET),
         ("apologize:boss", None, WRONG_TARGET),  # the same, written as one string
@@ -126,13 +133,18 @@ def test_a_move_that_is_not_available_now(declined):
     s.play("decide_repair")
     with pytest.raises(IllegalMove) as info:
         s.play("decide_job")
-    assert str(info.value).startswith("illegal move 'decide_job': it is not available now; legal moves: apologize:hr_rep/sincere, ")
+    assert str(info.value).startswith(
+        "illegal move 'decide_job': it is not available now; legal moves: apologize:hr_rep/sincere, "
+    )
     assert "decide_job" not in info.value.legal
 
 
 def test_a_counterpart_who_stopped_taking_calls_cannot_be_addressed(write_scenario):
     # MINI without the ending that a closed file brings: the session goes on without Dana.
-    text = MINI.replace("  - id: closed_door\n    title: Closed door\n    text: Dana no longer takes your calls.\n    when: {state: hr_rep, in: [closed]}\n", "")
+    text = MINI.replace(
+        "  - id: closed_door\n    title: Closed door\n    text: Dana no longer takes your calls.\n    when: {state: hr_rep, in: [closed]}\n",
+        "",
+    )
     text = text.replace(", closed_door: -20}", "}")
     s = Session(simulator.load_scenario(write_scenario(text)), seed=1)
     s.play("vent:hr_rep")  # HR closes the file
@@ -187,7 +199,7 @@ def test_days_are_counted_when_the_scenario_has_a_calendar(write_scenario):
 def test_lines_fill_in_known_names_only(write_scenario):
     text = MINI.replace(
         'say: ["Two weeks pass."]',
-        "say: [\"$hr_rep and ${hr_rep} wait. {0.__class__} {name} %(x)s costs $$5.\"]",
+        'say: ["$hr_rep and ${hr_rep} wait. {0.__class__} {name} %(x)s costs $$5."]',
     )
     s = Session(simulator.load_scenario(write_scenario(text)), seed=1)
     assert s.play("wait").line == "Dana Reyes and Dana Reyes wait. {0.__class__} {name} %(x)s costs $5."
@@ -219,7 +231,13 @@ def test_reading_returns_copies(mini):
 
 
 def test_same_seed_same_session_and_seeds_matter(declined):
-    line = ["decide_repair", "apologize:hr_rep/sincere", "apologize:hiring_manager/sincere", "clarify:hiring_manager/curious", "wait"]
+    line = [
+        "decide_repair",
+        "apologize:hr_rep/sincere",
+        "apologize:hiring_manager/sincere",
+        "clarify:hiring_manager/curious",
+        "wait",
+    ]
 
     def run(seed):
         s = Session(declined, seed=seed)
@@ -309,15 +327,31 @@ def _snapshot(scenario, changes=None):
         ({"draws": "3"}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"scenario": "mini"}, SnapshotError, "the snapshot names no scenario"),
         ({"scenario": {"id": "mini"}}, SnapshotError, "the snapshot is damaged: its scenario has no content hash"),
-        ({"seed": -4}, SnapshotError, "the snapshot is damaged: seed -4 is not a whole number from 0 to 9223372036854775807"),
-        ({"seed": True}, SnapshotError, "the snapshot is damaged: seed True is not a whole number from 0 to 9223372036854775807"),
+        (
+            {"seed": -4},
+            SnapshotError,
+            "the snapshot is damaged: seed -4 is not a whole number from 0 to 9223372036854775807",
+        ),
+        (
+            {"seed": True},
+            SnapshotError,
+            "the snapshot is damaged: seed True is not a whole number from 0 to 9223372036854775807",
+        ),
         ({"moves": "wait"}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
         ({"moves": [1]}, SnapshotError, "the snapshot is damaged: moves must be a list of strings"),
-        ({"said": ["sorry", None]}, SnapshotError, "the snapshot is damaged: 'said' must list text (or null) for each move"),
+        (
+            {"said": ["sorry", None]},
+            SnapshotError,
+            "the snapshot is damaged: 'said' must list text (or null) for each move",
+        ),
         ({"said": [3]}, SnapshotError, "the snapshot is damaged: 'said' must list text (or null) for each move"),
         ({"draws": True}, SnapshotError, "the snapshot is damaged: scenario, seed or draws missing"),
         ({"version": True}, IncompatibleVersion, "the snapshot has format version True; this Parley reads version 2"),
-        ({"scenario": {"id": "declined-offer", "hash": "x"}}, SnapshotError, "the snapshot is of scenario 'declined-offer', not 'mini'"),
+        (
+            {"scenario": {"id": "declined-offer", "hash": "x"}},
+            SnapshotError,
+            "the snapshot is of scenario 'declined-offer', not 'mini'",
+        ),
         (
             {"moves": ["apologize:hr_rep", "flatter"], "said": [None, None]},
             SnapshotError,
@@ -471,4 +505,6 @@ def test_a_session_needs_a_loaded_scenario():
 def test_an_ending_is_plain_hashable_data(mini):
     s = Session(mini, seed=1)
     s.play("vent:hr_rep")
-    assert {s.ending, s.ending} == {simulator.EndingInfo("closed_door", "Closed door", "Dana no longer takes your calls.")}
+    assert {s.ending, s.ending} == {
+        simulator.EndingInfo("closed_door", "Closed door", "Dana no longer takes your calls.")
+    }

@@ -133,7 +133,9 @@ def test_persona_defaults():
     assert persona.unmoved == ["$name takes that in and says nothing of substance."]
     assert persona.meters == {} and persona.reactions == []
     with pytest.raises(ValidationError):
-        PersonaSpec(schema_version=2, id="x", name="X", role="r", initial="a", states={"a": StateSpec(mood="m", story="s")})
+        PersonaSpec(
+            schema_version=2, id="x", name="X", role="r", initial="a", states={"a": StateSpec(mood="m", story="s")}
+        )
 
 
 @pytest.mark.parametrize(

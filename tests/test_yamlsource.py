@@ -134,7 +134,10 @@ def test_extreme_nesting_is_a_located_error_not_a_crash(tmp_path):
     [
         ("a: 1\nb: x\0y\n", "x.yaml:2:5: the character U+0000 is not allowed in a YAML file"),
         ("a: 1\nbb: \u009b\n", "x.yaml:2:5: the character U+009B is not allowed in a YAML file"),
-        ("a: 1\nb: " + "9" * 4400 + "\n", "x.yaml:2:4: cannot read this int: Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits"),
+        (
+            "a: 1\nb: " + "9" * 4400 + "\n",
+            "x.yaml:2:4: cannot read this int: Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits",
+        ),
         ("a: 2001-13-45\n", "x.yaml:1:4: cannot read this timestamp: month must be in 1..12"),
         ("a: !!timestamp 2001-02-30\n", "x.yaml:1:4: cannot read this timestamp: day is out of range for month"),
         ("a: [1, !!float x]\n", "x.yaml:1:8: cannot read this float: could not convert string to float: 'x'"),
@@ -149,7 +152,15 @@ def test_values_yaml_or_python_refuse_are_located(text, expected):
 
 
 def test_aliases_are_measured_as_they_expand_in_values_and_in_characters():
-    values = "a: &a [" + ", ".join(["x"] * 100) + "]\nb: &b [" + ", ".join(["*a"] * 100) + "]\nc: [" + ", ".join(["*b"] * 100) + "]\n"
+    values = (
+        "a: &a ["
+        + ", ".join(["x"] * 100)
+        + "]\nb: &b ["
+        + ", ".join(["*a"] * 100)
+        + "]\nc: ["
+        + ", ".join(["*b"] * 100)
+        + "]\n"
+    )
     with pytest.raises(ScenarioError, match=r"^x\.yaml:3:4: this value expands to more than 200,000 values"):
         parse(values, "x.yaml")
     characters = 'a: &a "' + "y" * 100_000 + '"\nb: [' + ", ".join(["*a"] * 50) + "]\n"

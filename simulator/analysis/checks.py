@@ -100,7 +100,9 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     for k, ending in enumerate(spec.endings):
         if k not in reached:
             out.append(
-                locate(doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached")
+                locate(
+                    doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached"
+                )
             )
 
     # Persona states never reached.
@@ -142,7 +144,9 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         written = _written_reaction(scenario, origin)
         for j, outcome in enumerate(written.outcomes):
             for n, line in enumerate(outcome.say):
-                out.append(locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}"))
+                out.append(
+                    locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}")
+                )
     out.extend(_manner_findings(scenario, table))
     out.extend(_note_signs(scenario, table))
     out.extend(_generic_lines(scenario, table))
@@ -218,7 +222,9 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                     )
                 )
         out.append(
-            locate(doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})")
+            locate(
+                doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})"
+            )
         )
 
     # A choice that reaches the best score by repetition alone.
@@ -336,14 +342,54 @@ def _manner_findings(scenario: Scenario, table: Any) -> list[Diagnostic]:
 # clearly: two or more words of one side and none of the other, or one unmistakable word; a
 # note with a "but" in it, or a mild word alone, is left alone (most notes weigh both sides).
 _SETBACK = (
-    "hurt", "costs you", "cost you", "lost", "worse", "damag", "muddie", "undermin", "backfir", "confirms the",
-    "pressure", "tactic", "fake", "not heard", "closes", "closed", "burn", "suspicio", "bluff", "threat",
-    "sour", "offend", "resent", "grievance", "put off", "shut",
+    "hurt",
+    "costs you",
+    "cost you",
+    "lost",
+    "worse",
+    "damag",
+    "muddie",
+    "undermin",
+    "backfir",
+    "confirms the",
+    "pressure",
+    "tactic",
+    "fake",
+    "not heard",
+    "closes",
+    "closed",
+    "burn",
+    "suspicio",
+    "bluff",
+    "threat",
+    "sour",
+    "offend",
+    "resent",
+    "grievance",
+    "put off",
+    "shut",
 )
 _PROGRESS = (
-    "helped", "landed", "lets them", "opened", "opens a", "repaired", "believed", "warmed", "accepted",
-    "kept the door", "worked", "the right call", "earned", "rewrite their", "respected", "welcomed",
-    "carried", "kept you", "improve", "healthy",
+    "helped",
+    "landed",
+    "lets them",
+    "opened",
+    "opens a",
+    "repaired",
+    "believed",
+    "warmed",
+    "accepted",
+    "kept the door",
+    "worked",
+    "the right call",
+    "earned",
+    "rewrite their",
+    "respected",
+    "welcomed",
+    "carried",
+    "kept you",
+    "improve",
+    "healthy",
 )
 _UNMISTAKABLE = ("muddies", "backfires", "undermines", "closes the door", "burns")
 

@@ -63,7 +63,14 @@ def locate(
     where = doc.locate(list(path), key=key)
     line, column = where if where else (None, None)
     return Diagnostic(
-        severity, code, message, doc.file, line, column, dotted(path) or None, tuple(moves) if moves is not None else None
+        severity,
+        code,
+        message,
+        doc.file,
+        line,
+        column,
+        dotted(path) or None,
+        tuple(moves) if moves is not None else None,
     )
 
 

@@ -29,7 +29,14 @@ def evaluate(scenario: Scenario, solver: Solver) -> tuple[list[dict[str, Any]], 
         except AnalysisError as exc:  # a line that is not legal where a move of it falls
             passed, message, witness = False, str(exc), None
         results.append(
-            {"index": claim.index, "kind": claim.kind, "passed": passed, "message": message, "why": claim.why, "moves": witness}
+            {
+                "index": claim.index,
+                "kind": claim.kind,
+                "passed": passed,
+                "message": message,
+                "why": claim.why,
+                "moves": witness,
+            }
         )
         if not passed:
             text = message + (f" (why: {claim.why})" if claim.why else "")
@@ -235,4 +242,3 @@ def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overal
         return result
 
     return walk(0, 0)
-

@@ -101,6 +101,7 @@ def situation_diagram(scenario: Scenario, *, fmt: str = "mermaid") -> str:
         table.branch_start,
         table.branch_node,
     )
+
     def name(node: int) -> str:
         end = table.ending[node]
         if end >= 0:

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["ARCHETYPES", "EPSILON", "Solver", "solver_for", "starts_with"]
 
 
-
-
 @dataclass(frozen=True)
 class NoReturn:
     """A move that can close the door on the best ending."""
@@ -504,7 +502,9 @@ class Solver:
                     "line": list(spec.recommended),
                     "expected": round(rec, 6),
                     "gap": round(self.optimum - rec, 6),
-                    "starts_best_line": starts_with([self.rules.by_key[s["key"]] for s in self.best_line], spec.recommended),
+                    "starts_best_line": starts_with(
+                        [self.rules.by_key[s["key"]] for s in self.best_line], spec.recommended
+                    ),
                 }
             except AnalysisError as exc:
                 data["recommended"] = {"line": list(spec.recommended), "error": str(exc)}

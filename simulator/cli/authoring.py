@@ -151,7 +151,11 @@ def run_check(args: argparse.Namespace) -> int:
     ok = all(r.ok for r in reports)
     if args.json:
         # beside the reports (which are exactly the analysis's data): scenario file -> cast id -> persona file
-        data = {"ok": ok, "reports": [r.to_dict() for r in reports], "personas": {r.file: personas for r, personas in checked}}
+        data = {
+            "ok": ok,
+            "reports": [r.to_dict() for r in reports],
+            "personas": {r.file: personas for r, personas in checked},
+        }
         sys.stdout.write(json_text(data) + "\n")
         return 0 if ok else EXIT_ERRORS
     out = _VisibleWriter(sys.stdout)

@@ -26,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
 
     infos = list_scenarios()
     if args.json:
-        rows = [{"id": i.id, "title": i.title, "cast": list(i.cast), "source": i.source, "summary": i.summary} for i in infos]
+        rows = [
+            {"id": i.id, "title": i.title, "cast": list(i.cast), "source": i.source, "summary": i.summary}
+            for i in infos
+        ]
         sys.stdout.write(json_text(rows) + "\n")
         return 0
     from .render import make_console, scenario_table

@@ -197,12 +197,24 @@ def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
         alts = _alternatives(d.pop("alternatives", None))
         debrief = Debrief(
             **{k: v for k, v in d.items() if k not in {"turning_points", "stories", "recommended", "phrasing_notes"}},
-            phrasing_notes=tuple(PhrasingNote(**_mapping(n, "a phrasing note")) for n in _list(d.get("phrasing_notes", []), "'phrasing_notes'")),
-            turning_points=tuple(TurningPoint(**_mapping(t, "a turning point")) for t in _list(d["turning_points"], "'turning_points'")),
+            phrasing_notes=tuple(
+                PhrasingNote(**_mapping(n, "a phrasing note"))
+                for n in _list(d.get("phrasing_notes", []), "'phrasing_notes'")
+            ),
+            turning_points=tuple(
+                TurningPoint(**_mapping(t, "a turning point")) for t in _list(d["turning_points"], "'turning_points'")
+            ),
             stories=tuple(StoryAtEnd(**_mapping(s, "a story")) for s in _list(d["stories"], "'stories'")),
             recommended=tuple(_list(d["recommended"], "'recommended'")),
         )
-        for item in (*turns, *(c for t in turns for c in t.changes), debrief, *debrief.turning_points, *debrief.stories, *debrief.phrasing_notes):
+        for item in (
+            *turns,
+            *(c for t in turns for c in t.changes),
+            debrief,
+            *debrief.turning_points,
+            *debrief.stories,
+            *debrief.phrasing_notes,
+        ):
             _check_types(item)
         if not all(isinstance(k, str) for k in debrief.recommended):
             raise ValueError("'recommended' must list moves")
@@ -231,7 +243,10 @@ def _alternatives(value: Any) -> list[dict[str, Any]] | None:
         if not (
             isinstance(alt.get("turn"), int)
             and all(isinstance(alt.get(k), str) for k in ("played", "best"))
-            and all(isinstance(alt.get(k), (int, float)) and not isinstance(alt.get(k), bool) for k in ("played_value", "best_value"))
+            and all(
+                isinstance(alt.get(k), (int, float)) and not isinstance(alt.get(k), bool)
+                for k in ("played_value", "best_value")
+            )
         ):
             raise ValueError(f"an alternative must have turn, played, played_value, best and best_value: {alt!r:.60}")
     return value

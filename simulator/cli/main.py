@@ -28,6 +28,7 @@ __all__ = ["COMMAND_MODULES", "EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "UsageErr
 # Modules in simulator/cli/ that each expose ``register(subparsers)``, in the order --help lists them.
 COMMAND_MODULES: tuple[str, ...] = ("catalog", "play", "replay", "schema", "records", "authoring")
 
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line: ``parley play: error: ...``."""
 

@@ -22,7 +22,15 @@ from ..safetext import json_text
 __all__ = ["InputProblem", "Practice", "parse_move", "practice", "print_debrief", "register", "run"]
 
 PROMPT = "Your move › "
-QUIT_WORDS = {"quit": "/quit", "exit": "/quit", "help": "/help", "?": "/help", "moves": "/moves", "undo": "/undo", "hint": "/hint"}
+QUIT_WORDS = {
+    "quit": "/quit",
+    "exit": "/quit",
+    "help": "/help",
+    "?": "/help",
+    "moves": "/moves",
+    "undo": "/undo",
+    "hint": "/hint",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -33,12 +41,27 @@ def register(subparsers: Any) -> None:
         epilog="Example: parley play declined-offer --seed 7   |   "
         "parley play declined-offer --moves 'decide_repair,apologize:hr_rep' --json",
     )
-    p.add_argument("scenario", nargs="?", metavar="ID", help="scenario id from 'parley list' or a path to a scenario file; omitted: choose from a list")
-    p.add_argument("--seed", type=seed_type, metavar="N", help="replay a run exactly (default: a fresh seed, printed at the start)")
-    p.add_argument("--moves", metavar="LIST", help="play these moves non-interactively, comma-separated: 'apologize:hr_rep,wait'")
-    p.add_argument("--json", action="store_true", help="with --moves: print one JSON document instead of the rendered session")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="ID",
+        help="scenario id from 'parley list' or a path to a scenario file; omitted: choose from a list",
+    )
+    p.add_argument(
+        "--seed", type=seed_type, metavar="N", help="replay a run exactly (default: a fresh seed, printed at the start)"
+    )
+    p.add_argument(
+        "--moves", metavar="LIST", help="play these moves non-interactively, comma-separated: 'apologize:hr_rep,wait'"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="with --moves: print one JSON document instead of the rendered session"
+    )
     p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
-    p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines (the default when stdin is piped)")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="no line editor, no colour: read plain lines (the default when stdin is piped)",
+    )
     p.add_argument(
         "--trust-reading",
         action="store_true",
@@ -190,7 +213,9 @@ def show_listed(session: Any, *, as_json: bool, coach: bool) -> int:
     return 0
 
 
-def print_debrief(console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None) -> None:
+def print_debrief(
+    console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None
+) -> None:
     """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
     ``note`` saying why when there is a reason to give)."""
     from .render import debrief_view
@@ -274,7 +299,9 @@ def _target(text: str, targets: Sequence[str], names: Mapping[str, str]) -> str 
     lowered = text.lower().strip()
     if lowered in targets:
         return lowered
-    matches = [t for t in targets if any(w.lower().startswith(lowered) for w in names.get(t, "").replace("(", " ").split())]
+    matches = [
+        t for t in targets if any(w.lower().startswith(lowered) for w in names.get(t, "").replace("(", " ").split())
+    ]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -303,7 +330,9 @@ def practice(
     confident reading of the learner's own words without asking first."""
     from .tui import run_coroutine
 
-    loop = Practice(session, recording=recording, coach=coach, console=console, reader=reader, trust_reading=trust_reading)
+    loop = Practice(
+        session, recording=recording, coach=coach, console=console, reader=reader, trust_reading=trust_reading
+    )
     return run_coroutine(loop.run(fresh_seed=fresh_seed, intro=intro), reader=loop.reader)
 
 
@@ -375,7 +404,11 @@ class Practice:
                 return self.quit()
             if not text:
                 continue
-            command = QUIT_WORDS.get(text.lower()) if not text.startswith("/") and text.lower() not in self._move_ids() else None
+            command = (
+                QUIT_WORDS.get(text.lower())
+                if not text.startswith("/") and text.lower() not in self._move_ids()
+                else None
+            )
             if text.startswith("/") or command:
                 outcome = await self.command(command or text)
                 if outcome == "quit":
@@ -475,7 +508,11 @@ class Practice:
     def summary(self) -> str:
         s = self.session
         played = len(s.transcript)
-        where = f"ending '{s.ending.title}'" if s.over and s.ending else f"stopped after {played} of {s.rules.turn_limit} turns"
+        where = (
+            f"ending '{s.ending.title}'"
+            if s.over and s.ending
+            else f"stopped after {played} of {s.rules.turn_limit} turns"
+        )
         line = f"{s.scenario.id}: {where}, overall {s.scores['overall']}; seed {s.seed}"
         session_id = getattr(self.recording, "session_id", None)
         unsaved = getattr(self.recording, "unsaved", 0)
@@ -505,7 +542,11 @@ class Practice:
         if name == "/help":
             console.print(help_view())
         elif name == "/moves":
-            console.print(move_menu(session.moves(), self.names, descriptions=session.rules.move_descriptions, width=console.width))
+            console.print(
+                move_menu(
+                    session.moves(), self.names, descriptions=session.rules.move_descriptions, width=console.width
+                )
+            )
         elif name == "/undo":
             try:
                 last = session.undo()

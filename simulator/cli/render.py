@@ -255,7 +255,9 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequen
     if coach:
         if turn.speaker and any(c.who == turn.speaker for c in turn.changes):
             change = next(c for c in turn.changes if c.who == turn.speaker)
-            parts.append(Text(f"  coach: {short_name(change.name)} {change.before} {ARROW} {change.after}", style="magenta"))
+            parts.append(
+                Text(f"  coach: {short_name(change.name)} {change.before} {ARROW} {change.after}", style="magenta")
+            )
         deltas = ", ".join(f"{k} {_signed(v)}" for k, v in turn.delta.items() if v)
         parts.append(Text(f"  coach: {deltas or 'no change in the scores'}", style="magenta"))
         if turn.note:
@@ -373,7 +375,9 @@ def debrief_view(
     scores.add_column("", no_wrap=True)
     for name, value in debrief.scores.items():
         style = "bold" if name == "overall" else ""
-        scores.add_row(Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value))
+        scores.add_row(
+            Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value)
+        )
     parts.append(scores)
     if descriptions:
         notes = Table.grid(padding=(0, 1))
@@ -397,10 +401,14 @@ def debrief_view(
             head.append(quoted(point.said) + " ")
         head.append(point.label, style="dim" if point.said else "")
         if point.target:
-            head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else "")
+            head.append(
+                f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else ""
+            )
         overall = point.delta.get("overall", 0)
         if overall or not point.cost:
-            head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+            head.append(
+                f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim"
+            )
         if point.cost and point.cost >= 1:
             head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
         parts.append(head)
@@ -408,7 +416,9 @@ def debrief_view(
             parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
         if point.advice and point.advice not in advised:
             advised.add(point.advice)
-            parts.append(Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3)))
+            parts.append(
+                Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3))
+            )
     if debrief.ending and debrief.ending_effect:
         overall = debrief.ending_effect.get("overall", 0)
         head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
@@ -535,7 +545,9 @@ def phrasing_notes_view(notes: Sequence[Any]) -> Group:
         parts.append(Text.assemble((f" Turn {note.turn}: ", "bold"), note.title, ": ", (quoted(note.quote), "italic")))
         parts.append(Padding(Text(note.why), (0, 0, 0, 3)))
         if note.better:
-            parts.append(Padding(Text.assemble(("Better: ", "italic dim"), (quoted(note.better), "italic")), (0, 0, 0, 3)))
+            parts.append(
+                Padding(Text.assemble(("Better: ", "italic dim"), (quoted(note.better), "italic")), (0, 0, 0, 3))
+            )
     return Group(*parts)
 
 

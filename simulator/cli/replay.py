@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     saved = snapshot["scenario"]
     scenario = scenario_for(data, args)
     if saved["id"] != scenario.id:
-        raise SnapshotError(f"{args.file}: the transcript is of scenario {saved['id']!r}, not {scenario.id!r} ({scenario.path})")
+        raise SnapshotError(
+            f"{args.file}: the transcript is of scenario {saved['id']!r}, not {scenario.id!r} ({scenario.path})"
+        )
     if saved.get("hash") != scenario.hash and "moves" in data:
         # The scenario was edited since the save: show what was recorded, and say so.
         sys.stderr.write(

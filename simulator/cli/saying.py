@@ -70,9 +70,14 @@ class Saying:
             if own and (readings[0] is own[0] or own[0].confidence >= MIN_SHOWN):
                 # Their own words for this move: the manner is what the words sound like.
                 return own[0]
-            elsewhere = f" That sounds more like another move ({readings[0].key})." if readings and readings[0].confident else ""
+            elsewhere = (
+                f" That sounds more like another move ({readings[0].key})."
+                if readings and readings[0].confident
+                else ""
+            )
             console.print(
-                f"Choose a letter from a to {LETTERS[len(order) - 1]}, or put it in your own words.{elsewhere}", style="yellow"
+                f"Choose a letter from a to {LETTERS[len(order) - 1]}, or put it in your own words.{elsewhere}",
+                style="yellow",
             )
 
     async def for_words(self, text: str) -> Reading | None:

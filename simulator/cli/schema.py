@@ -25,7 +25,9 @@ def register(subparsers: Any) -> None:
         help="print the JSON Schema of the persona or scenario format",
         description="Print the JSON Schema of a file format, or write both into a folder with --out.",
     )
-    p.add_argument("kind", nargs="?", choices=KINDS, help="which format; omitted: both (as one object, or two files with --out)")
+    p.add_argument(
+        "kind", nargs="?", choices=KINDS, help="which format; omitted: both (as one object, or two files with --out)"
+    )
     p.add_argument("--out", metavar="DIR", help="write KIND.schema.json files into DIR instead of printing")
     p.set_defaults(run=run)
 

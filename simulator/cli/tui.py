@@ -23,7 +23,14 @@ T = TypeVar("T")
 # What ``choose`` returns when the learner asks for the other readings (Tab, or "?" when piped).
 TAB = "\t"
 
-__all__ = ["TAB", "PlainReader", "TerminalReader", "completions_for", "isatty", "run_coroutine"]  # and MoveCompleter, built on first use
+__all__ = [
+    "TAB",
+    "PlainReader",
+    "TerminalReader",
+    "completions_for",
+    "isatty",
+    "run_coroutine",
+]  # and MoveCompleter, built on first use
 
 
 def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Any) -> T:

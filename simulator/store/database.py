@@ -382,4 +382,3 @@ class SQLite(Database):
 
         # the ids travel as one JSON array: no limit on SQL variables, one statement whatever the count
         return "IN (SELECT value FROM json_each(?))", json.dumps(list(ids))
-

@@ -182,7 +182,12 @@ class Queries:
         turns = self.turns(session_id) if turns is None else turns
         said = [(t.detail or {}).get("said") for t in turns]
         snapshot = make_snapshot(
-            info.scenario_id, info.scenario_hash, info.seed, turns[-1].draws if turns else 0, [t.key for t in turns], said
+            info.scenario_id,
+            info.scenario_hash,
+            info.seed,
+            turns[-1].draws if turns else 0,
+            [t.key for t in turns],
+            said,
         )
         snapshot["engine"] = info.engine  # the engine that played it, not this one
         return snapshot

@@ -61,6 +61,7 @@ def open_database(location: Location, *, timeout: float, durable: bool, create: 
         return PostgreSQL(location, timeout=timeout)
     return SQLite(location, timeout=timeout, durable=durable, create=create)
 
+
 DEFAULT_TIMEOUT = 10.0
 
 

@@ -102,7 +102,28 @@ HOSTILE_SCALARS = [
     "- ",
     ": ",
 ]
-HOSTILE_BYTES = [0x00, 0x07, 0x09, 0x0A, 0x0D, 0x1B, 0x22, 0x23, 0x26, 0x2A, 0x3A, 0x5B, 0x7B, 0x7F, 0x80, 0x9B, 0xC2, 0xE2, 0xEF, 0xFF]
+HOSTILE_BYTES = [
+    0x00,
+    0x07,
+    0x09,
+    0x0A,
+    0x0D,
+    0x1B,
+    0x22,
+    0x23,
+    0x26,
+    0x2A,
+    0x3A,
+    0x5B,
+    0x7B,
+    0x7F,
+    0x80,
+    0x9B,
+    0xC2,
+    0xE2,
+    0xEF,
+    0xFF,
+]
 
 
 # --- mutations: each takes (text, rng) and returns a new text -------------------------------------
@@ -167,7 +188,24 @@ def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
     _get(node, path[:-1])[path[-1]] = value
 
 
-TREE_VALUES: list[Any] = [None, "", 0, -1, 10**6, 2**63, -(2**63), 1.5, True, [], {}, "x", ["x"], {"x": 1}, "\x1b[2J", "a" * 300]
+TREE_VALUES: list[Any] = [
+    None,
+    "",
+    0,
+    -1,
+    10**6,
+    2**63,
+    -(2**63),
+    1.5,
+    True,
+    [],
+    {},
+    "x",
+    ["x"],
+    {"x": 1},
+    "\x1b[2J",
+    "a" * 300,
+]
 
 
 def mutate_tree(text: str, rng: random.Random) -> str:
@@ -366,7 +404,20 @@ def _analyse(scenario: Any) -> None:
 # Retitle the window, clear the screen, a one-byte CSI (C1), reverse the text's direction.
 EVIL = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_TEXTS = {"title", "summary", "briefing", "goal", "name", "text", "label", "description", "note", "mood", "story", "role"}
+_TEXTS = {
+    "title",
+    "summary",
+    "briefing",
+    "goal",
+    "name",
+    "text",
+    "label",
+    "description",
+    "note",
+    "mood",
+    "story",
+    "role",
+}
 _TEXT_LISTS = {"say", "unmoved"}
 
 

@@ -26,7 +26,9 @@ import subprocess  # noqa: E402
 from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case, parley_argv  # noqa: E402
 
 
-def sweep(per_level: int, first_seed: int = 0, *, analyse: bool = True, out=sys.stdout) -> dict[str, collections.Counter]:
+def sweep(
+    per_level: int, first_seed: int = 0, *, analyse: bool = True, out=sys.stdout
+) -> dict[str, collections.Counter]:
     counts: dict[str, collections.Counter] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for level in sorted(MUTATIONS):
@@ -62,10 +64,22 @@ def sweep_cli(per_level: int, first_seed: int = 0, *, out=sys.stdout) -> tuple[i
         for level in sorted(MUTATIONS):
             for seed in range(first_seed, first_seed + per_level):
                 path = make_case(level, seed).write(Path(tmp) / f"cli-{level}-{seed}")
-                for args in (["check", path], ["play", path, "--moves", "wait,wait", "--no-save"], ["solve", path], ["graph", path]):
+                for args in (
+                    ["check", path],
+                    ["play", path, "--moves", "wait,wait", "--no-save"],
+                    ["solve", path],
+                    ["graph", path],
+                ):
                     runs += 1
                     try:
-                        result = subprocess.run([*parley_argv(), *map(str, args)], capture_output=True, text=True, errors="replace", env=env, timeout=DEADLINE)
+                        result = subprocess.run(
+                            [*parley_argv(), *map(str, args)],
+                            capture_output=True,
+                            text=True,
+                            errors="replace",
+                            env=env,
+                            timeout=DEADLINE,
+                        )
                         held(result)
                         kept += 1
                     except (AssertionError, subprocess.TimeoutExpired) as exc:
@@ -79,7 +93,9 @@ def main() -> int:
     parser.add_argument("--per-level", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-analyse", action="store_true", help="load and play only (faster)")
-    parser.add_argument("--cli", type=int, default=0, metavar="N", help="also run N cases per level through the commands")
+    parser.add_argument(
+        "--cli", type=int, default=0, metavar="N", help="also run N cases per level through the commands"
+    )
     args = parser.parse_args()
     counts = sweep(args.per_level, args.seed, analyse=not args.no_analyse)
     total = sum(sum(c.values()) for c in counts.values())

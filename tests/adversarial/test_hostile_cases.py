@@ -93,7 +93,9 @@ def test_a_persona_symlink_loop_is_named(tmp_path):
 def test_a_persona_symlink_out_of_the_folder_is_refused_unless_allowed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "dana.yaml").write_text((Path(simulator.load_scenario("bypass-hr").persona_documents["hr_rep"].file)).read_text())
+    (outside / "dana.yaml").write_text(
+        (Path(simulator.load_scenario("bypass-hr").persona_documents["hr_rep"].file)).read_text()
+    )
     inside = tmp_path / "course"
     inside.mkdir()
     (inside / "dana.yaml").symlink_to(outside / "dana.yaml")
@@ -109,7 +111,10 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
         f.write("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
     with pytest.raises(simulator.ScenarioError) as info:
         simulator.load_scenario(path)
-    assert str(info.value) == f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario or persona file is far smaller"
+    assert (
+        str(info.value)
+        == f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario or persona file is far smaller"
+    )
 
 
 def test_a_persona_file_over_the_size_limit_names_the_persona_file(tmp_path):
@@ -136,7 +141,9 @@ def test_scenario_paths_the_system_refuses_are_named_in_one_line(ref):
     assert message.isprintable() and len(message) < 400
 
 
-@pytest.mark.parametrize("ref", ["p" * 5000 + ".yaml", "\x1b]0;pwned\x07.yaml", "-"], ids=["too-long", "escape", "dash"])
+@pytest.mark.parametrize(
+    "ref", ["p" * 5000 + ".yaml", "\x1b]0;pwned\x07.yaml", "-"], ids=["too-long", "escape", "dash"]
+)
 def test_hostile_paths_on_the_command_line(ref, hostile_cli):
     for args in (["check", ref], ["play", ref, "--moves", "wait"], ["solve", ref], ["graph", ref]):
         result = hostile_cli(args)

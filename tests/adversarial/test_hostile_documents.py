@@ -14,9 +14,15 @@ from simulator.errors import SnapshotError
     [
         (b"[" * 100_000 + b"]" * 100_000, "not a Parley transcript: its values are nested too deep"),
         (b'{"a": ' * 5000 + b"1" + b"}" * 5000, "not a Parley transcript: its values are nested too deep"),
-        (b'{"format": "parley-transcript", "version": ' + b"9" * 5000 + b"}", "not a Parley transcript: a number of 5,000 digits"),
+        (
+            b'{"format": "parley-transcript", "version": ' + b"9" * 5000 + b"}",
+            "not a Parley transcript: a number of 5,000 digits",
+        ),
         (b'{"format": NaN}', "not a Parley transcript: NaN is not a number JSON allows"),
-        (b'{"format": "parley-transcript", "version": -Infinity}', "not a Parley transcript: -Infinity is not a number JSON allows"),
+        (
+            b'{"format": "parley-transcript", "version": -Infinity}',
+            "not a Parley transcript: -Infinity is not a number JSON allows",
+        ),
         (b'{"format": "caf\xe9"}', "not UTF-8 text (byte 15)"),
         (b"{", "1:2: not JSON: Expecting property name enclosed in double quotes"),
     ],

@@ -40,7 +40,12 @@ def test_many_mutated_files_hold_through_the_analysis_too(level, data, tmp_path_
 def test_mutated_files_through_every_command(level, data, tmp_path_factory, hostile_cli):
     case = data.draw(cases(level), label="case")
     path = case.write(tmp_path_factory.mktemp(level))
-    for args in (["check", path], ["play", path, "--moves", "wait,wait", "--no-save"], ["solve", path], ["graph", path]):
+    for args in (
+        ["check", path],
+        ["play", path, "--moves", "wait,wait", "--no-save"],
+        ["solve", path],
+        ["graph", path],
+    ):
         held(hostile_cli(args))
 
 

@@ -116,7 +116,9 @@ def test_play_with_standard_input_closed_says_so():
 
 
 @POSIX
-@pytest.mark.parametrize("args", [["list", "--json"], ["play", "declined-offer", "--moves", "wait", "--json", "--no-save"], ["list"]])
+@pytest.mark.parametrize(
+    "args", [["list", "--json"], ["play", "declined-offer", "--moves", "wait", "--json", "--no-save"], ["list"]]
+)
 def test_output_to_a_closed_standard_output_says_so(args):
     code, _, err = finish(spawn(args, preexec=_close(1), stdout=None))
     assert (code, err) == (1, "parley: error: standard output is closed\n")
@@ -124,7 +126,10 @@ def test_output_to_a_closed_standard_output_says_so(args):
 
 @POSIX
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["check", "--quiet"], ["play", "declined-offer", "--moves", "wait", "--no-save"]])
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["list", "--json"], ["check", "--quiet"], ["play", "declined-offer", "--moves", "wait", "--no-save"]],
+)
 def test_output_to_a_full_device_says_so(args):
     with open("/dev/full", "w") as full:
         code, _, err = finish(spawn(args, stdout=full))
@@ -132,7 +137,9 @@ def test_output_to_a_full_device_says_so(args):
 
 
 @POSIX
-@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["check"], ["play", "declined-offer", "--moves", "wait", "--no-save"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json"], ["check"], ["play", "declined-offer", "--moves", "wait", "--no-save"]]
+)
 def test_a_pipe_closed_early_ends_quietly(args):
     process = spawn(args)
     process.stdout.close()  # `parley ... | head -0`: the reader is gone before the first line
@@ -143,17 +150,34 @@ def test_a_pipe_closed_early_ends_quietly(args):
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 def test_an_output_encoding_without_unicode_loses_nothing_and_raises_nothing(encoding, hostile_cli, evil):
     args = ["play", evil, "--seed", "5", "--moves", "write_letter/direct,wait", "--no-save"]
-    utf8 = subprocess.run([*parley_argv(), *map(str, args), "--json"], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=DEADLINE)
-    narrow = subprocess.run([*parley_argv(), *map(str, args), "--json"], capture_output=True, env={**os.environ, "PYTHONIOENCODING": encoding}, timeout=DEADLINE)
+    utf8 = subprocess.run(
+        [*parley_argv(), *map(str, args), "--json"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=DEADLINE,
+    )
+    narrow = subprocess.run(
+        [*parley_argv(), *map(str, args), "--json"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=DEADLINE,
+    )
     assert narrow.returncode == 0, narrow.stderr
     narrow.stdout.decode(encoding)  # nothing the encoding cannot hold was written
     assert json.loads(narrow.stdout.decode(encoding)) == json.loads(utf8.stdout.decode("utf-8"))
-    text = subprocess.run([*parley_argv(), *map(str, args), "--coach"], capture_output=True, env={**os.environ, "PYTHONIOENCODING": encoding}, timeout=DEADLINE)
+    text = subprocess.run(
+        [*parley_argv(), *map(str, args), "--coach"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=DEADLINE,
+    )
     assert text.returncode == 0 and not text.stderr, text.stderr
     text.stdout.decode(encoding)
 
 
-@pytest.mark.parametrize(("encoding", "typed"), [("utf-8", b"caf\xe9\n"), ("ascii", "café\n".encode()), ("utf-8", b"\xff\xfe\x00x\n")])
+@pytest.mark.parametrize(
+    ("encoding", "typed"), [("utf-8", b"caf\xe9\n"), ("ascii", "café\n".encode()), ("utf-8", b"\xff\xfe\x00x\n")]
+)
 def test_input_that_does_not_decode_is_read_as_no_move_not_a_crash(encoding, typed):
     result = subprocess.run(
         [*parley_argv(), "play", "declined-offer", "--no-save"],
@@ -179,7 +203,14 @@ def test_in_a_real_terminal_nothing_from_the_file_acts_on_it(evil, tmp_path):
         pytest.skip("the parley console script is not installed")
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "PARLEY_DB": str(tmp_path / "p.db")}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(exe, ["play", str(evil), "--seed", "3", "--coach", "--no-save"], env=env, dimensions=(40, 100), encoding="utf-8", timeout=DEADLINE)
+    child = pexpect.spawn(
+        exe,
+        ["play", str(evil), "--seed", "3", "--coach", "--no-save"],
+        env=env,
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=DEADLINE,
+    )
     log = io.StringIO()
     child.logfile_read = log
     child.expect("Your move")

@@ -135,7 +135,9 @@ def naive_expectimax(scenario: simulator.Scenario) -> float:
         if not legal:
             v = float(rubric.score(s)["overall"])
         else:
-            v = max(sum(r.outcome.weight / r.reaction.total * value(r.after) for r in branches(rules, s, m)) for m in legal)
+            v = max(
+                sum(r.outcome.weight / r.reaction.total * value(r.after) for r in branches(rules, s, m)) for m in legal
+            )
         memo[s] = v
         return v
 

@@ -117,23 +117,27 @@ def test_a_scenario_past_the_limit_is_one_error(capsys):
 
 def _phrased(tmp_path, reaction_when):
     """TINY with apologize said two ways; the first cast reaction answers only when ``reaction_when``."""
-    text = fx.TINY.replace(
-        "  - id: apologize\n    targets: [hr_rep]\n",
-        "  - id: apologize\n"
-        "    targets: [hr_rep]\n"
-        "    phrasings:\n"
-        "      - {manner: sincere, text: \"I'm sorry for that call.\"}\n"
-        "      - {manner: justifying, text: \"I'm sorry, but you kept me waiting.\"}\n",
-    ).replace(
-        "    reactions:\n      - move: apologize\n        when: {meter: apologies, at_most: 0}\n",
-        "    reactions:\n"
-        "      - move: apologize\n"
-        f"        when: {reaction_when}\n"
-        "        outcomes:\n"
-        '          - say: ["But what?"]\n'
-        "      - move: apologize\n"
-        "        when: {meter: apologies, at_most: 0}\n",
-    ).replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
+    text = (
+        fx.TINY.replace(
+            "  - id: apologize\n    targets: [hr_rep]\n",
+            "  - id: apologize\n"
+            "    targets: [hr_rep]\n"
+            "    phrasings:\n"
+            '      - {manner: sincere, text: "I\'m sorry for that call."}\n'
+            '      - {manner: justifying, text: "I\'m sorry, but you kept me waiting."}\n',
+        )
+        .replace(
+            "    reactions:\n      - move: apologize\n        when: {meter: apologies, at_most: 0}\n",
+            "    reactions:\n"
+            "      - move: apologize\n"
+            f"        when: {reaction_when}\n"
+            "        outcomes:\n"
+            '          - say: ["But what?"]\n'
+            "      - move: apologize\n"
+            "        when: {meter: apologies, at_most: 0}\n",
+        )
+        .replace('recommended: ["apologize:hr_rep"]', 'recommended: ["apologize:hr_rep/sincere"]')
+    )
     assert text.count("phrasings") == 1 and text.count("But what?") == 1
     return fx.load(tmp_path, text)
 

@@ -39,7 +39,9 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 def run_installed(cli_env: dict[str, str], tmp_path: Path):
     """Run the installed command in a subprocess: real exit codes, real pipes."""
 
-    def run(args: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        args: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*parley_argv(), *args],
             input=input if input is not None else "",
@@ -55,12 +57,16 @@ def run_installed(cli_env: dict[str, str], tmp_path: Path):
 
 
 @pytest.fixture
-def run_parley(cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def run_parley(
+    cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
     """Run ``parley`` in this process (fast): stdin from ``input``, stdout and stderr captured.
     Returns what a subprocess run would: ``returncode``, ``stdout``, ``stderr``."""
     from simulator.cli.main import main
 
-    def run(args: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        args: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         with monkeypatch.context() as m:
             for key, value in {**cli_env, **(env or {})}.items():
                 m.setenv(key, value)

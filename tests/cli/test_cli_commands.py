@@ -93,7 +93,9 @@ def test_help_everywhere(run_parley, run_installed):
         assert result.returncode == 0 and "usage: parley" in result.stdout
     assert run_parley([]).returncode == 0
     assert run_installed(["--help"]).returncode == 0
-    module = subprocess.run([sys.executable, "-m", "simulator", "list", "--json"], capture_output=True, text=True, timeout=60, check=False)
+    module = subprocess.run(
+        [sys.executable, "-m", "simulator", "list", "--json"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert module.returncode == 0 and json.loads(module.stdout)
     assert_one_line_error(run_installed(["play", "--seed", "x"]), "a seed is a whole number")
 
@@ -293,7 +295,9 @@ def test_replay_of_an_edited_scenario_shows_the_recording(run_parley, tmp_path):
     assert "has changed since the snapshot was taken" in shown.stderr and "as it was recorded" in shown.stderr
     assert "(as recorded, seed 3)" in shown.stdout and "Their side of the story" in shown.stdout
     (tmp_path / "bare.json").write_text(json.dumps(doc["snapshot"]))
-    assert_one_line_error(run_parley(["replay", str(tmp_path / "bare.json")]), "has changed since the snapshot was taken")
+    assert_one_line_error(
+        run_parley(["replay", str(tmp_path / "bare.json")]), "has changed since the snapshot was taken"
+    )
 
 
 def test_a_failed_moves_run_saves_nothing(run_parley, tmp_path):
@@ -312,7 +316,9 @@ def test_a_moves_run_is_saved_whole_and_finished(run_parley, ending_line, tmp_pa
 
     line = ending_line(SCENARIO_IDS[0], seed=8)
     db = tmp_path / "course.db"
-    result = run_parley(["play", SCENARIO_IDS[0], "--seed", "8", "--moves", ",".join(line), "--learner", "bo", "--db", str(db)])
+    result = run_parley(
+        ["play", SCENARIO_IDS[0], "--seed", "8", "--moves", ",".join(line), "--learner", "bo", "--db", str(db)]
+    )
     assert result.returncode == 0, result.stderr
     with Store(db) as store:
         [record] = store.sessions(learner="bo")
@@ -338,13 +344,20 @@ def test_a_scenario_too_large_to_explore_rates_no_moves(run_parley, monkeypatch,
 
     monkeypatch.setattr(document, "ANALYSIS_LIMIT", 50)
     line = ",".join(ending_line(SCENARIO_IDS[0], seed=3))
-    doc = json.loads(run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", line, "--json", "--no-save"]).stdout)
+    doc = json.loads(
+        run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", line, "--json", "--no-save"]).stdout
+    )
     assert doc["debrief"]["alternatives"] is None
     validate(doc)
     shown = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", line, "--no-save"], env={"COLUMNS": "200"})
     assert shown.returncode == 0, shown.stderr
-    assert "Better moves: not shown; this scenario has more than 50 situations, too many to rate every move." in shown.stdout
-    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    assert (
+        "Better moves: not shown; this scenario has more than 50 situations, too many to rate every move."
+        in shown.stdout
+    )
+    hint = run_parley(
+        ["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
+    )
     assert hint.returncode == 0, hint.stderr
     assert "No hint: this scenario has more than 50 situations" in hint.stdout
 
@@ -368,9 +381,13 @@ def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monk
     shown = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--no-save"], env={"COLUMNS": "200"})
     assert shown.returncode == 0, shown.stderr
     assert "Better moves: not shown; the analysis does not hold a situation this run reached." in shown.stdout
-    doc = json.loads(run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--json", "--no-save"]).stdout)
+    doc = json.loads(
+        run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--moves", "wait", "--json", "--no-save"]).stdout
+    )
     assert doc["debrief"]["alternatives"] is None
-    hint = run_parley(["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    hint = run_parley(
+        ["play", SCENARIO_IDS[0], "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
+    )
     assert hint.returncode == 0 and "No hint: the analysis does not hold" in hint.stdout
 
 
@@ -378,7 +395,9 @@ def test_hint_ranks_the_moves_in_plain_words_and_never_offers_what_the_source_wa
     from pathlib import Path
 
     phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
-    hint = run_parley(["play", str(phrased), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    hint = run_parley(
+        ["play", str(phrased), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
+    )
     assert hint.returncode == 0, hint.stderr
     block = hint.stdout.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
     assert block[0].split() == "Apologise → Dana Reyes, sincere as good as anything now; keeps the door open".split()
@@ -393,7 +412,9 @@ def test_moves_describes_built_in_moves_too(run_parley):
     undescribed = [m.id for m in scenario.spec.moves if not m.description and m.id in BUILTIN_MOVES]
     assert undescribed, "declined-offer no longer has a built-in move without its own description"
     legal = {m.id for m in simulator.Session(scenario, seed=1).moves()}
-    shown = run_parley(["play", "declined-offer", "--seed", "1", "--no-save"], input="/moves\n/quit\n", env={"COLUMNS": "200"})
+    shown = run_parley(
+        ["play", "declined-offer", "--seed", "1", "--no-save"], input="/moves\n/quit\n", env={"COLUMNS": "200"}
+    )
     for move_id in undescribed:
         if move_id in legal:
             assert BUILTIN_MOVES[move_id].description in shown.stdout

@@ -43,8 +43,14 @@ DEBRIEF = Debrief(
     ending_text="The hiring manager took the grade back to HR.\nRare.",
     scores={"outcome": 100, "relationship": 72, "integrity": 100, "overall": 89},
     ending_effect={"outcome": 60, "overall": 24},
-    turning_points=(TurningPoint(2, "apologize", "hr_rep", "Apologize", {"overall": 16}, "It was sincere.", "Apologise for the upset."),),
-    stories=(StoryAtEnd("hr_rep", "Dana Reyes (HR manager)", "receptive", "warmer", "Maybe a bad week, not a bad person."),),
+    turning_points=(
+        TurningPoint(
+            2, "apologize", "hr_rep", "Apologize", {"overall": 16}, "It was sincere.", "Apologise for the upset."
+        ),
+    ),
+    stories=(
+        StoryAtEnd("hr_rep", "Dana Reyes (HR manager)", "receptive", "warmer", "Maybe a bad week, not a bad person."),
+    ),
     recommended=("decide_repair", "apologize:hr_rep"),
 )
 
@@ -77,7 +83,9 @@ def test_coach_mode_adds_hidden_states_score_changes_and_the_note(console):
 
 
 def test_scene_narration_has_no_speaker_panel(console):
-    wait = Turn(3, "wait", None, "Wait", None, None, "A week passes.", None, (), {"overall": 1}, {"overall": 0}, None, None)
+    wait = Turn(
+        3, "wait", None, "Wait", None, None, "A week passes.", None, (), {"overall": 1}, {"overall": 0}, None, None
+    )
     assert shown(console, render.turn_view(wait, mood=None)) == "You: Wait\n  A week passes."
 
 
@@ -86,7 +94,10 @@ def test_debrief_shows_ending_scores_turning_points_alternatives_and_stories(con
         {"turn": 1, "played": "wait", "played_value": 40.0, "best": "apologize:hr_rep", "best_value": 62.5},
         {"turn": 2, "played": "apologize:hr_rep", "played_value": 62.5, "best": "apologize:hr_rep", "best_value": 62.5},
     ]
-    text = shown(console, render.debrief_view(DEBRIEF, descriptions={"outcome": "What you got."}, alternatives=alternatives, names=NAMES))
+    text = shown(
+        console,
+        render.debrief_view(DEBRIEF, descriptions={"outcome": "What you got."}, alternatives=alternatives, names=NAMES),
+    )
     assert text == (
         "\n"
         "╔═ Ending: The offer is reworked ══════════════════════════╗\n"
@@ -153,10 +164,7 @@ def test_move_menu_at_60_and_80_columns(console):
         _move("wait", None, "Wait", 7),
     ]
     assert shown(console, render.move_menu(moves, NAMES, width=60), 60) == (
-        "1 Apologize → Dana Reyes\n"
-        "2 Withdraw your candidacy, politely and for good → Tom\n"
-        "  Okafor\n"
-        "3 Wait"
+        "1 Apologize → Dana Reyes\n2 Withdraw your candidacy, politely and for good → Tom\n  Okafor\n3 Wait"
     )
     assert shown(console, render.move_menu(moves, NAMES, width=80), 80) == (
         "1 Apologize → Dana Reyes                                      apologize hr_rep\n"
@@ -187,7 +195,9 @@ def test_scenario_table_fits_60_columns(console):
 
 
 def test_scenario_file_text_is_never_parsed_as_markup(console):
-    turn = Turn(1, "wait", None, "Wait [bold]now[/bold]", None, None, "[red]not red[/red]", None, (), {}, {}, None, None)
+    turn = Turn(
+        1, "wait", None, "Wait [bold]now[/bold]", None, None, "[red]not red[/red]", None, (), {}, {}, None, None
+    )
     assert shown(console, render.turn_view(turn, mood=None)) == "You: Wait [bold]now[/bold]\n  [red]not red[/red]"
 
 

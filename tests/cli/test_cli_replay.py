@@ -42,7 +42,10 @@ def _edited_scenario(doc: dict) -> None:
 
 DAMAGE = {
     "snapshot scenario is a string": (_set("snapshot", "scenario", value="x"), "the snapshot names no scenario"),
-    "snapshot scenario has no id": (_set("snapshot", "scenario", value={"hash": "abc"}), "the snapshot names no scenario"),
+    "snapshot scenario has no id": (
+        _set("snapshot", "scenario", value={"hash": "abc"}),
+        "the snapshot names no scenario",
+    ),
     "a move is a string": (_set("moves", value=["a"]), "the transcript is damaged"),
     "a move lacks fields": (_set("moves", value=[{"number": 1}]), "the transcript is damaged"),
     "moves is not a list": (_set("moves", value=None), "the transcript is damaged"),
@@ -100,7 +103,9 @@ def own_scenario(tmp_path) -> Path:
     folder = tmp_path / "course"
     folder.mkdir()
     path = folder / "my-bypass.yaml"
-    path.write_text(source.read_text(encoding="utf-8").replace(f"id: {SCENARIO}\n", "id: my-bypass\n", 1), encoding="utf-8")
+    path.write_text(
+        source.read_text(encoding="utf-8").replace(f"id: {SCENARIO}\n", "id: my-bypass\n", 1), encoding="utf-8"
+    )
     return path
 
 
@@ -108,7 +113,9 @@ def test_bundled_scenarios_are_named_by_id_only(saved):
     assert "path" not in saved["scenario"]
 
 
-def test_a_scenario_from_a_file_replays_from_the_path_in_the_document(run_parley, own_scenario, assert_replays_to_itself):
+def test_a_scenario_from_a_file_replays_from_the_path_in_the_document(
+    run_parley, own_scenario, assert_replays_to_itself
+):
     result = run_parley(["play", str(own_scenario), "--seed", "2", "--moves", "wait", "--json", "--no-save"])
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -134,7 +141,9 @@ def test_replay_scenario_of_another_id_is_refused(run_parley, saved, tmp_path):
     path = tmp_path / "run.json"
     path.write_text(json.dumps(saved))
     other = next(i for i in simulator.list_scenarios() if i.id != SCENARIO).id
-    assert_one_line_error(run_parley(["replay", str(path), "--scenario", other]), str(path), f"of scenario {SCENARIO!r}, not {other!r}")
+    assert_one_line_error(
+        run_parley(["replay", str(path), "--scenario", other]), str(path), f"of scenario {SCENARIO!r}, not {other!r}"
+    )
 
 
 # --- no re-replays ----------------------------------------------------------------------------

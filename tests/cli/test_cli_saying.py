@@ -18,7 +18,9 @@ JUSTIFYING = "I'm sorry, but two weeks without a single call back would test any
 
 def play(run_parley, text: str, *extra: str):
     # wide, so that what the tests look for is on one line
-    return run_parley(["play", str(PHRASED), "--seed", "1", "--no-save", "--plain", *extra], input=text, env={"COLUMNS": "200"})
+    return run_parley(
+        ["play", str(PHRASED), "--seed", "1", "--no-save", "--plain", *extra], input=text, env={"COLUMNS": "200"}
+    )
 
 
 def letter_of(text: str, seed: int = 1, turn: int = 0) -> str:

@@ -24,7 +24,9 @@ def test_parley_list_imports_neither_importlib_resources_nor_the_loader():
     # What the interpreter loads before any line runs (a site .pth file may import certifi, and
     # with it importlib.resources) is not parley's doing: count only what parley adds.
     before = _loaded_after("pass")
-    modules = _loaded_after("import io, contextlib\nfrom simulator.cli.main import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])")
+    modules = _loaded_after(
+        "import io, contextlib\nfrom simulator.cli.main import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])"
+    )
     added = modules - before
     assert not {m for m in added if m.startswith(("importlib.resources", "zipfile", "tempfile", "simulator.loader"))}
 

@@ -102,7 +102,9 @@ def test_ctrl_d_quits_with_a_summary_and_a_replay_hint_and_stores_nothing(cli_en
     child = spawn(["play", SCENARIO_IDS[0], "--seed", "12"], cli_env)
     child.expect(PROMPT)
     child.send("\x04")
-    child.expect(f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; replay with: parley play {SCENARIO_IDS[0]} --seed 12")
+    child.expect(
+        f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; replay with: parley play {SCENARIO_IDS[0]} --seed 12"
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -186,7 +188,12 @@ def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_
     env = {**cli_env, "TERM": "xterm-256color", "NO_COLOR": "1"}
     env.pop("COLUMNS", None)
     child = pexpect.spawn(
-        str(exe), ["play", str(phrased), "--seed", "1", "--no-save"], env=env, dimensions=(50, 160), encoding="utf-8", timeout=15
+        str(exe),
+        ["play", str(phrased), "--seed", "1", "--no-save"],
+        env=env,
+        dimensions=(50, 160),
+        encoding="utf-8",
+        timeout=15,
     )
     child.expect(PROMPT)
     child.send("sorry dana, i was out of line on that call\r")

@@ -167,7 +167,10 @@ def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
     assert "not a move" not in out
     assert out.count("You: ") == 1
     last = out.rstrip().splitlines()[-1]
-    assert last == f"{scenario_id}: stopped after 1 of {simulator.load_scenario(scenario_id).rules.turn_limit} turns, overall {last.split('overall ')[1].split(';')[0]}; seed 5; replay with: parley play {scenario_id} --seed 5"
+    assert (
+        last
+        == f"{scenario_id}: stopped after 1 of {simulator.load_scenario(scenario_id).rules.turn_limit} turns, overall {last.split('overall ')[1].split(';')[0]}; seed 5; replay with: parley play {scenario_id} --seed 5"
+    )
 
 
 def test_ctrl_d_quits_with_a_one_line_summary():
@@ -194,7 +197,9 @@ def test_illegal_move_names_the_legal_ones():
         pytest.skip("uses declined-offer's moves")
     steps = ["decide_repair\r", "decide_job\r", "\x04"]
     _, out = asyncio.run(Driver("declined-offer").run(steps))
-    assert "You can't play 'decide_job' now. Legal now: apologize hr_rep, apologize hiring_manager," in " ".join(out.split())
+    assert "You can't play 'decide_job' now. Legal now: apologize hr_rep, apologize hiring_manager," in " ".join(
+        out.split()
+    )
 
 
 def test_coach_mode_shows_hidden_meters(ending_line):
@@ -262,7 +267,10 @@ def test_completions_offer_legal_moves_targets_and_commands():
     names = {"hr_rep": "Dana Reyes (HR)", "boss": "Tom (boss)"}
     assert completions_for("ap", moves, names, COMMANDS) == [("apologize ", -2, "Apologize")]
     assert completions_for("w", moves, names, COMMANDS) == [("wait", -1, "Wait")]
-    assert completions_for("apologize ", moves, names, COMMANDS) == [("hr_rep", 0, "Dana Reyes (HR)"), ("boss", 0, "Tom (boss)")]
+    assert completions_for("apologize ", moves, names, COMMANDS) == [
+        ("hr_rep", 0, "Dana Reyes (HR)"),
+        ("boss", 0, "Tom (boss)"),
+    ]
     assert completions_for("apologize b", moves, names, COMMANDS) == [("boss", -1, "Tom (boss)")]
     assert completions_for("wait ", moves, names, COMMANDS) == []
     assert [c[0] for c in completions_for("/u", moves, names, COMMANDS)] == ["/undo"]

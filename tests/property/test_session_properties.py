@@ -151,7 +151,13 @@ json.dump(out, sys.stdout)
 def replay_elsewhere(cases: list[dict], hash_seed: str) -> list[dict]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     out = subprocess.run(
-        [sys.executable, "-c", REPLAY], input=json.dumps(cases), capture_output=True, text=True, env=env, check=True, timeout=120
+        [sys.executable, "-c", REPLAY],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
     )
     return json.loads(out.stdout)
 

@@ -339,4 +339,8 @@ def test_play_goes_on_through_a_server_outage_and_saves_every_move(pg_url, owned
     assert "resume with: parley resume" in last and "could not be saved" not in last
     with Store(pg_url) as store:
         [info] = store.sessions(learner="ana")
-        assert [t.key for t in store.turns(info.id, undone=True)] == ["decide_repair", "apologize:hr_rep/sincere", "wait"]
+        assert [t.key for t in store.turns(info.id, undone=True)] == [
+            "decide_repair",
+            "apologize:hr_rep/sincere",
+            "wait",
+        ]
