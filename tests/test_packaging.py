@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
@@ -38,6 +39,7 @@ def test_every_package_in_the_source_tree_is_listed_for_the_wheel():
     assert config["package-dir"] == {
         "simulator.bundled.personas": "personas",
         "simulator.bundled.scenarios": "scenarios",
+        "simulator.bundled.schemas": "schemas",
     }
 
 
@@ -141,6 +143,24 @@ def _project(tmp: Path) -> Path:
     return project
 
 
+# Run in the installed copy: every bundled file's `$schema` header names a file that exists there
+# and holds the schema `parley schema` prints; prints how many files it checked and the version.
+HEADERS_RESOLVE = """
+import importlib.metadata, simulator
+from simulator.catalogue import bundled_dir
+from simulator.cli.schema import render_schema
+checked = 0
+for kind, folder in (("persona", "personas"), ("scenario", "scenarios")):
+    for path in sorted(bundled_dir(folder).glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        named = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        assert named.read_text(encoding="utf-8") == render_schema(kind), (path, named)
+        checked += 1
+assert importlib.metadata.version("parley") == simulator.__version__
+print(checked, simulator.__version__)
+"""
+
+
 def _check_installed(python: Path, project: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
     env["PARLEY_DB"] = str(project / "parley.db")
@@ -154,6 +174,11 @@ def _check_installed(python: Path, project: Path) -> None:
     )
     assert where.returncode == 0, where.stderr
     assert not where.stdout.startswith(str(REPO / "simulator")), "the test must use the installed copy"
+    headers = run("-c", HEADERS_RESOLVE, cwd=project.parent)
+    bundled_files = len([*bundled_dir("personas").glob("*.yaml"), *bundled_dir("scenarios").glob("*.yaml")])
+    assert headers.returncode == 0 and headers.stdout.split() == [str(bundled_files), simulator.__version__], (
+        headers.stdout + headers.stderr
+    )
     shadow = run(
         "-c", "import importlib.util as u; print(u.find_spec('personas'), u.find_spec('scenarios'))", cwd=project.parent
     )
@@ -198,6 +223,8 @@ def test_a_wheel_ships_the_bundled_files_inside_simulator_and_serves_a_fresh_pro
         "simulator/bundled/personas/hr_rep.yaml",
         "simulator/bundled/scenarios/declined-offer.yaml",
         "simulator/cli/play_output.schema.json",
+        "simulator/bundled/schemas/scenario.schema.json",
+        "simulator/bundled/schemas/persona.schema.json",
     } <= set(names)
     python = _venv(tmp_path / "venv")
     _pip(python, str(wheel))
@@ -218,6 +245,71 @@ def test_an_editable_install_finds_the_bundled_files_in_the_checkout_and_serves_
     )
     assert found.stdout.strip() == str(source / "personas"), found.stderr
     _check_installed(python, _project(tmp_path))
+
+
+# What an unpacked sdist must be able to run: the suite's shared conftest and support modules, and
+# every folder of cases (golden transcripts, invalid and hostile inputs, utterances, CLI cases).
+SDIST_TESTS = [
+    "tests/test_docs.py",
+    "tests/test_golden.py",
+    "tests/test_invalid_cases.py",
+    "tests/test_reading_accuracy.py",
+    "tests/test_packaging.py",
+    "tests/cli/test_cli_commands.py",
+    "tests/adversarial/test_hostile_cases.py",
+]
+
+
+@pytest.mark.slow
+def test_an_unpacked_sdist_carries_the_project_and_runs_its_own_tests(tmp_path):
+    source = _source_copy(tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "dist"), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=BUILD_TIMEOUT,
+    )
+    (sdist,) = (tmp_path / "dist").glob("parley-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
+    shipped = {str(p.relative_to(unpacked)) for p in unpacked.rglob("*") if p.is_file()}
+    tracked = {str(p.relative_to(source)) for p in source.rglob("*") if p.is_file()}
+    for folder in ("tests/", "bench/", "examples/", "schemas/", "personas/", "scenarios/", "simulator/"):
+        missing = {name for name in tracked if name.startswith(folder)} - shipped
+        assert not missing, f"the sdist lacks {sorted(missing)[:5]}"
+    assert {"LICENSE", "README.md", "pyproject.toml", ".ci/run"} <= shipped
+    python = _venv(tmp_path / "venv")
+    _pip(python, "-e", str(unpacked))
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
+    env["PARLEY_DB"] = str(tmp_path / "parley.db")
+    tests = subprocess.run(
+        [python, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:cacheprovider", *SDIST_TESTS],
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=BUILD_TIMEOUT,
+    )
+    assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
+    assert " passed" in tests.stdout and " failed" not in tests.stdout
+
+
+def test_the_bundled_files_name_schemas_that_exist_where_they_are_installed():
+    result = subprocess.run([sys.executable, "-c", HEADERS_RESOLVE], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["8", simulator.__version__]
+
+
+def test_the_version_has_one_source():
+    """``__version__`` is what the distribution's metadata says: pyproject.toml reads it from
+    ``simulator/_version.py`` and never repeats it."""
+    import importlib.metadata
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "simulator._version.__version__"}
+    assert importlib.metadata.version("parley") == simulator.__version__
 
 
 def test_this_checkout_is_what_the_suite_tests():

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import IllegalMove, SimulatorError
 from ..safetext import json_text
+from .usage import add_db_argument
 
 __all__ = ["InputProblem", "Practice", "parse_move", "practice", "print_debrief", "register", "run"]
 
@@ -70,7 +71,7 @@ def register(subparsers: Any) -> None:
     save = p.add_argument_group("saving")
     save.add_argument("--no-save", action="store_true", help="do not record this session in the store")
     save.add_argument("--learner", metavar="NAME", help="whose progress this is (default: your user name)")
-    save.add_argument("--db", metavar="PATH", help="the store file (default: $PARLEY_DB, else the store's default)")
+    add_db_argument(save)
     p.set_defaults(run=run)
 
 

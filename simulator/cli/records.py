@@ -14,6 +14,8 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from .usage import add_db_argument
+
 __all__ = ["register", "sparkline"]
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -38,7 +40,7 @@ def register(subparsers: Any) -> None:
     _learner(p, "whose most recent session to resume")
     p.add_argument("--coach", action="store_true", help="show hidden state, meters and notes as you play")
     p.add_argument("--plain", action="store_true", help="no line editor, no colour: read plain lines")
-    _db(p)
+    add_db_argument(p)
     p.set_defaults(run=_resume)
 
     p = subparsers.add_parser(
@@ -48,7 +50,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--all", action="store_true", help="every learner's sessions")
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
     p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N sessions (default 50; 0 for all)")
-    _db(p)
+    add_db_argument(p)
     p.set_defaults(run=_history)
 
     p = subparsers.add_parser(
@@ -57,7 +59,7 @@ def register(subparsers: Any) -> None:
         description="Per scenario: attempts, best and latest overall score, and the trend across finished attempts.",
     )
     _learner(p, "whose progress to show")
-    _db(p)
+    add_db_argument(p)
     p.set_defaults(run=_progress)
 
     p = subparsers.add_parser(
@@ -66,7 +68,7 @@ def register(subparsers: Any) -> None:
         description="Print a saved session's transcript and debrief.",
     )
     p.add_argument("session", type=_session_id, metavar="SESSION", help="session number (see 'parley history')")
-    _db(p)
+    add_db_argument(p)
     p.set_defaults(run=_show)
 
     p = subparsers.add_parser(
@@ -78,25 +80,16 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("session", nargs="?", type=_session_id, metavar="SESSION", help="one session (default: all of them)")
     p.add_argument("--all", action="store_true", help="every saved session (the default)")
-    _db(p)
+    add_db_argument(p)
     p.set_defaults(run=_verify)
 
     from .storeadmin import register as register_admin
 
-    register_admin(subparsers, _db)
+    register_admin(subparsers, add_db_argument)
 
 
 def _learner(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--learner", metavar="NAME", help=f"{what} (default: your user name)")
-
-
-def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        help="the store: a SQLite file, sqlite:///PATH or postgresql://user@host/db "
-        "(default: $PARLEY_DB, else the user data directory)",
-    )
 
 
 def _session_id(text: str) -> int:

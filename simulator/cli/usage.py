@@ -1,4 +1,4 @@
-"""What the command line shares with every command module: exit codes and the usage error.
+"""What the command line shares with every command module: exit codes, the usage error, ``--db``.
 
 Kept apart from :mod:`.main`, which imports every command module, so that a command can raise a
 usage error without importing the entry point back (no import circle).
@@ -6,9 +6,11 @@ usage error without importing the entry point back (no import circle).
 
 from __future__ import annotations
 
+import argparse
+
 from ..errors import SimulatorError
 
-__all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError"]
+__all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError", "add_db_argument"]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -18,3 +20,13 @@ EXIT_INTERRUPTED = 130
 
 class UsageError(SimulatorError):
     """A command-line usage mistake found after parsing (an option that needs another, ...)."""
+
+
+def add_db_argument(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--db``, the same for every command that reads or writes the store."""
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the store: a SQLite file, sqlite:///PATH or postgresql://user@host/db "
+        "(default: $PARLEY_DB, else the user data directory)",
+    )

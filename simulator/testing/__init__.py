@@ -13,7 +13,14 @@ __all__ = ["move_sequences", "personas", "replay_line", "scenarios", "sessions"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from . import strategies
-
+        try:
+            from . import strategies
+        except ModuleNotFoundError as exc:
+            if exc.name != "hypothesis":
+                raise
+            # one line that says what to install, instead of a bare "No module named 'hypothesis'"
+            raise ModuleNotFoundError(
+                f"simulator.testing.{name} needs hypothesis: pip install 'parley[testing]'", name="hypothesis"
+            ) from None
         return getattr(strategies, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -101,3 +101,16 @@ def test_the_plugin_runs_checks_expectations_and_sessions(tmp_path):
     assert "PASSED scenarios/tiny.yaml::sessions" in out
     assert "failing line of moves: apologize:hr_rep" in out
     assert result.returncode == 1
+
+
+def test_without_hypothesis_the_strategies_say_which_extra_to_install():
+    # hypothesis blocked as if it were not installed; the plugin module still imports without it
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import simulator.testing.plugin\n"
+        "import simulator.testing as t\n"
+        "try:\n    t.sessions\nexcept ModuleNotFoundError as exc:\n    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "simulator.testing.sessions needs hypothesis: pip install 'parley[testing]'"
