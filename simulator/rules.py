@@ -155,6 +155,7 @@ class Rules:
         self.turn_limit = spec.limits.turns
         self.day_limit = spec.limits.days
         self.names = tuple(spec.cast[c].name for c in cast)
+        self.channels = tuple(spec.cast[c].channel for c in cast)
         self.moods = tuple(tuple(p.states[s].mood for s in p.states) for p in members)
         self.stories = tuple(
             tuple(spec.cast[c].stories.get(s, p.states[s].story) for s in p.states)

@@ -40,6 +40,7 @@ class Counterpart:
     story: str
     meters: dict[str, int]
     reachable: bool
+    channel: str | None = None  # how the learner is in touch with them: "in person", "by e-mail"
 
 
 @runtime_checkable
@@ -194,6 +195,7 @@ class Session:
                 story=rules.stories[i][s[i]],
                 meters=rules.layout.meters_of(s, who),
                 reachable=rules.reachable[i][s[i]],
+                channel=rules.channels[i],
             )
             for i, who in enumerate(rules.layout.cast)
         ]

@@ -272,6 +272,13 @@ class CastMember(Model):
 
     persona: str = Field(min_length=1, description="A bundled persona id, or a path relative to this file.")
     name: str = Field(min_length=1, description="Display name, e.g. 'Marcus Hale (hiring manager)'.")
+    channel: str | None = Field(
+        None,
+        min_length=1,
+        max_length=60,
+        description="How the learner is in touch with this person, e.g. 'in person', 'by e-mail', "
+        "'through a friend'; shown beside the name, so that two people are not shown as in one room.",
+    )
     initial: Ident | None = None
     meters: dict[Ident, MeterValue] = Field(
         default_factory=dict, max_length=MAX_ITEMS, description="Starting meter values."

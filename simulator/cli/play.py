@@ -456,7 +456,7 @@ class Practice:
             console.print(coach_view(session.counterparts(), session.scores, scene))
         console.print()
         console.print(self.status_text(session), style="dim")
-        console.print(move_menu(session.moves(), self.names, width=console.width))
+        console.print(move_menu(session.moves(), self.names, width=console.width, timed=session.day is not None))
 
     def play(self, move: Any) -> None:
         from ..coaching import notes_for
@@ -545,7 +545,11 @@ class Practice:
         elif name == "/moves":
             console.print(
                 move_menu(
-                    session.moves(), self.names, descriptions=session.rules.move_descriptions, width=console.width
+                    session.moves(),
+                    self.names,
+                    descriptions=session.rules.move_descriptions,
+                    width=console.width,
+                    timed=session.day is not None,
                 )
             )
         elif name == "/undo":

@@ -38,6 +38,8 @@ __all__ = [
     "debrief_view",
     "help_view",
     "make_console",
+    "duration_words",
+    "in_touch",
     "move_menu",
     "reflow",
     "scenario_table",
@@ -151,7 +153,7 @@ def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
     cast.add_column(no_wrap=True)
     cast.add_column()
     for member in spec.cast.values():
-        cast.add_row(Text("•"), Text(member.name))
+        cast.add_row(Text("•"), in_touch(member.name, member.channel, between=", "))
     seed_line = Text.assemble(("Seed ", "dim"), (str(seed), "bold"))
     if fresh_seed:
         seed_line.append(f" (replay this run with --seed {seed})", style="dim")
@@ -160,7 +162,7 @@ def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
         Text(""),
         Text.assemble(("Your goal: ", "bold"), reflow(spec.goal)),
         Text(""),
-        Text("With you:", style="bold"),
+        Text("In touch with:", style="bold"),
         cast,
     )
     return Group(
@@ -168,6 +170,12 @@ def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
         seed_line,
         Text("Type a number or a move such as 'wait'; Tab completes; /help lists commands.", style="dim"),
     )
+
+
+def in_touch(name: str, channel: str | None, *, between: str = " ") -> Text:
+    """A person and how the learner reaches them ("Raj Patel by e-mail"): two people who are
+    written to are not shown as if they sat in one room."""
+    return Text.assemble(name, (f"{between}{channel}" if channel else "", "dim"))
 
 
 def move_label(move: Any, names: Mapping[str, str]) -> Text:
@@ -182,18 +190,33 @@ def typed_form(key: str) -> str:
     return key.replace(":", " ")
 
 
+def duration_words(days: int) -> str:
+    """How long a move takes, as a person would say it: ``7`` -> ``"a week"``, ``90`` -> ``"3 months"``
+    (a month counts 30 days, as :func:`simulator.spec.parse_duration` reads them)."""
+    for size, unit in ((30, "month"), (7, "week"), (1, "day")):
+        if days % size == 0:
+            count = days // size
+            return f"a {unit}" if count == 1 else f"{count} {unit}s"
+    raise AssertionError("unreachable: every whole number of days is a number of days")
+
+
 def move_menu(
     moves: Sequence[Any],
     names: Mapping[str, str],
     *,
     descriptions: Mapping[str, str] | None = None,
     width: int = 80,
+    timed: bool = False,
 ) -> Table:
     """The legal moves, numbered as the prompt accepts them, with the typed form of each
-    (below 80 columns the typed form is left to Tab completion)."""
+    (below 80 columns the typed form is left to Tab completion). ``timed``: the scenario counts
+    days, so each move shows how long it takes; where time is the lesson (the spacing of notes
+    after a rejection), the learner must see what a move costs before choosing it."""
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
     table.add_column(ratio=1)
+    if timed:
+        table.add_column(style="yellow", no_wrap=True)
     wide = width >= 80
     if wide:
         table.add_column(style="dim", no_wrap=True)
@@ -202,7 +225,8 @@ def move_menu(
         description = (descriptions or {}).get(move.id)
         if description and description != move.label:  # a move without one is described by its label
             label.append("\n" + description, style="dim italic")
-        table.add_row(f"{i}", label, *([typed_form(move.key)] if wide else []))
+        time = [duration_words(move.days)] if timed else []
+        table.add_row(f"{i}", label, *time, *([typed_form(move.key)] if wide else []))
     return table
 
 
@@ -286,7 +310,7 @@ def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Ma
 
 
 def status_text(session: Any) -> str:
-    """One line: turn and time left and who is present (the toolbar and plain mode's status)."""
+    """One line: turn and time left and who is in touch, and how (the toolbar and plain mode's status)."""
     turn, limit = session.turn, session.rules.turn_limit
     parts = [f"Turn {min(turn + 1, limit)} of {limit}", f"{session.turns_left} left"]
     if session.day is not None:
@@ -294,8 +318,8 @@ def status_text(session: Any) -> str:
         if session.days_left is not None:
             day += f", {session.days_left} days left"
         parts.append(day)
-    present = [short_name(c.name) for c in session.counterparts() if c.reachable]
-    parts.append("present: " + (", ".join(present) if present else "nobody"))
+    reachable = [in_touch(short_name(c.name), c.channel).plain for c in session.counterparts() if c.reachable]
+    parts.append("in touch: " + (", ".join(reachable) if reachable else "nobody"))
     return visible(" · ".join(parts))  # also prompt-toolkit's toolbar, which is not a rich Text
 
 

@@ -249,13 +249,33 @@ def test_up_arrow_recalls_earlier_input():
     assert out.count("Nothing has been said yet.") == 2
 
 
-def test_the_toolbar_tells_turn_time_and_who_is_present():
-    scenario = simulator.load_scenario(SCENARIO_IDS[0])
+def test_the_toolbar_tells_turn_time_and_who_is_in_touch_and_how():
+    scenario = simulator.load_scenario("leverage-play")
     with simulator.Session(scenario, seed=1) as session:
         text = status_text(session)
-        names = [c.name.split(" (")[0] for c in session.counterparts() if c.reachable]
         assert text.startswith(f"Turn 1 of {scenario.rules.turn_limit} · {scenario.rules.turn_limit} left")
-        assert text.endswith("present: " + ", ".join(names))
+        # two employers are never shown as if in one room: each with the way the learner reaches them
+        assert text.endswith("in touch: Helen Marsh in person, Raj Patel by e-mail since a coffee")
+
+
+def shown_plain(renderable: object, width: int) -> list[str]:
+    out = io.StringIO()
+    make_console(out, width=width, plain=True).print(renderable)
+    return out.getvalue().splitlines()
+
+
+def test_the_menu_shows_what_each_move_costs_in_time_where_the_scenario_counts_days():
+    from simulator.cli.render import duration_words, move_menu
+
+    assert [duration_words(d) for d in (1, 2, 7, 14, 28, 30, 84, 90, 45)] == [
+        "a day", "2 days", "a week", "2 weeks", "4 weeks", "a month", "12 weeks", "3 months", "45 days",
+    ]  # fmt: skip
+    timed = simulator.load_scenario("after-rejection")
+    with simulator.Session(timed, seed=1) as session:
+        rows = shown_plain(move_menu(session.moves(), {}, width=100, timed=True), 100)
+        note = next(line for line in rows if "Send her a short note" in line)
+        assert "a week" in note and "walk_away" not in note
+        assert "12 weeks" in next(line for line in rows if "applying elsewhere" in line)
 
 
 def test_completions_offer_legal_moves_targets_and_commands():
