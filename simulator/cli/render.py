@@ -240,6 +240,16 @@ def quoted(text: str) -> str:
     return f"“{' '.join(text.split())}”"
 
 
+def hanging(head: Text, body: Text, *, indent: int = 2) -> Table:
+    """``head`` then ``body``, indented, with the body's wrapped lines kept under its first word:
+    a coach note or a change of mood stays readable as a block at any width."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(" " * indent) + head, body)
+    return grid
+
+
 def you_line(turn: Any) -> Text:
     """The learner's side of a turn: their words when they said any, with the move beside them."""
     move = Text(turn.label, style="dim" if turn.said else "")
@@ -272,22 +282,21 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequen
     for change in turn.changes:
         if change.who == turn.speaker:
             continue  # the panel's mood already shows it
-        line = Text.assemble(("  ▸ ", "cyan"), (short_name(change.name), "bold"), " now: ", (change.mood, "italic"))
+        line = Text.assemble((short_name(change.name), "bold"), " now: ", (change.mood, "italic"))
         if coach:
             line.append(f" ({change.before} {ARROW} {change.after})", style="magenta")
-        parts.append(line)
+        parts.append(hanging(Text("▸ ", style="cyan"), line))
     if coach:
+        coached: list[str] = []
         if turn.speaker and any(c.who == turn.speaker for c in turn.changes):
             change = next(c for c in turn.changes if c.who == turn.speaker)
-            parts.append(
-                Text(f"  coach: {short_name(change.name)} {change.before} {ARROW} {change.after}", style="magenta")
-            )
+            coached.append(f"{short_name(change.name)} {change.before} {ARROW} {change.after}")
         deltas = ", ".join(f"{k} {_signed(v)}" for k, v in turn.delta.items() if v)
-        parts.append(Text(f"  coach: {deltas or 'no change in the scores'}", style="magenta"))
+        coached.append(deltas or "no change in the scores")
         if turn.note:
-            parts.append(Text(f"  coach: {turn.note}", style="magenta"))
-        for note in notes:
-            parts.append(Text(f"  coach: {note.title}: {quoted(note.quote)}. {note.why}", style="magenta"))
+            coached.append(turn.note)
+        coached.extend(f"{note.title}: {quoted(note.quote)}. {note.why}" for note in notes)
+        parts.extend(hanging(Text("coach: ", style="magenta"), Text(line, style="magenta")) for line in coached)
     if turn.ending:
         parts.append(Text("The conversation has reached an ending.", style="bold"))
     return Group(*parts)

@@ -7,6 +7,10 @@ stripped before comparing.
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from simulator.catalogue import ScenarioInfo
 from simulator.cli import render
 from simulator.rules import Move
@@ -203,3 +207,25 @@ def test_scenario_file_text_is_never_parsed_as_markup(console):
 
 def test_reflow_joins_yaml_line_breaks_but_keeps_paragraphs():
     assert render.reflow("one\ntwo\n\nthree\n") == "one two\n\nthree"
+
+
+LONG_NOTE = (
+    "Sincere, and heard, even if they are not ready to warm up yet; an apology that asks for nothing "
+    "back is the one the source says lands."
+)
+
+
+@pytest.mark.parametrize("width", [60, 80, 110])
+def test_coach_notes_wrap_as_an_indented_block_at_any_width(console, width):
+    turn = dataclasses.replace(TURN, note=LONG_NOTE)
+    lines = shown(console, render.turn_view(turn, mood="warmer", coach=True), width).splitlines()
+    assert max(len(line) for line in lines) <= width
+    start = next(i for i, line in enumerate(lines) if line.startswith("  coach: Sincere"))
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * len("  coach: ")) or not line.strip():
+            break
+        block.append(line)
+    # the note reads whole: nothing wrapped back to the margin, no word cut in two
+    assert " ".join(line.strip() for line in block) == "coach: " + LONG_NOTE
+    assert len(block) >= 2  # the note is longer than the widest terminal here: it did wrap
