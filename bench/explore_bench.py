@@ -45,7 +45,8 @@ def cold() -> None:
 def plain_search(scenario: simulator.Scenario, budget: float) -> tuple[int, float, bool]:
     """Breadth-first search over the one step's ``branches`` with a set of tuples (no merging
     beyond equal tuples): (situation, move) expansions, CPU seconds, and whether it finished in
-    budget."""
+    budget.
+    """
     from simulator.step import branches
 
     rules = scenario.rules
@@ -72,7 +73,8 @@ def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
 
 def live_rate(scenario: simulator.Scenario, table: Table, budget: float = 1.0) -> float:
     """Expand the table's situations, in its order, by taking each chance result's step through
-    the shared transitions machines, as live sessions do."""
+    the shared transitions machines, as live sessions do.
+    """
     from simulator.persona import Board, PersonaModel, machine_for
     from simulator.step import Forced, step
 

@@ -19,7 +19,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -27,8 +26,8 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_scenarios
-from .errors import ScenarioError
 from .claims import parse_claims
+from .errors import ScenarioError
 from .layout import NameProblem, unknown
 from .moves import BUILTIN_MOVES
 from .notation import MoveRef, Unresolved
@@ -79,7 +78,8 @@ def _path_text(value: object, argument: str, what: str) -> str:
 
 def _is_file(path: Path, ref: str) -> bool:
     """Whether ``path`` is a regular file; a path the system cannot even look up (a NUL byte, a
-    name too long, a symlink loop, a folder without permission) is a ScenarioError naming ``ref``."""
+    name too long, a symlink loop, a folder without permission) is a ScenarioError naming ``ref``.
+    """
     try:
         return path.is_file()
     except (OSError, ValueError) as exc:
@@ -133,7 +133,8 @@ def _persona_file(ref: str, base: Path, roots: Sequence[Path] | None) -> Path:
 
 def _persona_roots(scenario: Path, extra: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Where a scenario's cast may find persona files: its own folder tree, the ``personas/``
-    folder beside it, the bundled personas, and what the caller allows."""
+    folder beside it, the bundled personas, and what the caller allows.
+    """
     if isinstance(extra, str | bytes | os.PathLike) or not isinstance(extra, Iterable):
         raise TypeError(f"persona_roots must be a list of folders, not {type(extra).__name__}")
     folders = [scenario.parent, scenario.parent.parent / "personas", bundled_dir("personas")]
@@ -373,7 +374,8 @@ def load_scenario(ref: str | os.PathLike[str], *, persona_roots: Iterable[str | 
 
 def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec]) -> None:
     """The names that tie a scenario's parts together; names inside reactions and conditions are
-    resolved by the compiler."""
+    resolved by the compiler.
+    """
     cast = set(spec.cast)
     move_ids: set[str] = set()
     targetless: set[str] = set()

@@ -45,7 +45,8 @@ def format_key(move: str, target: str | None = None, manner: str | None = None) 
 class Unresolved(ValueError):
     """A reference that names no choice, or several. ``reason`` says which, naming the options;
     for an unknown move, ``moves`` lists the moves there are (a caller that lists the legal
-    moves anyway need not repeat them)."""
+    moves anyway need not repeat them).
+    """
 
     def __init__(self, ref: str, reason: str, moves: Sequence[str] = ()) -> None:
         self.ref = ref  # messages that show it clip it (simulator.safetext)
@@ -97,7 +98,8 @@ class MoveRef:
         """The one choice among ``offered`` (everything the scenario offers) that this names.
 
         Raises :class:`Unresolved` when none fits or when a left-out part has several values,
-        naming the possible values."""
+        naming the possible values.
+        """
         same_move = [c for c in offered if c.id == self.id]
         if not same_move:
             raise Unresolved(self.key, "no such move in this scenario", sorted({c.id for c in offered}))

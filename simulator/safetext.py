@@ -36,7 +36,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with control characters shown as escapes; ``multiline`` keeps line feeds and tabs
-    (a briefing's paragraphs), otherwise the result is always one line."""
+    (a briefing's paragraphs), otherwise the result is always one line.
+    """
     pattern = _UNSAFE_IN_TEXT if multiline else _UNSAFE_IN_LINE
     return pattern.sub(_escape, text)
 
@@ -55,7 +56,8 @@ def one_line(text: str, limit: int = 4000) -> str:
 
 def brief(value: object, limit: int = 120) -> str:
     """``repr(value)`` for a message, clipped; never fails (an integer of more digits than Python
-    converts to text is described instead)."""
+    converts to text is described instead).
+    """
     try:
         text = repr(value)
     except ValueError:  # int beyond sys.get_int_max_str_digits()
@@ -73,7 +75,8 @@ _UNSAFE_IN_JSON = re.compile(f"[{_UNSAFE}]")
 def json_text(data: Any, *, indent: int | None = 2) -> str:
     """``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
     characters :func:`visible` escapes, which become JSON's own ``\\u`` escapes (JSON escapes C0
-    controls itself, but not C1 controls or bidirectional overrides). Loses nothing."""
+    controls itself, but not C1 controls or bidirectional overrides). Loses nothing.
+    """
     import json  # here: `parley list` imports this module and never needs json
 
     text = json.dumps(data, indent=indent, ensure_ascii=False)

@@ -134,7 +134,8 @@ class Session:
         """The situation before each move played, in order (what a review of the play rates).
 
         Recomputed by taking the same steps again with the same draws (microseconds a move),
-        rather than kept: an open session holds only its current situation."""
+        rather than kept: an open session holds only its current situation.
+        """
         rules, draws = self.rules, Draws(Rng(self.seed))
         out, s = [], rules.initial
         for choice, _ in self._log:
@@ -166,7 +167,8 @@ class Session:
 
     def moves(self) -> list[Move]:
         """The moves that are legal now, each with ``.id``, ``.target``, ``.label``, ``.key`` and
-        the ways it can be said: ``.manners`` and ``.phrasings``."""
+        the ways it can be said: ``.manners`` and ``.phrasings``.
+        """
         return self.rules.legal_moves(self._situation)
 
     def choices(self) -> list[Choice]:
@@ -177,7 +179,8 @@ class Session:
         """What the learner's own words could mean here, best first: each :class:`Reading` has
         ``.id``, ``.target``, ``.manner``, ``.confidence`` (0 to 1) and ``.cues``, and
         ``play(reading)`` plays it. Read offline and deterministically; never raises (anything
-        but text, and text that matches nothing, reads as nothing or as low-confidence guesses)."""
+        but text, and text that matches nothing, reads as nothing or as low-confidence guesses).
+        """
         if self.over:
             return []
         addressee = next((c.target for c, _ in reversed(self._log) if c.target), None)

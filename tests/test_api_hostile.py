@@ -1,5 +1,6 @@
 """The public API under hostile input: tampered snapshots and arguments of every wrong kind give
-a one-line SimulatorError (or an InvalidArgument, also a TypeError), never anything else."""
+a one-line SimulatorError (or an InvalidArgument, also a TypeError), never anything else.
+"""
 
 from __future__ import annotations
 

@@ -59,7 +59,8 @@ class Report:
 
 def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     """Explore ``scenario`` exhaustively and report what an author should know, as data.
-    Past ``limit`` situations exploration stops, with an error ``too-large``."""
+    Past ``limit`` situations exploration stops, with an error ``too-large``.
+    """
     started = time.perf_counter()
     table = explore(scenario, limit=limit)
     rules, spec, doc = scenario.rules, scenario.spec, scenario.document
@@ -410,7 +411,8 @@ def note_leaning(note: str) -> int:
 
 def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
     """A note whose direction contradicts the changes it explains: it reads as a setback while
-    the outcome never lowers the overall score and sometimes raises it, or the other way round."""
+    the outcome never lowers the overall score and sometimes raises it, or the other way round.
+    """
     seen: dict[tuple[tuple[str | int, ...], int], list[int]] = {}
     notes: dict[tuple[tuple[str | int, ...], int], str] = {}
     for entry in table.entries:
@@ -442,13 +444,15 @@ def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
 
 def generic(reaction: Any) -> bool:
     """Whether a reaction is a persona's generic one: written in the persona file, or the
-    persona's fallback when nothing answers (the scenario wrote nothing for the moment)."""
+    persona's fallback when nothing answers (the scenario wrote nothing for the moment).
+    """
     return not reaction.origin or reaction.origin[0] == "persona"
 
 
 def _generic_lines(scenario: Scenario, table: Any) -> list[Diagnostic]:
     """Every reachable place where a counterpart answers with a persona's generic line instead
-    of the scenario's own (one finding per reaction, with a line of play that gets there)."""
+    of the scenario's own (one finding per reaction, with a line of play that gets there).
+    """
     found: dict[int, int] = {}  # id(reaction) -> first edge using it
     reactions: dict[int, Any] = {}
     for edge, entry_index in enumerate(table.edge_entry):

@@ -41,7 +41,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from ..cache import ContentCache
-from ..conditions import NOTHING, Reads
+from ..conditions import Reads
 from ..layout import NEVER
 from ..rules import Choice, CompiledOutcome, CompiledReaction, Situation
 from ..step import branches
@@ -275,7 +275,8 @@ class Table:
 
     def final_scores(self) -> tuple[list[dict[str, int]], array]:
         """The distinct final score cards, and for each node the index of its card (-1 while it
-        goes on). Dead ends (no ending, no legal move) are scored as they stand."""
+        goes on). Dead ends (no ending, no legal move) are scored as they stand.
+        """
         if self._scores is None:
             rubric = self.scenario.rubric
             coder, codes, ending, starts = self._coder, self.codes, self.ending, self.edge_start
@@ -395,7 +396,8 @@ class _Coder:
 
     def _key(self, positions: set[Any], *, shift: int = 0) -> Callable[[int], Any]:
         """A function extracting the digits at ``positions`` from a code, one op per run of
-        adjacent digits; clock reads (``("days",)``, ``("since", who)``) as their bucket."""
+        adjacent digits; clock reads (``("days",)``, ``("since", who)``) as their bucket.
+        """
         return self._lambda(self._parts(positions, shift=shift))
 
     def _lambda(self, parts: list[str]) -> Callable[[int], Any]:

@@ -117,7 +117,8 @@ def _scenario_files(paths: list[str]) -> list[str]:
 
 def _looks_like_scenario(path: Path) -> bool:
     """A folder may hold personas too: a scenario file has a top-level ``cast:`` key. Only
-    regular files are opened (a FIFO would block), and no more of them than a scenario can hold."""
+    regular files are opened (a FIFO would block), and no more of them than a scenario can hold.
+    """
     from ..loader import MAX_FILE_BYTES
 
     try:
@@ -132,7 +133,8 @@ def _looks_like_scenario(path: Path) -> bool:
 
 def _check(path: str, limit: int) -> tuple[Any, dict[str, str]]:
     """The report on one scenario file, and the persona file each cast member was read from
-    (a bare id may name a file beside the scenario or a bundled one: authors need to know which)."""
+    (a bare id may name a file beside the scenario or a bundled one: authors need to know which).
+    """
     from ..analysis import analyse, check_file
     from ..errors import ScenarioError
     from ..loader import load_scenario

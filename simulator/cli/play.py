@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
 
 def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any:
     """Start recording ``session`` (and the turns it has already played) in the store: ``db``, or
-    the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner."""
+    the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner.
+    """
     from ..store import Store
 
     return Store(db).record(session, learner=learner)
@@ -217,7 +218,8 @@ def print_debrief(
     console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None
 ) -> None:
     """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
-    ``note`` saying why when there is a reason to give)."""
+    ``note`` saying why when there is a reason to give).
+    """
     from .render import debrief_view
 
     rules = session.scenario.spec.scoring.dimensions()
@@ -237,7 +239,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     manner is typed too, a :class:`~simulator.rules.Choice`), or raise :class:`InputProblem`
     saying what would work: a number from the menu, ``apologize hr_rep``, ``apologize:hr_rep``,
     ``apologize to dana``, ``apologize hr_rep sincere`` or ``apologize:hr_rep/sincere``, or just
-    ``clarify`` when the scenario offers it to one person only."""
+    ``clarify`` when the scenario offers it to one person only.
+    """
     from .render import short_name
 
     moves = session.moves()
@@ -286,7 +289,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
 def _reads_as_words(text: str, move_ids: set[str]) -> bool:
     """Whether input that is not a move should be read as the learner's own words: anything of
     three words or more; shorter input only when it is neither a number nor close to a move's id
-    (a mistyped move gets a suggestion instead)."""
+    (a mistyped move gets a suggestion instead).
+    """
     tokens = text.replace(":", " ").split()
     if len(tokens) >= 3:
         return True
@@ -327,7 +331,8 @@ def practice(
     """Run the practice loop on ``session`` until an ending or until the learner quits; returns the
     exit code (0 either way). ``reader`` defaults to prompt-toolkit on a terminal, plain lines
     otherwise; ``recording`` gets each turn, each undo and the finish. ``trust_reading`` plays a
-    confident reading of the learner's own words without asking first."""
+    confident reading of the learner's own words without asking first.
+    """
     from .tui import run_coroutine
 
     loop = Practice(
@@ -430,7 +435,8 @@ class Practice:
 
     async def understand(self, text: str) -> Any | None:
         """What the learner's input says: a number or a move (then how it is said, when it can be
-        said several ways), or their own words read into a move; None when nothing is to be played."""
+        said several ways), or their own words read into a move; None when nothing is to be played.
+        """
         try:
             move = parse_move(text, self.session, self.names)
         except InputProblem as exc:
@@ -479,7 +485,8 @@ class Practice:
     def keep(self, write: Any, *args: Any) -> None:
         """Save through the recording. When the store is unreachable for a while (a server
         restarting), say so and play on: the recording keeps the change and writes it with the
-        next save."""
+        next save.
+        """
         from ..store import UnsavedChanges
 
         try:

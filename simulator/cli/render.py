@@ -53,7 +53,8 @@ ARROW = "→"
 
 class Text(RichText):
     """:class:`rich.text.Text` whose strings, given at creation or appended, show control
-    characters as escapes (line feeds and tabs stay: they lay text out)."""
+    characters as escapes (line feeds and tabs stay: they lay text out).
+    """
 
     def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(visible(text, multiline=True), *args, **kwargs)
@@ -66,7 +67,8 @@ class Text(RichText):
 
 class SafeConsole(Console):
     """A console that prints every plain string as data: no markup, control characters visible;
-    and that lets a closed pipe reach the command line's handler instead of exiting on its own."""
+    and that lets a closed pipe reach the command line's handler instead of exiting on its own.
+    """
 
     def render_str(self, text: str, **kwargs: Any) -> RichText:
         return super().render_str(visible(text, multiline=True), **kwargs)
@@ -190,7 +192,8 @@ def move_menu(
     width: int = 80,
 ) -> Table:
     """The legal moves, numbered as the prompt accepts them, with the typed form of each
-    (below 80 columns the typed form is left to Tab completion)."""
+    (below 80 columns the typed form is left to Tab completion).
+    """
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
     table.add_column(ratio=1)
@@ -228,7 +231,8 @@ def you_line(turn: Any) -> Text:
 
 def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequence[Any] = ()) -> Group:
     """One move and its answer: what the learner said (or the move), the reply in a panel,
-    perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing."""
+    perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing.
+    """
     parts: list[RenderableType] = [you_line(turn)]
     if turn.speaker:
         parts.append(
@@ -271,7 +275,8 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequen
 
 def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Mapping[str, int] | None = None) -> Table:
     """What is hidden from learners: each counterpart's state and meters, the scene's meters and
-    the running scores."""
+    the running scores.
+    """
     table = Table(box=box.SIMPLE, title="Coach", title_justify="left", title_style="magenta", show_edge=False)
     table.add_column("Who", no_wrap=True)
     table.add_column("State", style="magenta", no_wrap=True)
@@ -353,7 +358,8 @@ def debrief_view(
 ) -> Group:
     """The ending, the scores with bars, the turning points with the source's advice, each
     counterpart's inner story, and (when the analysis could rate them) better moves per turn;
-    without them, ``note`` says in one line why not."""
+    without them, ``note`` says in one line why not.
+    """
     names = names or {}
     parts: list[RenderableType] = [Text("")]
     if debrief.ending:
@@ -448,7 +454,8 @@ def debrief_view(
 
 def skill_view(debrief: Any) -> Text:
     """What the learner's choices were worth, apart from what chance did (see
-    :mod:`simulator.analysis.review`)."""
+    :mod:`simulator.analysis.review`).
+    """
     optimum, worth, chance, final = debrief.optimum, debrief.worth, debrief.chance, debrief.scores["overall"]
     text = Text.assemble(
         ("Your choices were worth ", "bold"), (f"{worth:.0f}", "bold"), (f" of a possible {optimum:.0f}", "bold")
@@ -553,7 +560,8 @@ def phrasing_notes_view(notes: Sequence[Any]) -> Group:
 
 def worth_words(loss: float, keeps_best: bool | None) -> str:
     """A choice's worth in plain words: how much it gives up against the best now, and whether
-    it keeps the best ending in reach."""
+    it keeps the best ending in reach.
+    """
     if loss < 0.5:
         words = "as good as anything now"
     elif loss < 3:

@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
 def scenario_for(data: dict[str, Any], args: argparse.Namespace) -> Any:
     """The scenario to replay against: ``--scenario``, else the file the transcript names, else
     the bundled scenario of the snapshot's id. A scenario that cannot be loaded is an error
-    naming the transcript."""
+    naming the transcript.
+    """
     from ..errors import ScenarioError, SnapshotError
     from ..loader import load_scenario
 

@@ -194,7 +194,7 @@ class Course:
         )
 
     def iter_xapi_statements(self) -> Iterator[dict[str, Any]]:
-        """xAPI 1.0.3 statements, one session's at a time: one per session and one per live move."""
+        """XAPI 1.0.3 statements, one session's at a time: one per session and one per live move."""
         from .exports import xapi_statements
 
         return xapi_statements(self._stream(), self._xapi_options())

@@ -21,7 +21,8 @@ def compare_line(
     scenario: Scenario, seed: int, keys: Sequence[str] | None = None, *, chooser: random.Random | None = None
 ) -> tuple[str, list[str]] | None:
     """Play ``keys`` (or, when None, moves drawn by ``chooser`` until an ending) in a live session
-    with ``seed``, checking each step against the table. Returns None, or (problem, moves so far)."""
+    with ``seed``, checking each step against the table. Returns None, or (problem, moves so far).
+    """
     from ..analysis.explore import explore
     from ..session import Session
 

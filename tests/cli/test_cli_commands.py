@@ -1,5 +1,6 @@
 """The installed ``parley`` command run as a subprocess: exit codes, one-line errors, ``--json``
-against its schema, ``replay``, ``schema``, plain piped play and start-up imports."""
+against its schema, ``replay``, ``schema``, plain piped play and start-up imports.
+"""
 
 from __future__ import annotations
 

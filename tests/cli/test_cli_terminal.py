@@ -22,7 +22,8 @@ SGR = re.compile(r"\x1b\[([0-9;]*)m")
 def installed_parley() -> str:
     """The ``parley`` installed with the interpreter running the tests (not whatever is first on
     PATH); its absence is a failure, since these tests are the only ones of the command as users
-    meet it."""
+    meet it.
+    """
     import sys
     from pathlib import Path
 
@@ -151,7 +152,8 @@ def test_a_60_column_terminal(cli_env):
 
 def test_plain_mode_in_a_terminal_honours_ctrl_c_and_quit(cli_env):
     """--plain reads lines without prompt-toolkit; Ctrl-C is a real SIGINT there, and must ask
-    to quit (not be swallowed by an event loop and turn the next /quit into exit 130)."""
+    to quit (not be swallowed by an event loop and turn the next /quit into exit 130).
+    """
     child = spawn(["play", SCENARIO_IDS[0], "--plain", "--seed", "14", "--no-save"], cli_env)
     child.expect(PROMPT)
     child.sendintr()

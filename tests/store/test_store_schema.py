@@ -12,9 +12,9 @@ from simulator import Session, StoreError
 from simulator.cli.main import main
 from simulator.store import NoStore, Store
 from simulator.store import schema as schema_module
-from simulator.store.store import open_database
 from simulator.store.location import locate
 from simulator.store.schema import SCHEMA_VERSION, statements
+from simulator.store.store import open_database
 
 STAMP = "2026-01-01T00:00:0{}.000Z"
 
