@@ -103,7 +103,8 @@ CUES: tuple[Cue, ...] = (
         (
             r"better than (?:him|her|them|my colleagues|the others|marek|ines|either of them|both of them)",
             r"unlike (?:him|her|them|marek|ines|the others)",
-            r"(?:marek|ines|he|she|they) (?:is not|are not|can not|does not|do not|never|struggles|struggle|lacks|lack|is too|are too)",
+            r"(?:marek|ines|he|she|they) "
+            r"(?:is not|are not|can not|does not|do not|never|struggles|struggle|lacks|lack|is too|are too)",
             r"(?:marek|ines) (?:would|will) (?:struggle|fail|not cope|mess)",
         ),
         "Raising yourself by lowering someone else makes the listener wonder what you say about them. "
@@ -128,7 +129,8 @@ CUES: tuple[Cue, ...] = (
         "conditional",
         "An 'if you..., I would...' bargain",
         (
-            r"if you (?:could|can|were to|would) .{0,60}i (?:would|might|could|will) (?:consider|think about|stay|be willing|look at)",
+            r"if you (?:could|can|were to|would) .{0,60}"
+            r"i (?:would|might|could|will) (?:consider|think about|stay|be willing|look at)",
             r"i (?:would|might) consider (?:staying|it)",
         ),
         "A bargain with conditions is an ultimatum in disguise: it tells them your loyalty has a price. "

@@ -110,9 +110,8 @@ class MoveRef:
             raise Unresolved(
                 self.key, f"{self.target!r} is not a target of {self.id!r}; targets: {', '.join(map(str, targets))}"
             )
-        if self.target is None and targets != [None]:
-            if len(targets) > 1:
-                raise Unresolved(self.key, f"it needs a target: one of {', '.join(map(str, targets))}")
+        if self.target is None and len(targets) > 1:
+            raise Unresolved(self.key, f"it needs a target: one of {', '.join(map(str, targets))}")
         fits = [c for c in same_move if self.target is None or c.target == self.target]
         manners = list(dict.fromkeys(c.manner for c in fits))
         if self.manner is not None and self.manner not in manners:

@@ -16,6 +16,7 @@ millisecond and learns a scenario in well under the 200 ms budget.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ def _features(text: str, tuning: Tuning = TUNED) -> dict[str, int]:
             for i in range(len(padded) - 3):
                 add("c:" + padded[i : i + 4])
     if tuning.bigram:
-        for a, b in zip(tokens, tokens[1:], strict=False):
+        for a, b in itertools.pairwise(tokens):
             add(f"b:{a}_{b}")
     if tuning.trigram:
         for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):

@@ -1,9 +1,9 @@
-"""Text from files, the store and arguments, made safe to print on a terminal and in one line.
+r"""Text from files, the store and arguments, made safe to print on a terminal and in one line.
 
 Every string Parley did not write itself is data: a learner name, a scenario's lines, a file path,
 a YAML key, a move id typed at the prompt. Printed raw, an escape sequence in one of them can
 retitle the window, clear the screen or hide the rest of a line, and a newline can forge a second
-message. :func:`visible` shows such characters as escapes (``\\x1b``, ``\\u202e``), which keeps
+message. :func:`visible` shows such characters as escapes (``\x1b``, ``\u202e``), which keeps
 them recognisable to the reader without letting the terminal act on them; :func:`clip` keeps a
 10 MB value from flooding a one-line message. The terminal front end applies :func:`visible` to
 everything it renders, and :class:`~simulator.errors.SimulatorError` to every message.
@@ -73,8 +73,8 @@ _UNSAFE_IN_JSON = re.compile(f"[{_UNSAFE}]")
 
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:
-    """``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
-    characters :func:`visible` escapes, which become JSON's own ``\\u`` escapes (JSON escapes C0
+    r"""``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
+    characters :func:`visible` escapes, which become JSON's own ``\u`` escapes (JSON escapes C0
     controls itself, but not C1 controls or bidirectional overrides). Loses nothing.
     """
     import json  # here: `parley list` imports this module and never needs json

@@ -25,7 +25,7 @@ def test_readme_starts_with_a_practice_command_and_a_test_command():
 def test_ci_runs_exactly_the_readme_test_command():
     test = _readme_commands()[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    install, *runs = (part.strip() for part in test.split("&&"))
+    _install, *runs = (part.strip() for part in test.split("&&"))
     ci_lines = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     # .ci/run may add quiet flags to the install, but runs the test steps verbatim and in order
     assert any(line.startswith("python3 -m pip install") and '-e ".[test]"' in line for line in ci_lines)

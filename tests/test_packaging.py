@@ -137,7 +137,8 @@ def _project(tmp: Path) -> Path:
     own.update(id="own-boss", expect=[])
     (project / "scenarios" / "own-boss.yaml").write_text(yaml.safe_dump(own, sort_keys=False), encoding="utf-8")
     (project / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\nparley_sessions = 3\ntestpaths = ["scenarios"]\n',
+        '[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\n'
+        'parley_sessions = 3\ntestpaths = ["scenarios"]\n',
         encoding="utf-8",
     )
     return project

@@ -196,7 +196,7 @@ class Table:
 
     def situation(self, node: int) -> Situation:
         """The situation tuple of a node, exactly as :class:`~simulator.Session` holds it."""
-        return self._coder.decode(self.codes[node])[:-1] + (self.ending[node],)
+        return (*self._coder.decode(self.codes[node])[:-1], self.ending[node])
 
     def node(self, situation: Sequence[int]) -> int:
         """The node of a situation tuple; raises KeyError when it is not reachable."""
@@ -292,7 +292,7 @@ class Table:
                 found = memo.get(key)
                 if found is None:
                     found = memo[key] = len(cards)
-                    cards.append(rubric.score(coder.decode(code)[:-1] + (end,)))
+                    cards.append(rubric.score((*coder.decode(code)[:-1], end)))
                 ids[i] = found
             self._scores = (cards, ids)
         return self._scores
@@ -308,14 +308,10 @@ class _Coder:
         rules = self.rules = scenario.rules
         self.rubric = scenario.rubric
         layout = rules.layout
-        spec = scenario.spec
         cast_n = len(layout.cast)
         self.width = width = len(rules.initial) - 1  # every position but the ending
         max_days = max([c.days for c in rules.choices] + [0])
-        if rules.day_limit is not None:
-            max_day = rules.day_limit - 1 + max_days
-        else:
-            max_day = rules.turn_limit * max_days
+        max_day = rules.turn_limit * max_days if rules.day_limit is None else rules.day_limit - 1 + max_days
         # Meters that no condition and no score reads cannot change what happens or what it is
         # worth: situations that differ only there are merged (their digit has one value).
         reads: Reads = rules.ending_reads()
@@ -440,15 +436,9 @@ class _Coder:
     def encode(self, s: Sequence[int]) -> int:
         code = 0
         for p in range(self.width):
-            value = s[p]
-            if self.sizes[p] == 1:
-                continue
-            if p in self.contacts:
-                digit = 0 if value == NEVER else value + 1
-            else:
-                digit = value - self.lows[p]
+            digit = self._digit(p, s[p])
             if not 0 <= digit < self.sizes[p]:
-                raise KeyError(f"position {p} holds {value}, outside what this scenario can reach")
+                raise KeyError(f"position {p} holds {s[p]}, outside what this scenario can reach")
             code += digit * self.radix[p]
         return code
 
@@ -470,10 +460,10 @@ class _Coder:
         return None
 
     def _digit(self, p: int, value: int) -> int:
-        if self.sizes[p] == 1:
+        if self.sizes[p] == 1:  # a position this scenario never varies (or never reads)
             return 0
         if p in self.contacts:
-            return 0 if value == NEVER else value + 1
+            return 0 if value == NEVER else value + 1  # NEVER is digit 0, day d is d + 1
         return value - self.lows[p]
 
     def entry(self, code: int, m: int) -> Entry:

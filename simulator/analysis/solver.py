@@ -437,8 +437,8 @@ class Solver:
 
         Each move of the line names one choice by the rule of :mod:`simulator.notation` (a bare
         id where the scenario offers several targets or manners is an error naming them).
-        Raises :class:`~simulator.errors.AnalysisError` naming the first move that does not resolve or is not legal where it
-        falls.
+        Raises :class:`~simulator.errors.AnalysisError` naming the first move that does not resolve
+        or is not legal where it falls.
         """
         t = self.table
         dist = {0: 1.0}

@@ -169,7 +169,10 @@ def run_check(args: argparse.Namespace) -> int:
         stats = report.stats
         head = f"{name}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
         if "optimum" in stats:
-            head += f"; {stats['situations']} situations, endings reached: {', '.join(stats['endings_reached'])}; optimum {stats['optimum']:.2f}"
+            head += (
+                f"; {stats['situations']} situations, endings reached: {', '.join(stats['endings_reached'])}; "
+                f"optimum {stats['optimum']:.2f}"
+            )
         out.write(head + "\n")
         for who, file in personas.items():
             out.write(f"  persona {who}: {file}\n")
@@ -217,7 +220,8 @@ def run_solve(args: argparse.Namespace) -> int:
             w(f"recommended line: {rec['error']}\n")
         else:
             w(
-                f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, {rec['gap']:.2f} below the optimum\n"
+                f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, "
+                f"{rec['gap']:.2f} below the optimum\n"
             )
     w("best play as a tree (results under 5% cut):\n")
     _tree(data["best_tree"], "  ", w)

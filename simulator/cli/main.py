@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import errno
 import importlib
 import io
@@ -132,7 +133,7 @@ class _ClosedStream(io.TextIOBase):
 
 
 def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    """Characters the output's encoding cannot hold, as JSON's own escapes (``\\u2192``): JSON
+    r"""Characters the output's encoding cannot hold, as JSON's own escapes (``\u2192``): JSON
     output stays valid and loses nothing, text stays readable, nothing raises.
     """
     assert isinstance(error, UnicodeEncodeError)
@@ -160,10 +161,8 @@ def _prepare_streams() -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         errors = "replace" if name == "stdin" else None if _holds_unicode(encoding) else "parley.escape"
         if errors and hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream that refuses is left as it is
                 stream.reconfigure(errors=errors)
-            except (ValueError, OSError):  # pragma: no cover - a stream that refuses is left as it is
-                pass
 
 
 def _holds_unicode(encoding: str) -> bool:

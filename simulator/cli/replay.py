@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         # The scenario was edited since the save: show what was recorded, and say so.
         sys.stderr.write(
             f"parley: note: scenario {scenario.id!r} has changed since the snapshot was taken "
-            f"(hash {str(saved.get('hash'))[:12]} then, {scenario.hash[:12]} now); showing the transcript as it was recorded\n"
+            f"(hash {str(saved.get('hash'))[:12]} then, {scenario.hash[:12]} now); "
+            "showing the transcript as it was recorded\n"
         )
         return show_recorded(data, args)
     try:

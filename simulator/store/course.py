@@ -112,7 +112,7 @@ class Course:
     def _stream(
         self, *, scenario: str | None = None, finished: bool | None = None, undone: bool = False
     ) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]:
-        """This cohort's sessions with their turns, one session in memory at a time."""
+        """The cohort's sessions with their turns, one session in memory at a time."""
         return self.store.session_turns(scenario=scenario, cohort=self.cohort, finished=finished, undone=undone)
 
     # --- questions ------------------------------------------------------------------------------

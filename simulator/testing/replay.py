@@ -1,8 +1,9 @@
 """Replay live sessions against the exhaustive table, step by step.
 
 The table is built from :func:`simulator.step.branches` and footprint memos; a session carries out
-each reply through the personas' ``transitions`` machines. They must agree on every step: the same legal moves, a next situation
-that is one of the table's chance results for that move, the same ending and the same scores.
+each reply through the personas' ``transitions`` machines. They must agree on every step: the same
+legal moves, a next situation that is one of the table's chance results for that move, the same
+ending and the same scores.
 """
 
 from __future__ import annotations

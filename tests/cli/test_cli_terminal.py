@@ -104,7 +104,8 @@ def test_ctrl_d_quits_with_a_summary_and_a_replay_hint_and_stores_nothing(cli_en
     child.expect(PROMPT)
     child.send("\x04")
     child.expect(
-        f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; replay with: parley play {SCENARIO_IDS[0]} --seed 12"
+        f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; "
+        f"replay with: parley play {SCENARIO_IDS[0]} --seed 12"
     )
     child.expect(pexpect.EOF)
     child.close()

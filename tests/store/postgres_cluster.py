@@ -126,7 +126,7 @@ class Cluster:
         self.pg_ctl("-m", "fast", "-l", str(self.data.parent / "server.log"), "-w", "-t", "60", "restart")
 
     def url_for(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
-        """This server's URL for another database (and, if given, another role)."""
+        """The server's URL for another database (and, if given, another role)."""
         parts = urlsplit(self.url)
         netloc = parts.netloc
         if user is not None:
