@@ -361,75 +361,10 @@ def debrief_view(
     without them, ``note`` says in one line why not.
     """
     names = names or {}
-    parts: list[RenderableType] = [Text("")]
-    if debrief.ending:
-        parts.append(
-            Panel(
-                Text(reflow(debrief.ending_text or "")),
-                title=Text(f"Ending: {debrief.ending_title}", style="bold"),
-                title_align="left",
-                box=box.DOUBLE,
-                padding=(0, 1),
-            )
-        )
-    else:
-        parts.append(Text("No ending yet: the conversation was left unfinished.", style="bold"))
-
-    scores = Table(box=box.SIMPLE_HEAD, title="Scores", title_justify="left", title_style="bold", show_edge=False)
-    scores.add_column("Dimension", no_wrap=True)
-    scores.add_column("Score", justify="right", no_wrap=True)
-    scores.add_column("", no_wrap=True)
-    for name, value in debrief.scores.items():
-        style = "bold" if name == "overall" else ""
-        scores.add_row(
-            Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value)
-        )
-    parts.append(scores)
-    if descriptions:
-        notes = Table.grid(padding=(0, 1))
-        notes.add_column(style="dim", no_wrap=True)
-        notes.add_column(style="dim")
-        for name in debrief.scores:
-            if descriptions.get(name):
-                notes.add_row(name.replace("_", " ").capitalize() + ":", Text(descriptions[name] or ""))
-        if notes.row_count:
-            parts.append(Padding(notes, (0, 0, 1, 1)))
-
+    parts: list[RenderableType] = [Text(""), _ending_view(debrief), *_scores_view(debrief, descriptions)]
     if debrief.worth is not None:
         parts.append(skill_view(debrief))
-    parts.append(Text("Turning points", style="bold"))
-    if not debrief.turning_points:
-        parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
-    advised: set[str] = set()  # the source's advice on a move, said once per debrief
-    for point in debrief.turning_points:
-        head = Text.assemble((f" Turn {point.turn}: ", "bold"))
-        if point.said:
-            head.append(quoted(point.said) + " ")
-        head.append(point.label, style="dim" if point.said else "")
-        if point.target:
-            head.append(
-                f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else ""
-            )
-        overall = point.delta.get("overall", 0)
-        if overall or not point.cost:
-            head.append(
-                f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim"
-            )
-        if point.cost and point.cost >= 1:
-            head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
-        parts.append(head)
-        if point.why:
-            parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
-        if point.advice and point.advice not in advised:
-            advised.add(point.advice)
-            parts.append(
-                Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3))
-            )
-    if debrief.ending and debrief.ending_effect:
-        overall = debrief.ending_effect.get("overall", 0)
-        head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
-        head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
-        parts.append(head)
+    parts.extend(_turning_points_view(debrief, names))
     if debrief.phrasing_notes:
         parts.append(Text(""))
         parts.append(phrasing_notes_view(debrief.phrasing_notes))
@@ -439,17 +374,101 @@ def debrief_view(
     elif note:
         parts.append(Text(""))
         parts.append(Text(f"Better moves: not shown; {note}.", style="dim"))
-
-    parts.append(Text(""))
-    parts.append(Text("Their side of the story", style="bold"))
-    for story in debrief.stories:
-        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
-        parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
+    parts.extend(_stories_view(debrief))
     if debrief.recommended:
         parts.append(Text(""))
         line = f" {ARROW} ".join(typed_form(k) for k in debrief.recommended)
         parts.append(Text.assemble(("The line the source recommends: ", "bold"), line))
     return Group(*parts)
+
+
+def _ending_view(debrief: Any) -> RenderableType:
+    if not debrief.ending:
+        return Text("No ending yet: the conversation was left unfinished.", style="bold")
+    return Panel(
+        Text(reflow(debrief.ending_text or "")),
+        title=Text(f"Ending: {debrief.ending_title}", style="bold"),
+        title_align="left",
+        box=box.DOUBLE,
+        padding=(0, 1),
+    )
+
+
+def _scores_view(debrief: Any, descriptions: Mapping[str, str | None] | None) -> list[RenderableType]:
+    """The scores with bars, then what each dimension measures (when ``descriptions`` says)."""
+    scores = Table(box=box.SIMPLE_HEAD, title="Scores", title_justify="left", title_style="bold", show_edge=False)
+    scores.add_column("Dimension", no_wrap=True)
+    scores.add_column("Score", justify="right", no_wrap=True)
+    scores.add_column("", no_wrap=True)
+    for name, value in debrief.scores.items():
+        style = "bold" if name == "overall" else ""
+        scores.add_row(
+            Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value)
+        )
+    if not descriptions:
+        return [scores]
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(style="dim", no_wrap=True)
+    notes.add_column(style="dim")
+    for name in debrief.scores:
+        if descriptions.get(name):
+            notes.add_row(name.replace("_", " ").capitalize() + ":", Text(descriptions[name] or ""))
+    return [scores, Padding(notes, (0, 0, 1, 1))] if notes.row_count else [scores]
+
+
+def _turning_points_view(debrief: Any, names: Mapping[str, str]) -> list[RenderableType]:
+    """Each turning point with why it mattered and the source's advice on the move (said once per
+    debrief), then what the ending itself did to the overall score.
+    """
+    parts: list[RenderableType] = [Text("Turning points", style="bold")]
+    if not debrief.turning_points:
+        parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
+    advised: set[str] = set()
+    for point in debrief.turning_points:
+        parts.append(_turning_point_head(point, names))
+        if point.why:
+            parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
+        if point.advice and point.advice not in advised:
+            advised.add(point.advice)
+            parts.append(
+                Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3))
+            )
+    if debrief.ending and debrief.ending_effect:
+        head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
+        _append_overall(head, debrief.ending_effect.get("overall", 0))
+        parts.append(head)
+    return parts
+
+
+def _turning_point_head(point: Any, names: Mapping[str, str]) -> RichText:
+    """The turn, what was said (or the move), to whom, what it did to the overall score and, for a
+    costly choice, what it gave up.
+    """
+    head = Text.assemble((f" Turn {point.turn}: ", "bold"))
+    if point.said:
+        head.append(quoted(point.said) + " ")
+    head.append(point.label, style="dim" if point.said else "")
+    if point.target:
+        head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else "")
+    overall = point.delta.get("overall", 0)
+    if overall or not point.cost:
+        _append_overall(head, overall)
+    if point.cost and point.cost >= 1:
+        head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
+    return head
+
+
+def _append_overall(head: RichText, overall: int) -> None:
+    """A change of the overall score, green when it rose and red when it fell."""
+    head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+
+
+def _stories_view(debrief: Any) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text(""), Text("Their side of the story", style="bold")]
+    for story in debrief.stories:
+        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
+        parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
+    return parts
 
 
 def skill_view(debrief: Any) -> Text:
