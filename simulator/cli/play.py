@@ -386,52 +386,66 @@ class Practice:
         self._solver_loaded = False
 
     async def run(self, *, fresh_seed: bool = False, intro: bool = True) -> int:
+        if intro:
+            self.introduce(fresh_seed=fresh_seed)
+        show_menu = True
+        while not self.session.over:
+            if show_menu:
+                self.show_menu()
+            outcome = await self.take_turn()
+            if outcome == "quit":
+                return self.quit()
+            show_menu = outcome == "menu"
+        self.finish()
+        return 0
+
+    def introduce(self, *, fresh_seed: bool) -> None:
+        """The briefing and, for a resumed session, what has been said so far."""
         from .render import briefing_view, transcript_view
 
         session, console = self.session, self.console
-        if intro:
-            console.print(briefing_view(session.scenario, session.seed, fresh_seed=fresh_seed))
-            if session.transcript:
-                console.print(f"Resuming at turn {session.turn + 1}. So far:", style="bold")
-                console.print(transcript_view(session.transcript))
-        show_menu = True
-        while not session.over:
-            if show_menu:
-                self.show_menu()
-                show_menu = False
-            try:
-                text = (await self.reader.read(PROMPT)).strip()
-            except KeyboardInterrupt:
-                if await self.reader.confirm("Quit this session? [y/N] "):
-                    return self.quit()
-                continue
-            except EOFError:
-                return self.quit()
-            if not text:
-                continue
-            command = (
-                QUIT_WORDS.get(text.lower())
-                if not text.startswith("/") and text.lower() not in self._move_ids()
-                else None
-            )
-            if text.startswith("/") or command:
-                outcome = await self.command(command or text)
-                if outcome == "quit":
-                    return self.quit()
-                show_menu = outcome == "menu"
-                continue
-            try:
-                said = await self.understand(text)
-            except KeyboardInterrupt:  # Ctrl-C while choosing how to say it: back to the moves
-                continue
-            except EOFError:
-                return self.quit()
-            if said is None:
-                continue
-            self.play(said)
-            show_menu = True
-        self.finish()
-        return 0
+        console.print(briefing_view(session.scenario, session.seed, fresh_seed=fresh_seed))
+        if session.transcript:
+            console.print(f"Resuming at turn {session.turn + 1}. So far:", style="bold")
+            console.print(transcript_view(session.transcript))
+
+    async def take_turn(self) -> str | None:
+        """Read one input and act on it: a command, or a move to play. Returns "quit", "menu"
+        (show the moves again: a move was played, or a command asks for them) or None.
+        """
+        try:
+            text = (await self.reader.read(PROMPT)).strip()
+        except KeyboardInterrupt:
+            return "quit" if await self.reader.confirm("Quit this session? [y/N] ") else None
+        except EOFError:
+            return "quit"
+        if not text:
+            return None
+        command = self._command_in(text)
+        if command:
+            return await self.command(command)
+        return await self.play_input(text)
+
+    def _command_in(self, text: str) -> str | None:
+        """The command ``text`` gives: a slash command, or a word for quitting that is no move's id."""
+        if text.startswith("/"):
+            return text
+        if text.lower() in self._move_ids():
+            return None
+        return QUIT_WORDS.get(text.lower())
+
+    async def play_input(self, text: str) -> str | None:
+        """Play what ``text`` says (asking how it is said when it must); "menu" once played."""
+        try:
+            said = await self.understand(text)
+        except KeyboardInterrupt:  # Ctrl-C while choosing how to say it: back to the moves
+            return None
+        except EOFError:
+            return "quit"
+        if said is None:
+            return None
+        self.play(said)
+        return "menu"
 
     async def understand(self, text: str) -> Any | None:
         """What the learner's input says: a number or a move (then how it is said, when it can be
