@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,30 +107,36 @@ def _features(text: str, tuning: Tuning = TUNED) -> dict[str, int]:
     """
     plain = words(text)
     tokens = [stem(w) for w in plain]
-    out: dict[str, int] = {}
-
-    def add(name: str) -> None:
-        out[name] = out.get(name, 0) + 1
-
+    # Counted in the order found (the order sums over the features run in, to the last bit).
+    counts: Counter[str] = Counter()
     if tuning.cues:
-        for cue in cue_ids(plain):
-            add("q:" + cue)
+        counts.update("q:" + cue for cue in cue_ids(plain))
     for token in tokens:
-        add("w:" + token)
-        if tuning.concepts:
-            for concept in concept_of(token):
-                add("k:" + concept)
-        if tuning.chars and len(token) > 3:
-            padded = f"<{token}>"
-            for i in range(len(padded) - 3):
-                add("c:" + padded[i : i + 4])
+        counts.update(_token_features(token, tuning))
+    counts.update(_phrase_features(tokens, tuning))
+    return dict(counts)
+
+
+def _token_features(token: str, tuning: Tuning) -> Iterator[str]:
+    """The features of one word stem: itself, its concepts, its letter groups."""
+    yield "w:" + token
+    if tuning.concepts:
+        for concept in concept_of(token):
+            yield "k:" + concept
+    if tuning.chars and len(token) > 3:
+        padded = f"<{token}>"
+        for i in range(len(padded) - 3):
+            yield "c:" + padded[i : i + 4]
+
+
+def _phrase_features(tokens: list[str], tuning: Tuning) -> Iterator[str]:
+    """The stem pairs and triples of a text, in order."""
     if tuning.bigram:
         for a, b in itertools.pairwise(tokens):
-            add(f"b:{a}_{b}")
+            yield f"b:{a}_{b}"
     if tuning.trigram:
         for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
-            add(f"t:{a}_{b}_{c}")
-    return out
+            yield f"t:{a}_{b}_{c}"
 
 
 def _normalised(vector: Mapping[str, float]) -> Vector:
