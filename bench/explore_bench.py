@@ -21,13 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
 import simulator
 from simulator.analysis.explore import Table
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # for explore_synthetic, imported where it is used
 
 explore_mod = sys.modules["simulator.analysis.explore"]
 solver_mod = sys.modules["simulator.analysis.solver"]
@@ -45,7 +46,8 @@ def cold() -> None:
 def plain_search(scenario: simulator.Scenario, budget: float) -> tuple[int, float, bool]:
     """Breadth-first search over the one step's ``branches`` with a set of tuples (no merging
     beyond equal tuples): (situation, move) expansions, CPU seconds, and whether it finished in
-    budget."""
+    budget.
+    """
     from simulator.step import branches
 
     rules = scenario.rules
@@ -72,7 +74,8 @@ def naive_rate(scenario: simulator.Scenario, budget: float = 1.0) -> float:
 
 def live_rate(scenario: simulator.Scenario, table: Table, budget: float = 1.0) -> float:
     """Expand the table's situations, in its order, by taking each chance result's step through
-    the shared transitions machines, as live sessions do."""
+    the shared transitions machines, as live sessions do.
+    """
     from simulator.persona import Board, PersonaModel, machine_for
     from simulator.step import Forced, step
 
@@ -132,8 +135,8 @@ def throughput() -> None:
         full = full_expansions(sc)
         whole = f"{full / live / seconds:>11.1f}" if full else f"{'n/a':>11}"
         print(
-            f"   {info.id:<18}{table.size:>11}{table.expansions:>11}{seconds:>9.3f}{rate:>11,.0f}{plain:>10,.0f}{live:>9,.0f}"
-            f"{rate / plain:>8.1f}{rate / live:>11.1f}{whole}"
+            f"   {info.id:<18}{table.size:>11}{table.expansions:>11}{seconds:>9.3f}"
+            f"{rate:>11,.0f}{plain:>10,.0f}{live:>9,.0f}{rate / plain:>8.1f}{rate / live:>11.1f}{whole}"
         )
     print(f"   all: {totals[0]} expansions in {totals[1]:.3f} s = {totals[0] / totals[1]:,.0f}/s")
 
@@ -167,7 +170,8 @@ def checks() -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     print(
-        f"   `parley check` end to end (new process: imports, loading, all scenarios): {cpu:.3f} s CPU, {wall:.3f} s wall, exit {done.returncode}"
+        "   `parley check` end to end (new process: imports, loading, all scenarios): "
+        f"{cpu:.3f} s CPU, {wall:.3f} s wall, exit {done.returncode}"
     )
 
 
@@ -180,10 +184,8 @@ def _status(field: str) -> int:
 
 def _reset_peak() -> int:
     """Reset the peak-RSS mark (Linux: write 5 to clear_refs) and return the current RSS in kB."""
-    try:
+    with suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
     return _status("VmRSS")
 
 
@@ -221,7 +223,8 @@ def scale_one(meters: int, high: int, turns: int) -> dict[str, float]:
 def scaling(quick: bool) -> None:
     print("3. scaling on synthetic scenarios (fresh process each; explore + optimal solve)")
     print(
-        f"   {'situations':>11}{'expansions':>11}{'explore s':>10}{'+solve s':>9}{'us/situation':>13}{'peak MB':>9}{'bytes/situation':>16}"
+        f"   {'situations':>11}{'expansions':>11}{'explore s':>10}{'+solve s':>9}"
+        f"{'us/situation':>13}{'peak MB':>9}{'bytes/situation':>16}"
     )
     for cfg in SCALES[:-1] if quick else SCALES:
         out = subprocess.run(

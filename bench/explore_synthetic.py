@@ -11,7 +11,8 @@ MOVES = ("apologize", "ask", "clarify", "vent", "counter", "follow_up")
 
 def write(folder: Path, meters: int, high: int, turns: int) -> Path:
     """One counterpart with ``meters`` meters (0..high); each move nudges one or two of them by
-    chance, so reachable situations grow with meters, range and turns."""
+    chance, so reachable situations grow with meters, range and turns.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     names = [f"m{k}" for k in range(meters)]
     persona = {

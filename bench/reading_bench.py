@@ -41,7 +41,8 @@ def held_out(scenario: simulator.Scenario, folder: Path) -> list[Utterance]:
 def report(name: str, acc) -> None:
     print(
         f"   {name:<18} top1 {acc.top1:6.1%}  top3 {acc.top3:6.1%}  manner {acc.manner:6.1%} "
-        f"(of {acc.labelled_manners})  off-topic quiet {acc.off_topic_quiet:6.1%} (of {acc.off_topic})  items {acc.items}"
+        f"(of {acc.labelled_manners})  off-topic quiet {acc.off_topic_quiet:6.1%} (of {acc.off_topic})  "
+        f"items {acc.items}"
     )
 
 
@@ -108,8 +109,8 @@ def speeds(scs: list[simulator.Scenario], texts: list[str]) -> None:
         reader.read(text)
         samples.append((time.perf_counter() - start) * 1000)
     print(
-        f"   interpret: median {statistics.median(samples):.2f} ms, p90 {sorted(samples)[int(len(samples) * 0.9)]:.2f} ms "
-        f"over {len(samples)} utterances ({sc.id})"
+        f"   interpret: median {statistics.median(samples):.2f} ms, "
+        f"p90 {sorted(samples)[int(len(samples) * 0.9)]:.2f} ms over {len(samples)} utterances ({sc.id})"
     )
     import subprocess
 
@@ -122,7 +123,8 @@ def speeds(scs: list[simulator.Scenario], texts: list[str]) -> None:
         for _ in range(5)
     ]
     print(
-        f"   importing the free-text path after the engine: median {statistics.median(runs) * 1000:.2f} ms over 5 processes"
+        "   importing the free-text path after the engine: "
+        f"median {statistics.median(runs) * 1000:.2f} ms over 5 processes"
     )
 
 
@@ -250,7 +252,8 @@ def main() -> None:
             cv = cross_validate(sc, args.cv)
             q = pooled(cv)
             print(
-                f"   {sc.id:<18} top1 {q['top1']:6.1%}  top3 {q['top3']:6.1%}  manner {q['manner']:6.1%}  items {q['items']}"
+                f"   {sc.id:<18} top1 {q['top1']:6.1%}  top3 {q['top3']:6.1%}  "
+                f"manner {q['manner']:6.1%}  items {q['items']}"
             )
     speeds(scs, texts)
     if args.compare:

@@ -106,8 +106,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .analysis import analyse
-    from .coaching import PhrasingNote
     from .catalogue import ScenarioInfo, list_scenarios
+    from .coaching import PhrasingNote
     from .loader import load_persona, load_scenario
     from .notation import MoveRef
     from .reading import Reading

@@ -273,7 +273,8 @@ class _Reader:
         dims = self.dimensions
         if not isinstance(value, dict) or not value:
             raise NameProblem(
-                f"give score dimensions with bounds, like {{relationship: {{at_most: 40}}}}; dimensions: {', '.join(dims)}",
+                "give score dimensions with bounds, like {relationship: {at_most: 40}}; "
+                f"dimensions: {', '.join(dims)}",
                 path,
             )
         out = {}

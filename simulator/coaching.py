@@ -16,7 +16,6 @@ learner's original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .text import words
@@ -27,7 +26,8 @@ __all__ = ["CUES", "DEMAND_BEFORE_REPAIR", "Cue", "PhrasingNote", "find_cues", "
 @dataclass(frozen=True)
 class Cue:
     """One habit of phrasing: its id, a short title, the patterns that find it, why it matters,
-    and (optionally) the move ids it applies to (empty: any move)."""
+    and (optionally) the move ids it applies to (empty: any move).
+    """
 
     id: str
     title: str
@@ -103,7 +103,8 @@ CUES: tuple[Cue, ...] = (
         (
             r"better than (?:him|her|them|my colleagues|the others|marek|ines|either of them|both of them)",
             r"unlike (?:him|her|them|marek|ines|the others)",
-            r"(?:marek|ines|he|she|they) (?:is not|are not|can not|does not|do not|never|struggles|struggle|lacks|lack|is too|are too)",
+            r"(?:marek|ines|he|she|they) "
+            r"(?:is not|are not|can not|does not|do not|never|struggles|struggle|lacks|lack|is too|are too)",
             r"(?:marek|ines) (?:would|will) (?:struggle|fail|not cope|mess)",
         ),
         "Raising yourself by lowering someone else makes the listener wonder what you say about them. "
@@ -128,7 +129,8 @@ CUES: tuple[Cue, ...] = (
         "conditional",
         "An 'if you..., I would...' bargain",
         (
-            r"if you (?:could|can|were to|would) .{0,60}i (?:would|might|could|will) (?:consider|think about|stay|be willing|look at)",
+            r"if you (?:could|can|were to|would) .{0,60}"
+            r"i (?:would|might|could|will) (?:consider|think about|stay|be willing|look at)",
             r"i (?:would|might) consider (?:staying|it)",
         ),
         "A bargain with conditions is an ultimatum in disguise: it tells them your loyalty has a price. "
@@ -191,7 +193,8 @@ _DEMANDS = frozenset({"ultimatum", "conditional", "blaming"})
 @dataclass(frozen=True)
 class PhrasingNote:
     """A habit of phrasing found in one turn's words. ``better`` (the best phrasing of the best
-    move there, from the analysis) is filled in by whoever has the analysis at hand."""
+    move there, from the analysis) is filled in by whoever has the analysis at hand.
+    """
 
     turn: int
     cue: str
@@ -204,14 +207,16 @@ class PhrasingNote:
 
 def cue_ids(tokens: list[str]) -> list[str]:
     """The ids of every cue whose patterns match these normalised words, whatever the move
-    (for the reader: a cue is a strong sign of a manner)."""
+    (for the reader: a cue is a strong sign of a manner).
+    """
     joined = " ".join(tokens)
     return [cue.id for cue in CUES if len(tokens) >= cue.min_words and any(p.search(joined) for p in _COMPILED[cue.id])]
 
 
 def find_cues(said: str, move: str | None = None) -> list[tuple[Cue, str]]:
     """The cues in ``said`` (for a turn playing ``move``), each with the words it was found in,
-    in the order of :data:`CUES`; at most one finding per cue."""
+    in the order of :data:`CUES`; at most one finding per cue.
+    """
     tokens = words(said)
     joined = " ".join(tokens)
     found = []
@@ -244,7 +249,8 @@ def notes_for(
 
     ``unrepaired``: the scenario asks for an apology and none has been made yet, so a demand
     (a ``counter`` move, or words said as an ultimatum, a bargain or blame) is noted as made
-    before repair."""
+    before repair.
+    """
     notes = []
     if unrepaired and (move == "counter" or manner in _DEMANDS):
         quote = " ".join((said or "").split()[:12]) or move
@@ -263,7 +269,8 @@ def notes_for(
 
 def _quote(said: str, found: str) -> str:
     """The stretch of the learner's own text where the normalised words were found, with a few
-    words either side; the normalised words themselves when they cannot be placed."""
+    words either side; the normalised words themselves when they cannot be placed.
+    """
     text = " ".join(said.split())
     if len(text) <= 90:  # short enough to quote whole
         return text

@@ -34,7 +34,8 @@ ClockKey = tuple[str] | tuple[str, int]
 @dataclass(frozen=True)
 class Reads:
     """What a check (or a reaction) looks at: tuple positions, and clocks with the thresholds
-    they are compared with (a clock matters only as the bucket between its thresholds)."""
+    they are compared with (a clock matters only as the bucket between its thresholds).
+    """
 
     positions: frozenset[int] = frozenset()
     clocks: frozenset[tuple[ClockKey, int]] = frozenset()  # (clock key, threshold)
@@ -78,7 +79,8 @@ NEVER = Check(lambda s: False, NOTHING, "never", False)
 class Scope:
     """Where a condition stands: the layout, the cast member reacting (None at scene level, for
     endings and for moves' own conditions), and the manner of the choice being answered (None
-    where no choice is being answered, so a manner test is out of place)."""
+    where no choice is being answered, so a manner test is out of place).
+    """
 
     layout: Layout
     owner: int | None = None

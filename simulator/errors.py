@@ -31,8 +31,8 @@ from .safetext import brief, one_line
 __all__ = [
     "AnalysisError",
     "IllegalMove",
-    "InvalidArgument",
     "IncompatibleVersion",
+    "InvalidArgument",
     "InvalidSeed",
     "ScenarioError",
     "SimulatorError",
@@ -97,7 +97,8 @@ class InvalidSeed(SimulatorError, ValueError):
 
 class InvalidArgument(SimulatorError, TypeError):
     """A public function called with an argument of the wrong kind; also a ``TypeError``.
-    The message names the argument and what it must be."""
+    The message names the argument and what it must be.
+    """
 
     def __init__(self, name: str, expected: str, got: object) -> None:
         self.name = name

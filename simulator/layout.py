@@ -35,7 +35,8 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
 
 class NameProblem(Exception):
     """A name in a file that does not resolve. ``path`` is relative to the part being compiled;
-    ``key`` says the problem is the mapping key at ``path`` rather than its value."""
+    ``key`` says the problem is the mapping key at ``path`` rather than its value.
+    """
 
     def __init__(self, reason: str, path: Sequence[str | int] = (), *, key: bool = False) -> None:
         super().__init__(reason)
@@ -107,7 +108,8 @@ class Layout:
 
     def slot(self, ref: str, owner: int | None) -> int:
         """Tuple index of a meter reference as written in a file: ``trust`` (the reacting
-        persona's own), ``hr_rep.trust`` or ``scene.offer``."""
+        persona's own), ``hr_rep.trust`` or ``scene.offer``.
+        """
         holder, _, name = ref.rpartition(".")
         if not holder:
             if owner is None:

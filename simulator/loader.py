@@ -19,7 +19,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -27,8 +26,8 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_scenarios
-from .errors import ScenarioError
 from .claims import parse_claims
+from .errors import ScenarioError
 from .layout import NameProblem, unknown
 from .moves import BUILTIN_MOVES
 from .notation import MoveRef, Unresolved
@@ -36,7 +35,7 @@ from .rules import Rules, check_persona, compile_rules
 from .safetext import brief, clip
 from .scenario import Scenario
 from .scoring import Rubric
-from .spec import PersonaSpec, ScenarioSpec
+from .spec import MoveSpec, PersonaSpec, ScenarioSpec
 from .yamlsource import Document, dotted, parse
 
 __all__ = ["ScenarioInfo", "bundled_scenario_paths", "list_scenarios", "load_persona", "load_scenario"]
@@ -79,7 +78,8 @@ def _path_text(value: object, argument: str, what: str) -> str:
 
 def _is_file(path: Path, ref: str) -> bool:
     """Whether ``path`` is a regular file; a path the system cannot even look up (a NUL byte, a
-    name too long, a symlink loop, a folder without permission) is a ScenarioError naming ``ref``."""
+    name too long, a symlink loop, a folder without permission) is a ScenarioError naming ``ref``.
+    """
     try:
         return path.is_file()
     except (OSError, ValueError) as exc:
@@ -133,7 +133,8 @@ def _persona_file(ref: str, base: Path, roots: Sequence[Path] | None) -> Path:
 
 def _persona_roots(scenario: Path, extra: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Where a scenario's cast may find persona files: its own folder tree, the ``personas/``
-    folder beside it, the bundled personas, and what the caller allows."""
+    folder beside it, the bundled personas, and what the caller allows.
+    """
     if isinstance(extra, str | bytes | os.PathLike) or not isinstance(extra, Iterable):
         raise TypeError(f"persona_roots must be a list of folders, not {type(extra).__name__}")
     folders = [scenario.parent, scenario.parent.parent / "personas", bundled_dir("personas")]
@@ -373,42 +374,75 @@ def load_scenario(ref: str | os.PathLike[str], *, persona_roots: Iterable[str | 
 
 def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec]) -> None:
     """The names that tie a scenario's parts together; names inside reactions and conditions are
-    resolved by the compiler."""
+    resolved by the compiler. The first problem found, in the file's order of sections, is raised.
+    """
+    move_ids, targetless = _check_moves(spec, doc)
+    _check_cast(spec, doc, personas, move_ids - targetless)
+    _check_scene(spec, doc, targetless)
+    ending_ids = _check_endings(spec, doc)
+    _check_scoring(spec, doc, ending_ids)
+    _check_advice(spec, doc, move_ids)
+
+
+def _check_moves(spec: ScenarioSpec, doc: Document) -> tuple[set[str], set[str]]:
+    """Each move once, each well formed; returns the move ids and those of moves with no target."""
     cast = set(spec.cast)
     move_ids: set[str] = set()
     targetless: set[str] = set()
     for i, move in enumerate(spec.moves):
-        path = ["moves", i]
+        path: list[str | int] = ["moves", i]
         if move.id in move_ids:
             raise doc.error([*path, "id"], f"move {move.id!r} is listed twice")
         move_ids.add(move.id)
-        builtin = BUILTIN_MOVES.get(move.id)
-        if builtin is None and move.label is None:
-            raise doc.error(path, f"move {move.id!r} is not built in, so it needs a label")
-        for j, target in enumerate(move.targets):
-            if target not in cast:
-                raise doc.error([*path, "targets", j], unknown("cast member", target, cast))
-        if builtin is not None and builtin.targeted and not move.targets:
-            raise doc.error(path, f"move {move.id!r} needs targets (cast ids)")
-        if builtin is not None and not builtin.targeted and move.targets:
-            raise doc.error([*path, "targets"], f"move {move.id!r} takes no target")
+        _check_move(move, path, doc, cast)
         if not move.targets:
             targetless.add(move.id)
+    return move_ids, targetless
+
+
+def _check_move(move: MoveSpec, path: list[str | int], doc: Document, cast: set[str]) -> None:
+    """A move's label and targets: a move of its own needs a label; targets are cast members, and
+    a built-in move has them exactly when it is a move made to someone.
+    """
+    builtin = BUILTIN_MOVES.get(move.id)
+    if builtin is None and move.label is None:
+        raise doc.error(path, f"move {move.id!r} is not built in, so it needs a label")
+    for j, target in enumerate(move.targets):
+        if target not in cast:
+            raise doc.error([*path, "targets", j], unknown("cast member", target, cast))
+    if builtin is None:
+        return
+    if builtin.targeted and not move.targets:
+        raise doc.error(path, f"move {move.id!r} needs targets (cast ids)")
+    if not builtin.targeted and move.targets:
+        raise doc.error([*path, "targets"], f"move {move.id!r} takes no target")
+
+
+def _check_cast(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec], targeted_moves: set[str]) -> None:
+    """A cast member's stories are told of its persona's states; its reactions answer moves made to someone."""
     for cast_id, member in spec.cast.items():
         states = set(personas[cast_id].states)
         for state in member.stories:
             if state not in states:
                 raise doc.error(["cast", cast_id, "stories", state], unknown("state", state, states), key=True)
         for i, reaction in enumerate(member.reactions):
-            if reaction.move not in move_ids - targetless:
+            if reaction.move not in targeted_moves:
                 raise doc.error(
-                    ["cast", cast_id, "reactions", i, "move"], unknown("move", reaction.move, move_ids - targetless)
+                    ["cast", cast_id, "reactions", i, "move"], unknown("move", reaction.move, targeted_moves)
                 )
+
+
+def _check_scene(spec: ScenarioSpec, doc: Document, targetless: set[str]) -> None:
+    """The scene reacts only to moves made to no one."""
     for i, reaction in enumerate(spec.scene.reactions):
         if reaction.move not in targetless:
             raise doc.error(
                 ["scene", "reactions", i, "move"], unknown("move with no target", reaction.move, targetless)
             )
+
+
+def _check_endings(spec: ScenarioSpec, doc: Document) -> set[str]:
+    """Each ending once, and one for when time runs out; returns the ending ids."""
     ending_ids: set[str] = set()
     fallback = False
     for i, ending in enumerate(spec.endings):
@@ -421,6 +455,13 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
             fallback = True
     if not fallback:
         raise doc.error(["endings"], "one ending must have no 'when' and at_timeout_only: true, for when time runs out")
+    return ending_ids
+
+
+def _check_scoring(spec: ScenarioSpec, doc: Document, ending_ids: set[str]) -> None:
+    """Extra dimensions do not take a core dimension's name, dimensions name real endings, and the
+    overall score weighs real dimensions.
+    """
     for name in spec.scoring.extra:
         if name in RESERVED_DIMENSIONS:
             raise doc.error(
@@ -435,6 +476,11 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
     for name in spec.scoring.overall.weights:
         if name not in dimensions:
             raise doc.error(["scoring", "overall", "weights", name], unknown("dimension", name, dimensions), key=True)
+
+
+def _check_advice(spec: ScenarioSpec, doc: Document, move_ids: set[str]) -> None:
+    """Advice is about a move of the scenario, said to a cast member."""
+    cast = set(spec.cast)
     for i, advice in enumerate(spec.advice):
         if advice.move not in move_ids:
             raise doc.error(["advice", i, "move"], unknown("move", advice.move, move_ids))

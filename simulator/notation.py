@@ -45,7 +45,8 @@ def format_key(move: str, target: str | None = None, manner: str | None = None) 
 class Unresolved(ValueError):
     """A reference that names no choice, or several. ``reason`` says which, naming the options;
     for an unknown move, ``moves`` lists the moves there are (a caller that lists the legal
-    moves anyway need not repeat them)."""
+    moves anyway need not repeat them).
+    """
 
     def __init__(self, ref: str, reason: str, moves: Sequence[str] = ()) -> None:
         self.ref = ref  # messages that show it clip it (simulator.safetext)
@@ -97,7 +98,8 @@ class MoveRef:
         """The one choice among ``offered`` (everything the scenario offers) that this names.
 
         Raises :class:`Unresolved` when none fits or when a left-out part has several values,
-        naming the possible values."""
+        naming the possible values.
+        """
         same_move = [c for c in offered if c.id == self.id]
         if not same_move:
             raise Unresolved(self.key, "no such move in this scenario", sorted({c.id for c in offered}))
@@ -108,9 +110,8 @@ class MoveRef:
             raise Unresolved(
                 self.key, f"{self.target!r} is not a target of {self.id!r}; targets: {', '.join(map(str, targets))}"
             )
-        if self.target is None and targets != [None]:
-            if len(targets) > 1:
-                raise Unresolved(self.key, f"it needs a target: one of {', '.join(map(str, targets))}")
+        if self.target is None and len(targets) > 1:
+            raise Unresolved(self.key, f"it needs a target: one of {', '.join(map(str, targets))}")
         fits = [c for c in same_move if self.target is None or c.target == self.target]
         manners = list(dict.fromkeys(c.manner for c in fits))
         if self.manner is not None and self.manner not in manners:

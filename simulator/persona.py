@@ -41,7 +41,8 @@ __all__ = ["Board", "PersonaModel", "machine_for"]
 
 class Board:
     """One live session's situation as a mutable list: the one place each persona's state is
-    kept (models read and write their slot here), with the session's machines and models."""
+    kept (models read and write their slot here), with the session's machines and models.
+    """
 
     __slots__ = ("cells", "machines", "models")
 
@@ -52,7 +53,8 @@ class Board:
 
     def enact(self, choice: Choice, reaction: CompiledReaction, outcome: CompiledOutcome, landed: list[int]) -> None:
         """Carry out a step's decision on the targeted persona through its machine, on ``landed``
-        (the :data:`simulator.step.Enact` hook)."""
+        (the :data:`simulator.step.Enact` hook).
+        """
         who = choice.target_index
         self.cells = landed
         if not self.machines[who].events[choice.id].trigger(self.models[who], ctx=_Decision(reaction, outcome)):
@@ -64,7 +66,7 @@ class Board:
 class PersonaModel:
     """A cast member's place in its machine during one session: a view of its slot on the board."""
 
-    __slots__ = ("board", "who", "names")
+    __slots__ = ("board", "names", "who")
 
     def __init__(self, board: Board, who: int, names: tuple[str, ...]) -> None:
         self.board = board

@@ -16,8 +16,10 @@ millisecond and learns a scenario in well under the 200 ms budget.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +39,8 @@ CONFIDENT = 0.5
 @dataclass(frozen=True)
 class Tuning:
     """The reader's few numbers, chosen by cross-validation on the bundled scenarios' examples
-    (``bench/reading_bench.py --tune``), never on the held-out utterances."""
+    (``bench/reading_bench.py --tune``), never on the held-out utterances.
+    """
 
     unigram: float = 1.0  # word stems carry the meaning
     bigram: float = 0.8  # stem pairs carry phrases such as "or else" and "i am sorry"
@@ -70,7 +73,8 @@ Vector = dict[str, float]
 @dataclass(frozen=True)
 class Reading:
     """One way the learner's text can be understood. ``s.play(reading)`` plays it, recording the
-    text as said."""
+    text as said.
+    """
 
     id: str
     target: str | None
@@ -99,33 +103,40 @@ class _Class:
 def _features(text: str, tuning: Tuning = TUNED) -> dict[str, int]:
     """The features of a text and how often each occurs (their kind's weight is applied by
     :meth:`Reader._weigh`): ``w:`` word stems, ``b:`` and ``t:`` stem pairs and triples, ``c:``
-    letter groups, ``k:`` concepts, ``q:`` phrasing cues. Kinds weighted zero are left out."""
+    letter groups, ``k:`` concepts, ``q:`` phrasing cues. Kinds weighted zero are left out.
+    """
     plain = words(text)
     tokens = [stem(w) for w in plain]
-    out: dict[str, int] = {}
-
-    def add(name: str) -> None:
-        out[name] = out.get(name, 0) + 1
-
+    # Counted in the order found (the order sums over the features run in, to the last bit).
+    counts: Counter[str] = Counter()
     if tuning.cues:
-        for cue in cue_ids(plain):
-            add("q:" + cue)
+        counts.update("q:" + cue for cue in cue_ids(plain))
     for token in tokens:
-        add("w:" + token)
-        if tuning.concepts:
-            for concept in concept_of(token):
-                add("k:" + concept)
-        if tuning.chars and len(token) > 3:
-            padded = f"<{token}>"
-            for i in range(len(padded) - 3):
-                add("c:" + padded[i : i + 4])
+        counts.update(_token_features(token, tuning))
+    counts.update(_phrase_features(tokens, tuning))
+    return dict(counts)
+
+
+def _token_features(token: str, tuning: Tuning) -> Iterator[str]:
+    """The features of one word stem: itself, its concepts, its letter groups."""
+    yield "w:" + token
+    if tuning.concepts:
+        for concept in concept_of(token):
+            yield "k:" + concept
+    if tuning.chars and len(token) > 3:
+        padded = f"<{token}>"
+        for i in range(len(padded) - 3):
+            yield "c:" + padded[i : i + 4]
+
+
+def _phrase_features(tokens: list[str], tuning: Tuning) -> Iterator[str]:
+    """The stem pairs and triples of a text, in order."""
     if tuning.bigram:
-        for a, b in zip(tokens, tokens[1:], strict=False):
-            add(f"b:{a}_{b}")
+        for a, b in itertools.pairwise(tokens):
+            yield f"b:{a}_{b}"
     if tuning.trigram:
         for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
-            add(f"t:{a}_{b}_{c}")
-    return out
+            yield f"t:{a}_{b}_{c}"
 
 
 def _normalised(vector: Mapping[str, float]) -> Vector:
@@ -139,7 +150,8 @@ Example = tuple[str, str | None, str | None, str]
 
 def training_examples(spec: ScenarioSpec, rules: Rules) -> list[Example]:
     """What a scenario teaches the reader: each move's label and description, its phrasings and
-    its examples, with the manner where the move can be said several ways."""
+    its examples, with the manner where the move can be said several ways.
+    """
     out: list[Example] = []
     for m in spec.moves:
         mannered = len({p.manner for p in m.phrasings}) > 1
@@ -157,7 +169,8 @@ def training_examples(spec: ScenarioSpec, rules: Rules) -> list[Example]:
 
 class Reader:
     """What one scenario's examples teach about reading free text (``examples``: what to learn
-    from instead of the scenario's own, for measuring on held-out parts of them)."""
+    from instead of the scenario's own, for measuring on held-out parts of them).
+    """
 
     def __init__(
         self, spec: ScenarioSpec, rules: Rules, examples: Sequence[Example] | None = None, *, tuning: Tuning = TUNED
@@ -210,7 +223,8 @@ class Reader:
 
     def _weigh(self, feats: Mapping[str, int]) -> Vector:
         """Counts to a unit vector: log-scaled count, times the kind's weight, times how rare
-        the feature is among the examples (features no example has are dropped)."""
+        the feature is among the examples (features no example has are dropped).
+        """
         idf, kind = self._idf, self._kind
         return _normalised({f: (1.0 + math.log(c)) * kind[f[0]] * idf[f] for f, c in feats.items() if f in idf})
 
@@ -222,7 +236,8 @@ class Reader:
         """The readings of ``text``, best first (at most ``limit``), among the ``legal`` choices
         (all the scenario's choices when None). ``addressee``: whom the learner spoke to last,
         taken as the target when the text names nobody and its words do not say. Never raises
-        on any string; anything that is not text reads as nothing."""
+        on any string; anything that is not text reads as nothing.
+        """
         if not isinstance(text, str) or not text.strip():
             return []
         choices = list(self.rules.choices if legal is None else legal)
@@ -264,7 +279,8 @@ class Reader:
 
     def _scores(self, vector: Vector, moves: set[str]) -> dict[tuple[str, str | None, str | None], float]:
         """How close a text comes to each class of these moves: to the class's centre, and to
-        its closest examples (the mean of the ``k`` best similarities)."""
+        its closest examples (the mean of the ``k`` best similarities).
+        """
         tuning = self.tuning
         centre: dict[int, float] = {}
         near: dict[int, dict[int, float]] = {}
@@ -293,7 +309,8 @@ class Reader:
     ) -> float:
         """How much of the move's reading goes to this choice's target: the words (what was
         said to whom in the examples), names and roles in the text, else whom the learner spoke
-        to last."""
+        to last.
+        """
         targets = list(dict.fromkeys(c.target for c in choices if c.id == choice.id))
         if len(targets) < 2:
             return 1.0
@@ -330,7 +347,8 @@ class Reader:
         self, vector: Vector, choice: Choice, named: Mapping[str, int], surface: Mapping[str, str]
     ) -> tuple[str, ...]:
         """The words of the text that count most towards this reading, as the learner wrote them
-        (phrases first when a phrase carries it, and never a word as common as "the")."""
+        (phrases first when a phrase carries it, and never a word as common as "the").
+        """
         cls = self._classes.get(
             (choice.id, choice.manner if len(self.rules.moves_of(choice).choices) > 1 else None, choice.target)
         )
@@ -375,7 +393,8 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 def _person_cues(display: str) -> tuple[str, ...]:
     """``"Raj Patel (hiring manager, Fernhill Analytics)"`` -> the words a learner might use for
     them: first and last name, the role as a phrase (``hiring manager``), and the role's words
-    that tell people apart (``fernhill``; ``hr`` and ``human resources`` for an HR role)."""
+    that tell people apart (``fernhill``; ``hr`` and ``human resources`` for an HR role).
+    """
     name, _, role = display.partition("(")
     cues = list(words(name))
     role_words = words(role)

@@ -29,7 +29,8 @@ def _splitmix64(x: int) -> int:
 
 def check_seed(seed: object) -> int:
     """``seed`` if it is a whole number from 0 to :data:`MAX_SEED`; else :class:`InvalidSeed`.
-    The one seed check: sessions, snapshots, the command line and the strategies all use it."""
+    The one seed check: sessions, snapshots, the command line and the strategies all use it.
+    """
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
         shown = repr(seed) if len(repr(seed)) <= 40 else repr(seed)[:37] + "..."
         raise InvalidSeed(f"a seed is a whole number from 0 to {MAX_SEED}, not {shown}")
@@ -42,7 +43,7 @@ def fresh_seed() -> int:
 
 
 class Rng:
-    __slots__ = ("seed", "counter", "_base")
+    __slots__ = ("_base", "counter", "seed")
 
     def __init__(self, seed: int, counter: int = 0) -> None:
         self.seed = check_seed(seed)

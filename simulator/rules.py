@@ -60,7 +60,8 @@ class CompiledOutcome:
 
     def apply(self, s: list[int], owner: int | None) -> None:
         """Write this outcome into ``s``; ``owner`` None leaves the owner's state to the caller
-        (a live session's machine moves it)."""
+        (a live session's machine moves it).
+        """
         if self.dest is not None and owner is not None:
             s[owner] = self.dest
         for position, delta, low, high in self.deltas:
@@ -111,7 +112,8 @@ class Phrasing:
 class Choice:
     """The unit of play: a move, its target, and the manner it is said in (None when the move
     has no phrasings). ``key`` names it in move notation; the manner is part of the key only when
-    the move can be said in more than one manner."""
+    the move can be said in more than one manner.
+    """
 
     index: int  # position in Rules.choices
     id: str
@@ -129,7 +131,8 @@ class Choice:
 @dataclass(frozen=True, slots=True)
 class Move:
     """A move as the learner sees it: ``apologize`` to ``hr_rep``, or ``wait``, with the ways it
-    can be said (``manners``, ``phrasings``)."""
+    can be said (``manners``, ``phrasings``).
+    """
 
     id: str
     target: str | None
@@ -322,7 +325,8 @@ class Rules:
     def resolve(self, ref: MoveRef | str) -> Choice:
         """The choice a reference names, given as a :class:`MoveRef` or as text in move notation
         (the notation's one rule; see :mod:`simulator.notation`). Raises
-        :class:`~simulator.notation.Unresolved`."""
+        :class:`~simulator.notation.Unresolved`.
+        """
         text = ref if isinstance(ref, str) else ref.key
         found = self._resolved.get(text)
         if found is None:
@@ -352,7 +356,8 @@ class Rules:
 
     def react(self, s: Sequence[int], choice: Choice) -> CompiledReaction:
         """The reaction that answers ``choice`` in situation ``s`` (as :meth:`begin` returns it):
-        the first whose states and condition hold, else the persona's (or the scene's) fallback."""
+        the first whose states and condition hold, else the persona's (or the scene's) fallback.
+        """
         owner = choice.target_index if choice.target_index >= 0 else None
         for reaction in self.reactions[choice.index]:
             if reaction.matches(s, owner):
@@ -424,7 +429,8 @@ def _layout(spec: ScenarioSpec, cast: tuple[str, ...], members: Sequence[Persona
 
 def persona_layout(persona: PersonaSpec) -> Layout:
     """The layout a persona file is checked against on its own: its states and meters, every
-    clock, and nothing of a scenario's."""
+    clock, and nothing of a scenario's.
+    """
     return Layout(
         cast=(persona.id,),
         states=(tuple(persona.states),),
@@ -516,7 +522,8 @@ def _compile_reaction(
 ) -> CompiledReaction | None:
     """Compile one reaction for one choice; None when its condition can never hold for it (a
     manner test that excludes this choice's manner). ``manner_free``: checking a persona file,
-    where every manner test is kept (it cannot know which manners a scenario offers)."""
+    where every manner test is kept (it cannot know which manners a scenario offers).
+    """
     layout = scope.layout
     owner = scope.owner
     states = None
@@ -633,13 +640,15 @@ _CACHE: ContentCache[Rules] = ContentCache(64)
 
 def compile_rules(spec: ScenarioSpec, personas: Mapping[str, PersonaSpec], content_hash: str) -> Rules:
     """Compile once per scenario *content* (its hash), however many times it is loaded. Raises
-    :class:`NameProblem` for a name that does not resolve."""
+    :class:`NameProblem` for a name that does not resolve.
+    """
     return _CACHE.get(content_hash, lambda: Rules(spec, personas, content_hash))
 
 
 def manner_signatures(rules: Rules) -> dict[str, list[tuple[str, ...]]]:
     """For each move (key), groups of its manners that no condition tells apart: each manner of
-    a group meets the same reactions under the same conditions. A group of one is fine."""
+    a group meets the same reactions under the same conditions. A group of one is fine.
+    """
     out: dict[str, list[tuple[str, ...]]] = {}
     for move in rules.moves:
         if len(move.choices) < 2:

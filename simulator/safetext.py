@@ -1,9 +1,9 @@
-"""Text from files, the store and arguments, made safe to print on a terminal and in one line.
+r"""Text from files, the store and arguments, made safe to print on a terminal and in one line.
 
 Every string Parley did not write itself is data: a learner name, a scenario's lines, a file path,
 a YAML key, a move id typed at the prompt. Printed raw, an escape sequence in one of them can
 retitle the window, clear the screen or hide the rest of a line, and a newline can forge a second
-message. :func:`visible` shows such characters as escapes (``\\x1b``, ``\\u202e``), which keeps
+message. :func:`visible` shows such characters as escapes (``\x1b``, ``\u202e``), which keeps
 them recognisable to the reader without letting the terminal act on them; :func:`clip` keeps a
 10 MB value from flooding a one-line message. The terminal front end applies :func:`visible` to
 everything it renders, and :class:`~simulator.errors.SimulatorError` to every message.
@@ -36,7 +36,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with control characters shown as escapes; ``multiline`` keeps line feeds and tabs
-    (a briefing's paragraphs), otherwise the result is always one line."""
+    (a briefing's paragraphs), otherwise the result is always one line.
+    """
     pattern = _UNSAFE_IN_TEXT if multiline else _UNSAFE_IN_LINE
     return pattern.sub(_escape, text)
 
@@ -55,7 +56,8 @@ def one_line(text: str, limit: int = 4000) -> str:
 
 def brief(value: object, limit: int = 120) -> str:
     """``repr(value)`` for a message, clipped; never fails (an integer of more digits than Python
-    converts to text is described instead)."""
+    converts to text is described instead).
+    """
     try:
         text = repr(value)
     except ValueError:  # int beyond sys.get_int_max_str_digits()
@@ -71,9 +73,10 @@ _UNSAFE_IN_JSON = re.compile(f"[{_UNSAFE}]")
 
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:
-    """``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
-    characters :func:`visible` escapes, which become JSON's own ``\\u`` escapes (JSON escapes C0
-    controls itself, but not C1 controls or bidirectional overrides). Loses nothing."""
+    r"""``data`` as JSON for a terminal or a pipe: non-ASCII text kept as it is, except the
+    characters :func:`visible` escapes, which become JSON's own ``\u`` escapes (JSON escapes C0
+    controls itself, but not C1 controls or bidirectional overrides). Loses nothing.
+    """
     import json  # here: `parley list` imports this module and never needs json
 
     text = json.dumps(data, indent=indent, ensure_ascii=False)

@@ -1,5 +1,6 @@
 """A loaded scenario: its validated spec, the personas it casts, where each came from, and what
-they compile to (the rules and the scoring rubric), built once by :func:`simulator.load_scenario`."""
+they compile to (the rules and the scoring rubric), built once by :func:`simulator.load_scenario`.
+"""
 
 from __future__ import annotations
 

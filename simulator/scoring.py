@@ -24,7 +24,8 @@ CORE_DIMENSIONS = ("outcome", "relationship", "integrity")
 
 class Rubric:
     """A scenario's scoring rules compiled against its situation layout. Raises
-    :class:`~simulator.layout.NameProblem` for a term naming a meter that does not exist."""
+    :class:`~simulator.layout.NameProblem` for a term naming a meter that does not exist.
+    """
 
     def __init__(self, spec: ScenarioSpec, rules: Rules) -> None:
         scoring = spec.scoring
@@ -158,7 +159,8 @@ def build_debrief(
     ending_effect: Mapping[str, int] | None = None,
 ) -> Debrief:
     """The debrief's facts. ``ending_effect`` is what the ending's bonus added to ``scores``; it
-    is taken off the last turn's change, so that a move is not credited with the ending."""
+    is taken off the last turn's change, so that a move is not credited with the ending.
+    """
     effect = dict(ending_effect or {})
     last = transcript[-1].number if transcript else None
 

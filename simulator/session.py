@@ -58,6 +58,21 @@ def _release(machines: Sequence[Any], models: Sequence[PersonaModel]) -> None:
         machine.remove_model(model)
 
 
+def _key_and_words(move: object, said: str | None) -> tuple[str, str | None]:
+    """The key of a move given to :meth:`Session.play` in any of its forms, and the words said:
+    ``said``, else a phrasing's or a reading's own text.
+    """
+    if isinstance(move, Phrasing):
+        return move.key, said if said is not None else move.text
+    if isinstance(move, Choice | Move):
+        return move.key, said
+    if isinstance(move, str):
+        return move, said
+    if isinstance(move, Playable):
+        return move.key, said if said is not None else move.text
+    raise InvalidArgument("move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move)
+
+
 class Session:
     """One learner's run through a scenario.
 
@@ -135,7 +150,8 @@ class Session:
         """The situation before each move played, in order (what a review of the play rates).
 
         Recomputed by taking the same steps again with the same draws (microseconds a move),
-        rather than kept: an open session holds only its current situation."""
+        rather than kept: an open session holds only its current situation.
+        """
         rules, draws = self.rules, Draws(Rng(self.seed))
         out, s = [], rules.initial
         for choice, _ in self._log:
@@ -167,7 +183,8 @@ class Session:
 
     def moves(self) -> list[Move]:
         """The moves that are legal now, each with ``.id``, ``.target``, ``.label``, ``.key`` and
-        the ways it can be said: ``.manners`` and ``.phrasings``."""
+        the ways it can be said: ``.manners`` and ``.phrasings``.
+        """
         return self.rules.legal_moves(self._situation)
 
     def choices(self) -> list[Choice]:
@@ -178,7 +195,8 @@ class Session:
         """What the learner's own words could mean here, best first: each :class:`Reading` has
         ``.id``, ``.target``, ``.manner``, ``.confidence`` (0 to 1) and ``.cues``, and
         ``play(reading)`` plays it. Read offline and deterministically; never raises (anything
-        but text, and text that matches nothing, reads as nothing or as low-confidence guesses)."""
+        but text, and text that matches nothing, reads as nothing or as low-confidence guesses).
+        """
         if self.over:
             return []
         addressee = next((c.target for c, _ in reversed(self._log) if c.target), None)
@@ -295,34 +313,29 @@ class Session:
             for name, value in (("to", to), ("manner", manner)):
                 if value is not None and not isinstance(value, str):
                     raise InvalidArgument(name, "text or None", value)
-            ref: str | MoveRef
-            if isinstance(move, Phrasing):
-                ref, said = move.key, said if said is not None else move.text
-            elif isinstance(move, Choice | Move):
-                ref = move.key
-            elif isinstance(move, str):
-                ref = move
-            elif isinstance(move, Playable):
-                ref, said = move.key, said if said is not None else move.text
-            else:
-                raise InvalidArgument(
-                    "move", "a move id, a key like 'apologize:hr_rep', or a Move, Choice or Phrasing", move
-                )
-            try:
-                if to is not None or manner is not None:
-                    parsed = MoveRef.parse(ref) if isinstance(ref, str) else ref
-                    ref = MoveRef(parsed.id, parsed.target or to, parsed.manner or manner)
-                if self.over:
-                    raise IllegalMove(ref if isinstance(ref, str) else ref.key, None, "the session is over", [])
-                chosen = rules.resolve(ref)
-            except Unresolved as exc:
-                raise IllegalMove(exc.ref, None, exc.reason, self._legal_keys()) from None
+            key, said = _key_and_words(move, said)
+            chosen = self._choice_named(key, to, manner)
         if said is not None and not isinstance(said, str):
             raise InvalidArgument("said", "text or None", said)
         if not rules.is_legal(self._situation, chosen):
             reason = "the session is over" if self.over else "it is not available now"
             raise IllegalMove(chosen.key, None, reason, [] if self.over else self._legal_keys())
         return chosen, said
+
+    def _choice_named(self, key: str, to: str | None, manner: str | None) -> Choice:
+        """The choice a key names, with ``to`` and ``manner`` filling in the parts it leaves out;
+        IllegalMove when it names none (or the session is over).
+        """
+        ref: str | MoveRef = key
+        try:
+            if to is not None or manner is not None:
+                parsed = MoveRef.parse(key)
+                ref = MoveRef(parsed.id, parsed.target or to, parsed.manner or manner)
+            if self.over:
+                raise IllegalMove(ref if isinstance(ref, str) else ref.key, None, "the session is over", [])
+            return self.rules.resolve(ref)
+        except Unresolved as exc:
+            raise IllegalMove(exc.ref, None, exc.reason, self._legal_keys()) from None
 
     def _legal_keys(self) -> list[str]:
         return [c.key for c in self.choices()]

@@ -63,7 +63,8 @@ def _whole(value: object) -> bool:
 
 def read_snapshot(data: object) -> Snapshot:
     """Check a snapshot's shape and types; raises :class:`SnapshotError` (one line) when it is
-    not one, is damaged, or :class:`IncompatibleVersion` when it is newer than this Parley."""
+    not one, is damaged, or :class:`IncompatibleVersion` when it is newer than this Parley.
+    """
     if not isinstance(data, Mapping) or data.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError(f"not a Parley session snapshot (missing format {SNAPSHOT_FORMAT!r})")
     version = data.get("version")

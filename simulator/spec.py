@@ -136,7 +136,8 @@ class ClockTest(_Bounds):
 
 class MannerTest(Model):
     """Holds when the move being answered was said in one of these manners:
-    ``{manner: [justifying, strategic]}``. Only reactions can ask it."""
+    ``{manner: [justifying, strategic]}``. Only reactions can ask it.
+    """
 
     manner: list[Ident] = Field(min_length=1)
 

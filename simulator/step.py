@@ -44,7 +44,8 @@ class Draws:
     an outcome to a reaction with one, never shifts the draws that follow. A line is drawn among
     the outcome's variants other than the one it said last time, so nobody says the same thing
     twice running when they have something else to say; the draw is one either way, so what is
-    said never changes what happens."""
+    said never changes what happens.
+    """
 
     __slots__ = ("rng", "said")
 
@@ -74,7 +75,7 @@ class Draws:
 class Forced:
     """A chooser that draws nothing: the outcome (and line) given."""
 
-    __slots__ = ("_outcome", "_line")
+    __slots__ = ("_line", "_outcome")
 
     def __init__(self, outcome: int = 0, line: int = 0) -> None:
         self._outcome = outcome
@@ -110,7 +111,8 @@ class Step:
 
 def step(rules: Rules, situation: Situation, choice: Choice, chooser: Chooser, *, enact: Enact | None = None) -> Step:
     """Play ``choice`` in ``situation``. ``enact`` carries out a reply aimed at a persona (a live
-    session passes its machines); without it the outcome is applied to the situation directly."""
+    session passes its machines); without it the outcome is applied to the situation directly.
+    """
     landed = rules.begin(situation, choice)
     reaction = rules.react(landed, choice)
     return _carry_out(rules, situation, landed, choice, reaction, chooser.outcome(reaction), chooser, enact)
@@ -119,7 +121,8 @@ def step(rules: Rules, situation: Situation, choice: Choice, chooser: Chooser, *
 def branches(rules: Rules, situation: Situation, choice: Choice) -> list[Step]:
     """Every chance result of playing ``choice`` in ``situation``, one step per outcome (in the
     reaction's order; its weight over ``reaction.total`` is its probability). The choice lands
-    and is answered once; each outcome is then carried out as :func:`step` carries it out."""
+    and is answered once; each outcome is then carried out as :func:`step` carries it out.
+    """
     landed = rules.begin(situation, choice)
     reaction = rules.react(landed, choice)
     first = Forced()
@@ -140,7 +143,8 @@ def _carry_out(
     enact: Enact | None,
 ) -> Step:
     """The rest of a step once the reaction is known: its ``index``-th outcome is carried out,
-    a line is picked, contacts and the ending are recorded."""
+    a line is picked, contacts and the ending are recorded.
+    """
     outcome = reaction.outcomes[index]
     if enact is not None and choice.target_index >= 0:
         enact(choice, reaction, outcome, landed)

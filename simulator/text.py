@@ -80,7 +80,8 @@ _STEM_SUFFIXES = ("ingly", "edly", "ing", "ed", "ly", "es", "s")
 def clean(text: str) -> str:
     """The text as read: at most :data:`MAX_CHARS` characters, Unicode-normalised, lower case,
     curly quotes straightened, control characters and anything that is not a letter, a digit,
-    a space or light punctuation turned into spaces."""
+    a space or light punctuation turned into spaces.
+    """
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     return "".join(ch if ch.isalnum() or ch in " '.,!?;:-" else " " for ch in text)
@@ -106,7 +107,8 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light suffix stripper (``apologizing`` -> ``apologiz``): enough for related forms of a
-    word to share features, without a dictionary."""
+    word to share features, without a dictionary.
+    """
     if len(word) <= 4 or word.isdigit():
         return word
     for suffix in _STEM_SUFFIXES:

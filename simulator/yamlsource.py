@@ -106,7 +106,8 @@ class Document:
 
 def dotted(path: Sequence[str | int]) -> str:
     """``cast.hr_rep.reactions[0]``; a key holding control characters shows them as escapes, so
-    that a field path stays one printable line whatever the file's keys are."""
+    that a field path stays one printable line whatever the file's keys are.
+    """
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{visible(str(part))}" if out else visible(str(part)))

@@ -1,5 +1,6 @@
 """Helpers shared by the core's tests (imported by name: ``conftest`` is ambiguous once other
-test folders have their own)."""
+test folders have their own).
+"""
 
 from __future__ import annotations
 

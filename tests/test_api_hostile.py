@@ -1,5 +1,6 @@
 """The public API under hostile input: tampered snapshots and arguments of every wrong kind give
-a one-line SimulatorError (or an InvalidArgument, also a TypeError), never anything else."""
+a one-line SimulatorError (or an InvalidArgument, also a TypeError), never anything else.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def declined_module():
 def restores_or_refuses(scenario, data) -> None:
     try:
         Session.restore(scenario, data).close()
-    except SimulatorError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 1000
+    except SimulatorError as exc:  # either it restores, or it refuses in one short line
+        assert "\n" not in str(exc) and len(str(exc)) < 1000  # noqa: PT017
 
 
 @settings(max_examples=200)
@@ -80,7 +81,7 @@ WRONG = [None, 3, 2.5, True, b"wait", ["wait"], {"move": "wait"}, object()]
 
 @pytest.mark.parametrize("value", WRONG)
 def test_play_names_the_argument_for_every_wrong_kind(declined_module, value):
-    with Session(declined_module, seed=1) as s, pytest.raises(InvalidArgument, match="^move must be"):
+    with Session(declined_module, seed=1) as s, pytest.raises(InvalidArgument, match=r"^move must be"):
         s.play(value)
 
 
@@ -93,9 +94,9 @@ def test_keywords_of_play_name_themselves(declined_module, name, value):
 
 @pytest.mark.parametrize("value", [None, "declined-offer", 3, object()])
 def test_session_and_restore_need_a_loaded_scenario(value, good):
-    with pytest.raises(InvalidArgument, match="^scenario must be a Scenario"):
+    with pytest.raises(InvalidArgument, match=r"^scenario must be a Scenario"):
         Session(value)
-    with pytest.raises(InvalidArgument, match="^scenario must be a Scenario"):
+    with pytest.raises(InvalidArgument, match=r"^scenario must be a Scenario"):
         Session.restore(value, good)
 
 

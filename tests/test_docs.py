@@ -55,5 +55,5 @@ def test_the_readme_python_examples_run(tmp_path, monkeypatch):
     assert len(blocks) >= 2
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+        exec(compile(block, "README.md", "exec"), namespace)  # our own documentation
     assert (tmp_path / "course.db").exists()

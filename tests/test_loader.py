@@ -163,7 +163,8 @@ def test_scenario_reads_like_its_spec(declined):
         (
             "    initial: offended\n",
             "    initial: offended\n    stories: {sulking: They hate me.}\n",
-            "13:15: cast.hr_rep.stories.sulking: unknown state 'sulking'; known: closed, guarded, neutral, offended, receptive",
+            "13:15: cast.hr_rep.stories.sulking: unknown state 'sulking'; "
+            "known: closed, guarded, neutral, offended, receptive",
         ),
         (
             "    initial: offended\n",
@@ -218,7 +219,8 @@ def test_scenario_reads_like_its_spec(declined):
         (
             'venting: ["vent:hr_rep"]',
             'venting: ["sulk"]',
-            "83:13: anti_patterns.venting[0]: move 'sulk': no such move in this scenario; moves: apologize, ask, vent, wait",
+            "83:13: anti_patterns.venting[0]: move 'sulk': no such move in this scenario; "
+            "moves: apologize, ask, vent, wait",
         ),
         (
             'recommended: ["apologize:hr_rep"]',

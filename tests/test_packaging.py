@@ -76,7 +76,8 @@ def _source_copy(tmp: Path) -> Path:
 
 def _venv(where: Path) -> Path:
     """A fresh virtual environment that sees this one's packages (pytest, pydantic, ...) through a
-    path file, but not its editable Parley (a path file adds a folder, not the folder's own path files)."""
+    path file, but not its editable Parley (a path file adds a folder, not the folder's own path files).
+    """
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True, timeout=BUILD_TIMEOUT)
     python = where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = subprocess.run(
@@ -111,7 +112,8 @@ def _pip(python: Path, *args: str) -> None:
 def _project(tmp: Path) -> Path:
     """An author's project laid out like this repository: its own personas/ (one of them changed,
     with a state the bundled persona does not have) and scenarios/ (copies of the bundled ones,
-    and one that casts the changed persona by bare id)."""
+    and one that casts the changed persona by bare id).
+    """
     project = tmp / "project"
     shutil.copytree(
         bundled_dir("personas"), project / "personas", ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
@@ -137,7 +139,8 @@ def _project(tmp: Path) -> Path:
     own.update(id="own-boss", expect=[])
     (project / "scenarios" / "own-boss.yaml").write_text(yaml.safe_dump(own, sort_keys=False), encoding="utf-8")
     (project / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\nparley_sessions = 3\ntestpaths = ["scenarios"]\n',
+        '[tool.pytest.ini_options]\nparley_scenarios = ["scenarios/*.yaml"]\n'
+        'parley_sessions = 3\ntestpaths = ["scenarios"]\n',
         encoding="utf-8",
     )
     return project
@@ -164,9 +167,10 @@ print(checked, simulator.__version__)
 def _check_installed(python: Path, project: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
     env["PARLEY_DB"] = str(project / "parley.db")
-    run = lambda *args, cwd=project: subprocess.run(
-        [python, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=BUILD_TIMEOUT
-    )  # noqa: E731
+
+    def run(*args: object, cwd: Path = project) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([python, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=BUILD_TIMEOUT)
+
     where = run(
         "-c",
         "import simulator, simulator.catalogue as c; print(simulator.__file__); print(c.bundled_dir('personas'))",
@@ -303,7 +307,8 @@ def test_the_bundled_files_name_schemas_that_exist_where_they_are_installed():
 
 def test_the_version_has_one_source():
     """``__version__`` is what the distribution's metadata says: pyproject.toml reads it from
-    ``simulator/_version.py`` and never repeats it."""
+    ``simulator/_version.py`` and never repeats it.
+    """
     import importlib.metadata
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))

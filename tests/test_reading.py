@@ -1,5 +1,6 @@
 """Reading free text: readings, confidence and cues; never raising on any input; the same
-reading in every process."""
+reading in every process.
+"""
 
 from __future__ import annotations
 

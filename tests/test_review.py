@@ -24,13 +24,13 @@ def played(keys, seed=1):
 
 
 def test_without_chance_the_choices_are_worth_exactly_the_final_score():
-    session, debrief = played(["vent:hr_rep"])  # the door closes, whatever the seed
+    _, debrief = played(["vent:hr_rep"])  # the door closes, whatever the seed
     assert debrief.worth == pytest.approx(debrief.scores["overall"]) and debrief.chance == pytest.approx(0)
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_worth_plus_chance_is_the_final_score_and_worth_never_beats_the_optimum(seed):
-    session, debrief = played(["apologize:hr_rep/sincere", "wait", "wait", "wait"], seed=seed)
+    _, debrief = played(["apologize:hr_rep/sincere", "wait", "wait", "wait"], seed=seed)
     assert debrief.worth + debrief.chance == pytest.approx(debrief.scores["overall"])
     assert debrief.worth <= debrief.optimum + 1e-9
 
@@ -65,7 +65,7 @@ def test_over_every_draw_the_worth_of_the_play_is_what_it_scores_on_average():
 
 
 def test_a_costly_choice_is_a_turning_point_even_when_nothing_showed():
-    session, debrief = played(["wait", "wait", "wait", "wait"])
+    _, debrief = played(["wait", "wait", "wait", "wait"])
     silent = [p for p in debrief.turning_points if not any(p.delta.values())]
     assert silent and all(p.cost >= COSTLY and "kept more open" in p.why for p in silent)
 

@@ -210,7 +210,7 @@ def test_legal_moves_follow_reachability_and_conditions(mini, declined):
     (closed,) = [r.after for r in branches(rules, rules.initial, vent)]
     assert rules.ending_id(closed) == "closed_door"
     assert rules.legal(closed) == []  # over
-    still_open = closed[:-1] + (-1,)
+    still_open = (*closed[:-1], -1)
     assert [m.key for m in rules.legal(still_open)] == ["wait"]  # hr_rep no longer takes calls
 
     d = declined.rules

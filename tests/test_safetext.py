@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from simulator.errors import IllegalMove, IncompatibleVersion, ScenarioError, SimulatorError
 from simulator.safetext import brief, clip, json_text, one_line, visible
 
-UNSAFE = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]] + [
+UNSAFE = [chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]] + [
     "\u2028",
     "\u2029",
     "\u202e",

@@ -112,7 +112,8 @@ WRONG_TARGET = (
         (
             "ask:hr_rep/direct",
             None,
-            f"illegal move 'ask:hr_rep/direct': it is said in one way only; leave out the manner; legal moves: {MINI_LEGAL}",
+            "illegal move 'ask:hr_rep/direct': it is said in one way only; leave out the manner; "
+            f"legal moves: {MINI_LEGAL}",
         ),
         ("wait", "hr_rep", f"illegal move 'wait:hr_rep': it takes no target; legal moves: {MINI_LEGAL}"),
         ("apologize", "boss", WRONG_TARGET),
@@ -142,7 +143,8 @@ def test_a_move_that_is_not_available_now(declined):
 def test_a_counterpart_who_stopped_taking_calls_cannot_be_addressed(write_scenario):
     # MINI without the ending that a closed file brings: the session goes on without Dana.
     text = MINI.replace(
-        "  - id: closed_door\n    title: Closed door\n    text: Dana no longer takes your calls.\n    when: {state: hr_rep, in: [closed]}\n",
+        "  - id: closed_door\n    title: Closed door\n    text: Dana no longer takes your calls.\n"
+        "    when: {state: hr_rep, in: [closed]}\n",
         "",
     )
     text = text.replace(", closed_door: -20}", "}")
@@ -375,7 +377,8 @@ def test_restore_refuses_a_changed_scenario(mini, write_scenario):
     with pytest.raises(SnapshotError) as info:
         Session.restore(changed, data)
     assert str(info.value) == (
-        f"scenario 'mini' has changed since the snapshot was taken (hash {mini.hash[:12]} then, {changed.hash[:12]} now)"
+        "scenario 'mini' has changed since the snapshot was taken "
+        f"(hash {mini.hash[:12]} then, {changed.hash[:12]} now)"
     )
 
 
@@ -498,7 +501,7 @@ def test_wrong_argument_types_are_named(mini, bad, message):
 
 
 def test_a_session_needs_a_loaded_scenario():
-    with pytest.raises(simulator.InvalidArgument, match="scenario must be a Scenario from simulator.load_scenario"):
+    with pytest.raises(simulator.InvalidArgument, match=r"scenario must be a Scenario from simulator.load_scenario"):
         Session("declined-offer")  # type: ignore[arg-type]
 
 

@@ -120,7 +120,10 @@ def test_extreme_nesting_is_a_located_error_not_a_crash(tmp_path):
 
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
-    code = f"import simulator\ntry:\n    simulator.load_scenario({str(path)!r})\nexcept simulator.ScenarioError as e:\n    print(e)"
+    code = (
+        f"import simulator\ntry:\n    simulator.load_scenario({str(path)!r})\n"
+        "except simulator.ScenarioError as e:\n    print(e)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.strip() == f"{path}:1:1: values are nested too deep"
@@ -136,7 +139,8 @@ def test_extreme_nesting_is_a_located_error_not_a_crash(tmp_path):
         ("a: 1\nbb: \u009b\n", "x.yaml:2:5: the character U+009B is not allowed in a YAML file"),
         (
             "a: 1\nb: " + "9" * 4400 + "\n",
-            "x.yaml:2:4: cannot read this int: Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits",
+            "x.yaml:2:4: cannot read this int: "
+            "Exceeds the limit (4300 digits) for integer string conversion: value has 4400 digits",
         ),
         ("a: 2001-13-45\n", "x.yaml:1:4: cannot read this timestamp: month must be in 1..12"),
         ("a: !!timestamp 2001-02-30\n", "x.yaml:1:4: cannot read this timestamp: day is out of range for month"),

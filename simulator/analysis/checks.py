@@ -16,6 +16,8 @@ from .solver import EPSILON, solver_for
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
+    from .explore import Table
+    from .solver import Solver
 
 __all__ = ["SEVERITIES", "Diagnostic", "Report", "analyse", "check_file"]
 
@@ -59,28 +61,65 @@ class Report:
 
 def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     """Explore ``scenario`` exhaustively and report what an author should know, as data.
-    Past ``limit`` situations exploration stops, with an error ``too-large``."""
+    Past ``limit`` situations exploration stops, with an error ``too-large``.
+    """
     started = time.perf_counter()
     table = explore(scenario, limit=limit)
-    rules, spec, doc = scenario.rules, scenario.spec, scenario.document
-    layout = rules.layout
-    out: list[Diagnostic] = []
-
+    spec = scenario.spec
     if not table.complete:
         # Anything else said about a partial exploration would be wrong: say only this.
         message = f"more than {table.limit:,} situations; exploration stopped (raise the limit to check it)"
-        stats = {
+        partial = {
             "situations": table.size,
             "expansions": table.expansions,
             "seconds": round(time.perf_counter() - started, 4),
         }
-        return Report(spec.id, str(scenario.path), [Diagnostic("error", "too-large", message, doc.file)], stats)
+        diagnostic = Diagnostic("error", "too-large", message, scenario.document.file)
+        return Report(spec.id, str(scenario.path), [diagnostic], partial)
     solver = solver_for(scenario, limit=limit)
+    out = [
+        *_dead_ends(scenario, table),
+        *_unreachable_endings(scenario, table),
+        *_unreachable_states(scenario, table),
+        *_reactions_never_fired(scenario, table),
+        *_manner_findings(scenario, table),
+        *_note_signs(scenario, table),
+        *_generic_lines(scenario, table),
+        *_fallback_lines_never_said(scenario, table),
+        *_unread_meters(scenario, table),
+    ]
+    ranges, score_findings = _score_ranges(scenario, table)
+    out.extend(score_findings)
+    out.extend(_dominant_moves(scenario, solver))
+    stats, recommended_findings = _recommended_line(scenario, solver)
+    out.extend(recommended_findings)
+    expectation_results, expectation_diags = evaluate(scenario, solver)
+    out.extend(expectation_diags)
 
-    # Dead ends: a situation that has not ended and offers no move.
+    order = {s: k for k, s in enumerate(SEVERITIES)}
+    out.sort(key=lambda d: (order[d.severity], d.file or "", d.line or 0, d.column or 0, d.code))
+    stats.update(
+        {
+            "situations": table.size,
+            "expansions": table.expansions,
+            "endings_reached": sorted(spec.endings[k].id for k in table.reached_endings()),
+            "score_ranges": ranges,
+            "optimum": round(solver.optimum, 6),
+            "seconds": round(time.perf_counter() - started, 4),
+        }
+    )
+    return Report(
+        scenario=spec.id, file=str(scenario.path), diagnostics=out, stats=stats, expectations=expectation_results
+    )
+
+
+def _dead_ends(scenario: Scenario, table: Table) -> list[Diagnostic]:
+    """Situations that have not ended and offer no move: the first three with a line to each."""
+    rules, doc = scenario.rules, scenario.document
+    out = []
     for node in table.dead_ends[:3]:
         s = table.situation(node)
-        states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(layout.cast))
+        states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(rules.layout.cast))
         out.append(
             locate(
                 doc,
@@ -94,23 +133,33 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         )
     if len(table.dead_ends) > 3:
         out.append(locate(doc, ["moves"], "error", "dead-end", f"{len(table.dead_ends) - 3} more dead ends", key=True))
+    return out
 
-    # Endings never reached.
+
+def _unreachable_endings(scenario: Scenario, table: Table) -> list[Diagnostic]:
     reached = table.reached_endings()
-    for k, ending in enumerate(spec.endings):
-        if k not in reached:
-            out.append(
-                locate(
-                    doc, ["endings", k], "warning", "ending-unreachable", f"ending {ending.id!r} can never be reached"
-                )
-            )
+    return [
+        locate(
+            scenario.document,
+            ["endings", k],
+            "warning",
+            "ending-unreachable",
+            f"ending {ending.id!r} can never be reached",
+        )
+        for k, ending in enumerate(scenario.spec.endings)
+        if k not in reached
+    ]
 
-    # Persona states never reached.
-    states = table.states_reached()
-    for i, who in enumerate(layout.cast):
+
+def _unreachable_states(scenario: Scenario, table: Table) -> list[Diagnostic]:
+    """Persona states no reachable situation has (noted in the persona's file)."""
+    rules = scenario.rules
+    reached = table.states_reached()
+    out = []
+    for i, who in enumerate(rules.layout.cast):
         pdoc = scenario.persona_documents[who]
-        for k, name in enumerate(layout.states[i]):
-            if k not in states[i]:
+        for k, name in enumerate(rules.layout.states[i]):
+            if k not in reached[i]:
                 out.append(
                     locate(
                         pdoc,
@@ -121,16 +170,21 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                         key=True,
                     )
                 )
+    return out
 
-    # Reactions that never fire (under any manner), and the lines they would have said.
+
+def _reactions_never_fired(scenario: Scenario, table: Table) -> list[Diagnostic]:
+    """Reactions that never fire (under any manner), and the lines they would have said."""
+    rules = scenario.rules
     fired = table.fired_reactions()
     fired_origins = {r.origin for choice_reactions in rules.reactions for r in choice_reactions if id(r) in fired}
+    out = []
     for origin, (move_id, target) in rules.written.items():
         if origin in fired_origins:
             continue
         rdoc, path = origin_document(scenario, origin)
         own = origin[0] != "persona"
-        who = layout.cast[target] if target >= 0 else "the scene"
+        who = rules.layout.cast[target] if target >= 0 else "the scene"
         out.append(
             locate(
                 rdoc,
@@ -147,10 +201,17 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                 out.append(
                     locate(rdoc, [*path, "outcomes", j, "say", n], "info", "line-never-said", f"never said: {line!r}")
                 )
-    out.extend(_manner_findings(scenario, table))
-    out.extend(_note_signs(scenario, table))
-    out.extend(_generic_lines(scenario, table))
-    for i, who in enumerate(layout.cast):
+    return out
+
+
+def _fallback_lines_never_said(scenario: Scenario, table: Table) -> list[Diagnostic]:
+    """The lines of a persona's fallback (its answer when no reaction is written for a move),
+    when some reaction always answers instead.
+    """
+    rules = scenario.rules
+    fired = table.fired_reactions()
+    out = []
+    for i, who in enumerate(rules.layout.cast):
         if id(rules.fallbacks[i]) not in fired:
             pdoc = scenario.persona_documents[who]
             for n, line in enumerate(rules.fallbacks[i].outcomes[0].lines):
@@ -163,14 +224,20 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                         f"{who} never says (no reaction is ever missing): {line!r}",
                     )
                 )
-    # Meters nothing reads: effects on them change no outcome and no score.
+    return out
+
+
+def _unread_meters(scenario: Scenario, table: Table) -> list[Diagnostic]:
+    """Meters nothing reads: effects on them change no outcome and no score."""
+    layout = scenario.rules.layout
+    out = []
     for p in table.unread:
         ref = layout.slots[p - layout.meter0]
         owner, _, name = ref.partition(".")
         if owner == "scene":
             out.append(
                 locate(
-                    doc,
+                    scenario.document,
                     ["scene", "meters", name],
                     "info",
                     "meter-unread",
@@ -189,17 +256,24 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                     key=True,
                 )
             )
+    return out
 
-    # Scores: the final range of each dimension, and dimensions that never move.
+
+def _score_ranges(scenario: Scenario, table: Table) -> tuple[dict[str, list[int]], list[Diagnostic]]:
+    """The final range of each score dimension (``[low, high]``), with a note of each range
+    and a warning for each dimension that can never end above, or below, where it starts.
+    """
+    doc = scenario.document
     cards, ids = table.final_scores()
     used = set(ids) - {-1}
-    initial = scenario.rubric.score(rules.initial)
+    initial = scenario.rubric.score(scenario.rules.initial)
     ranges: dict[str, list[int]] = {}
+    out = []
     for dim in scenario.rubric.dimensions:
         values = [cards[k][dim] for k in used]
         low, high = (min(values), max(values)) if values else (initial[dim], initial[dim])
         ranges[dim] = [low, high]
-        path = _dimension_path(spec, dim)
+        path = _dimension_path(scenario.spec, dim)
         if dim != "overall":
             if high <= initial[dim] and initial[dim] < 100:
                 out.append(
@@ -226,26 +300,39 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                 doc, path, "info", "score-range", f"final {dim} ranges from {low} to {high} (starts at {initial[dim]})"
             )
         )
+    return ranges, out
 
-    # A choice that reaches the best score by repetition alone.
-    for choice in rules.choices:
+
+def _dominant_moves(scenario: Scenario, solver: Solver) -> list[Diagnostic]:
+    """A choice that reaches the best score by repetition alone."""
+    out = []
+    for choice in scenario.rules.choices:
         value = solver.repeated(choice.key)
         if value is not None and value >= solver.optimum - EPSILON:
             index = _move_index(scenario, choice.id)
             out.append(
                 locate(
-                    doc,
+                    scenario.document,
                     ["moves", index],
                     "warning",
                     "dominant-move",
                     f"playing {choice.key!r} every turn reaches the optimum ({value:.2f})",
                 )
             )
+    return out
 
-    # The line the source recommends, against optimal play. A fixed line cannot react to chance
-    # (which offer came through, say), so it is judged by what its own moves give up: the line's
-    # moves, then the best play. Its value as a fixed line (finished by waiting) is reported too.
+
+def _recommended_line(scenario: Scenario, solver: Solver) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The line the source recommends, against optimal play: its stats, and a finding when it
+    gives up more than a point or cannot be played.
+
+    A fixed line cannot react to chance (which offer came through, say), so it is judged by what
+    its own moves give up: the line's moves, then the best play. Its value as a fixed line
+    (finished by waiting) is reported too.
+    """
+    spec, doc = scenario.spec, scenario.document
     stats: dict[str, Any] = {}
+    out = []
     if spec.recommended:
         try:
             stats["recommended"] = round(solver.line_scores(spec.recommended)["overall"], 6)
@@ -266,25 +353,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
                 )
         except AnalysisError as exc:
             out.append(locate(doc, ["recommended"], "error", "recommended-illegal", str(exc), key=True))
-
-    expectation_results, expectation_diags = evaluate(scenario, solver)
-    out.extend(expectation_diags)
-
-    order = {s: k for k, s in enumerate(SEVERITIES)}
-    out.sort(key=lambda d: (order[d.severity], d.file or "", d.line or 0, d.column or 0, d.code))
-    stats.update(
-        {
-            "situations": table.size,
-            "expansions": table.expansions,
-            "endings_reached": sorted(spec.endings[k].id for k in reached),
-            "score_ranges": ranges,
-            "optimum": round(solver.optimum, 6),
-            "seconds": round(time.perf_counter() - started, 4),
-        }
-    )
-    return Report(
-        scenario=spec.id, file=str(scenario.path), diagnostics=out, stats=stats, expectations=expectation_results
-    )
+    return stats, out
 
 
 def _move_index(scenario: Scenario, move_id: str) -> int:
@@ -410,7 +479,8 @@ def note_leaning(note: str) -> int:
 
 def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
     """A note whose direction contradicts the changes it explains: it reads as a setback while
-    the outcome never lowers the overall score and sometimes raises it, or the other way round."""
+    the outcome never lowers the overall score and sometimes raises it, or the other way round.
+    """
     seen: dict[tuple[tuple[str | int, ...], int], list[int]] = {}
     notes: dict[tuple[tuple[str | int, ...], int], str] = {}
     for entry in table.entries:
@@ -442,13 +512,15 @@ def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
 
 def generic(reaction: Any) -> bool:
     """Whether a reaction is a persona's generic one: written in the persona file, or the
-    persona's fallback when nothing answers (the scenario wrote nothing for the moment)."""
+    persona's fallback when nothing answers (the scenario wrote nothing for the moment).
+    """
     return not reaction.origin or reaction.origin[0] == "persona"
 
 
 def _generic_lines(scenario: Scenario, table: Any) -> list[Diagnostic]:
     """Every reachable place where a counterpart answers with a persona's generic line instead
-    of the scenario's own (one finding per reaction, with a line of play that gets there)."""
+    of the scenario's own (one finding per reaction, with a line of play that gets there).
+    """
     found: dict[int, int] = {}  # id(reaction) -> first edge using it
     reactions: dict[int, Any] = {}
     for edge, entry_index in enumerate(table.edge_entry):

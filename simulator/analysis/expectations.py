@@ -1,5 +1,6 @@
 """Proving a scenario's ``expect:`` claims over every line of play (see :mod:`simulator.claims`
-for the language; claims are read and checked when the scenario loads)."""
+for the language; claims are read and checked when the scenario loads).
+"""
 
 from __future__ import annotations
 
@@ -112,7 +113,8 @@ def _line(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
 
 def _lines(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
     """Search the table for a complete line that plays the pattern (as a subsequence) and whose
-    end satisfies (some_line) or violates (every_line) the claim."""
+    end satisfies (some_line) or violates (every_line) the claim.
+    """
     table = solver.table
     pattern = claim.pattern
     cards, ids = table.final_scores()
@@ -147,7 +149,8 @@ def _lines(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
 
 def _search(solver: Solver, pattern: Sequence[MoveRef], accept: Any) -> tuple[bool, list[str], int]:
     """A complete line that plays ``pattern`` as a subsequence and whose last node ``accept``
-    takes: (found, its moves, its last node)."""
+    takes: (found, its moves, its last node).
+    """
     table = solver.table
     choices = table.rules.choices
     entries, edge_entry = table.entries, table.edge_entry
@@ -215,7 +218,8 @@ _PROVERS = {
 def line_bounds(solver: Solver, pattern: Sequence[str], dimension: str = "overall") -> tuple[int, int] | None:
     """The lowest and highest final ``dimension`` over every complete line that plays
     ``pattern`` (moves as patterns, as a subsequence): the bounds an ``every_line_playing``
-    claim can state. None when no line plays the pattern."""
+    claim can state. None when no line plays the pattern.
+    """
     table = solver.table
     cards, ids = table.final_scores()
     refs = [MoveRef.parse(p) for p in pattern]

@@ -41,9 +41,9 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from ..cache import ContentCache
-from ..conditions import NOTHING, Reads
+from ..conditions import Reads
 from ..layout import NEVER
-from ..rules import Choice, CompiledOutcome, CompiledReaction, Situation
+from ..rules import Choice, CompiledOutcome, CompiledReaction, Rules, Situation
 from ..step import branches
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ __all__ = ["Entry", "Table", "explore"]
 
 # Beyond this many situations exploration stops and the table says it is incomplete.
 DEFAULT_LIMIT = 2_000_000
+
+# A choice's memo: its footprint key -> (entry index, code deltas of its chance results).
+_ChoiceMemo = dict[Any, tuple[int, tuple[int, ...]]]
+# A legal move as exploration plays it: (footprint key, memo, choice index, contact radix or 0).
+_Legal = tuple[Callable[[int], Any], _ChoiceMemo, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +113,9 @@ class Table:
         edge_start, edge_entry, branch_node = self.edge_start, self.edge_entry, self.branch_node
         entries = self.entries
         legal_key, ending_key = coder.legal_key, coder.ending_key
-        legal_memo: dict[Any, tuple[tuple[Callable[[int], Any], dict[Any, tuple[int, tuple[int, ...]]], int], ...]] = {}
+        legal_memo: dict[Any, tuple[_Legal, ...]] = {}
         ending_memo: dict[Any, int] = {}
-        choice_memos: list[dict[Any, tuple[int, tuple[int, ...]]]] = [{} for _ in rules.choices]
+        choice_memos: list[_ChoiceMemo] = [{} for _ in rules.choices]
         limit = self.limit
         turn_radix, turn_limit = coder.turn_radix, rules.turn_limit
         layout = rules.layout
@@ -138,16 +143,7 @@ class Table:
                 continue
             legal = legal_get(legal_key(code))
             if legal is None:
-                choices = tuple(c.index for c in rules.legal(coder.decode(code)))
-                legal = legal_memo[legal_key(code)] = tuple(
-                    (
-                        coder.choice_keys[m],
-                        choice_memos[m],
-                        m,
-                        coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0,
-                    )
-                    for m in choices
-                )
+                legal = legal_memo[legal_key(code)] = self._legal(code, choice_memos)
             if not legal:
                 self.dead_ends.append(i)
                 continue
@@ -180,13 +176,34 @@ class Table:
             if n > limit:
                 self.complete = False
                 break
+        self._close_columns(edges)
+
+    def _close_columns(self, edges: int) -> None:
+        """End the edge and branch columns once exploration stops, ``edges`` edges in."""
         # Nodes found but not expanded (only when the limit was hit) get no edges.
-        while len(edge_start) < len(codes):
-            edge_start.append(edges)
-        edge_start.append(edges)
+        while len(self.edge_start) < len(self.codes):
+            self.edge_start.append(edges)
+        self.edge_start.append(edges)
         self.expansions = edges
-        counts = [len(e.deltas) for e in entries]
-        self.branch_start = array("i", accumulate(map(counts.__getitem__, edge_entry), initial=0))
+        counts = [len(e.deltas) for e in self.entries]
+        self.branch_start = array("i", accumulate(map(counts.__getitem__, self.edge_entry), initial=0))
+
+    def _legal(self, code: int, choice_memos: list[_ChoiceMemo]) -> tuple[_Legal, ...]:
+        """The legal moves of a situation, each as what the loop of :meth:`_explore` plays it with:
+        the choice's footprint key and memo, its index, and the radix of the contact it writes
+        (0 when it writes none).
+        """
+        coder = self._coder
+        choices = tuple(c.index for c in self.rules.legal(coder.decode(code)))
+        return tuple(
+            (
+                coder.choice_keys[m],
+                choice_memos[m],
+                m,
+                coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0,
+            )
+            for m in choices
+        )
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -196,7 +213,7 @@ class Table:
 
     def situation(self, node: int) -> Situation:
         """The situation tuple of a node, exactly as :class:`~simulator.Session` holds it."""
-        return self._coder.decode(self.codes[node])[:-1] + (self.ending[node],)
+        return (*self._coder.decode(self.codes[node])[:-1], self.ending[node])
 
     def node(self, situation: Sequence[int]) -> int:
         """The node of a situation tuple; raises KeyError when it is not reachable."""
@@ -275,7 +292,8 @@ class Table:
 
     def final_scores(self) -> tuple[list[dict[str, int]], array]:
         """The distinct final score cards, and for each node the index of its card (-1 while it
-        goes on). Dead ends (no ending, no legal move) are scored as they stand."""
+        goes on). Dead ends (no ending, no legal move) are scored as they stand.
+        """
         if self._scores is None:
             rubric = self.scenario.rubric
             coder, codes, ending, starts = self._coder, self.codes, self.ending, self.edge_start
@@ -291,13 +309,24 @@ class Table:
                 found = memo.get(key)
                 if found is None:
                     found = memo[key] = len(cards)
-                    cards.append(rubric.score(coder.decode(code)[:-1] + (end,)))
+                    cards.append(rubric.score((*coder.decode(code)[:-1], end)))
                 ids[i] = found
             self._scores = (cards, ids)
         return self._scores
 
 
 # --- the integer coding ------------------------------------------------------------------------
+
+
+def _all_reads(rules: Rules) -> Reads:
+    """What the endings, the choices' conditions and the reactions read."""
+    reads: Reads = rules.ending_reads()
+    for choice in rules.choices:
+        if choice.when is not None:
+            reads = reads | choice.when.reads
+        for reaction in rules.reactions[choice.index]:
+            reads = reads | reaction.reads
+    return reads
 
 
 class _Coder:
@@ -307,43 +336,15 @@ class _Coder:
         rules = self.rules = scenario.rules
         self.rubric = scenario.rubric
         layout = rules.layout
-        spec = scenario.spec
         cast_n = len(layout.cast)
         self.width = width = len(rules.initial) - 1  # every position but the ending
-        max_days = max([c.days for c in rules.choices] + [0])
-        if rules.day_limit is not None:
-            max_day = rules.day_limit - 1 + max_days
-        else:
-            max_day = rules.turn_limit * max_days
         # Meters that no condition and no score reads cannot change what happens or what it is
         # worth: situations that differ only there are merged (their digit has one value).
-        reads: Reads = rules.ending_reads()
-        for choice in rules.choices:
-            if choice.when is not None:
-                reads = reads | choice.when.reads
-            for reaction in rules.reactions[choice.index]:
-                reads = reads | reaction.reads
+        reads = _all_reads(rules)
         read: set[Any] = set(range(cast_n)) | set(reads.positions) | set(scenario.rubric.positions)
         day_cuts = reads.cuts(("days",)) | ({rules.day_limit} if rules.day_limit is not None else set())
         self.unread = tuple(p for p in range(layout.meter0, layout.contact0) if p not in read)
-        self.lows: list[int] = []
-        self.sizes: list[int] = []
-        for p in range(width):
-            if p < cast_n:
-                low, size = 0, len(layout.states[p])
-            elif p < layout.contact0:
-                k = p - layout.meter0
-                low, size = layout.lows[k], layout.highs[k] - layout.lows[k] + 1
-                if p not in read:
-                    low, size = rules.initial[p], 1
-            elif layout.track_contacts and p < layout.contact0 + cast_n:
-                low, size = -1, max_day + 2  # NEVER is coded as digit 0, day d as d + 1
-            elif layout.track_days and p == layout.day:
-                low, size = 0, max_day + 1
-            else:  # the turn
-                low, size = 0, rules.turn_limit + 1
-            self.lows.append(low)
-            self.sizes.append(size)
+        self.lows, self.sizes = self._digit_ranges(read)
         self.contacts = range(layout.contact0, layout.contact0 + cast_n) if layout.track_contacts else range(0)
         self.radix = [1] * width
         for p in range(width - 2, -1, -1):
@@ -360,8 +361,43 @@ class _Coder:
         self._names: dict[str, Any] = {}
         self._day_cuts = sorted(day_cuts)
         self._since_cuts = {who: sorted(reads.cuts(("since", who))) for who in range(cast_n)}
+        self._footprints(scenario)
 
-        # Footprints: which positions each part reads or writes in a way that is not a constant.
+    def _digit_ranges(self, read: set[Any]) -> tuple[list[int], list[int]]:
+        """The lowest value and the number of values of each position's digit: a state index, a
+        meter in its bounds (one value when nothing reads it), a contact's day or NEVER, the day,
+        the turn. Days run to the last day a move can still land on.
+        """
+        rules = self.rules
+        layout = rules.layout
+        cast_n = len(layout.cast)
+        max_days = max([c.days for c in rules.choices] + [0])
+        max_day = rules.turn_limit * max_days if rules.day_limit is None else rules.day_limit - 1 + max_days
+        lows: list[int] = []
+        sizes: list[int] = []
+        for p in range(self.width):
+            if p < cast_n:
+                low, size = 0, len(layout.states[p])
+            elif p < layout.contact0:
+                k = p - layout.meter0
+                low, size = layout.lows[k], layout.highs[k] - layout.lows[k] + 1
+                if p not in read:
+                    low, size = rules.initial[p], 1
+            elif layout.track_contacts and p < layout.contact0 + cast_n:
+                low, size = -1, max_day + 2  # NEVER is coded as digit 0, day d as d + 1
+            elif layout.track_days and p == layout.day:
+                low, size = 0, max_day + 1
+            else:  # the turn
+                low, size = 0, rules.turn_limit + 1
+            lows.append(low)
+            sizes.append(size)
+        return lows, sizes
+
+    def _footprints(self, scenario: Scenario) -> None:
+        """The keys of the memos: which positions each part reads or writes in a way that is not a
+        constant (the legal moves, the ending, each choice, the score).
+        """
+        rules = self.rules
         legal_positions: set[Any] = set()
         for choice in rules.choices:
             if choice.target_index >= 0:
@@ -374,7 +410,7 @@ class _Coder:
         if rules.day_limit is not None:
             ending_positions.add(("days",))
         self.ending_key = self._key(ending_positions)
-        self.choice_keys = []
+        self.choice_keys: list[Callable[[int], Any]] = []
         for choice in rules.choices:
             # Legality has its own memo: a choice's key holds what its reactions read and write.
             # Reactions read the situation as the choice lands, with its days spent: hence shift.
@@ -395,7 +431,8 @@ class _Coder:
 
     def _key(self, positions: set[Any], *, shift: int = 0) -> Callable[[int], Any]:
         """A function extracting the digits at ``positions`` from a code, one op per run of
-        adjacent digits; clock reads (``("days",)``, ``("since", who)``) as their bucket."""
+        adjacent digits; clock reads (``("days",)``, ``("since", who)``) as their bucket.
+        """
         return self._lambda(self._parts(positions, shift=shift))
 
     def _lambda(self, parts: list[str]) -> Callable[[int], Any]:
@@ -438,15 +475,9 @@ class _Coder:
     def encode(self, s: Sequence[int]) -> int:
         code = 0
         for p in range(self.width):
-            value = s[p]
-            if self.sizes[p] == 1:
-                continue
-            if p in self.contacts:
-                digit = 0 if value == NEVER else value + 1
-            else:
-                digit = value - self.lows[p]
+            digit = self._digit(p, s[p])
             if not 0 <= digit < self.sizes[p]:
-                raise KeyError(f"position {p} holds {value}, outside what this scenario can reach")
+                raise KeyError(f"position {p} holds {s[p]}, outside what this scenario can reach")
             code += digit * self.radix[p]
         return code
 
@@ -468,10 +499,10 @@ class _Coder:
         return None
 
     def _digit(self, p: int, value: int) -> int:
-        if self.sizes[p] == 1:
+        if self.sizes[p] == 1:  # a position this scenario never varies (or never reads)
             return 0
         if p in self.contacts:
-            return 0 if value == NEVER else value + 1
+            return 0 if value == NEVER else value + 1  # NEVER is digit 0, day d is d + 1
         return value - self.lows[p]
 
     def entry(self, code: int, m: int) -> Entry:

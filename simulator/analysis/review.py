@@ -26,7 +26,8 @@ def rated_debrief(session: Any, rows: Sequence[Mapping[str, Any]]) -> Debrief:
     """The session's debrief with the solver's review ``rows`` (per turn: played, played_value,
     best, best_value) folded in: each turning point's cost, costly choices added as turning
     points, each phrasing note's better line, and, once the session has ended, what the choices
-    were worth and what chance did. Without rows (moves not rated) the debrief is as it is."""
+    were worth and what chance did. Without rows (moves not rated) the debrief is as it is.
+    """
     debrief, transcript, rules = session.debrief(), session.transcript, session.rules
     if not rows:
         return debrief

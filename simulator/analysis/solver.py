@@ -70,10 +70,11 @@ class Solver:
 
     # --- the passes -----------------------------------------------------------------------
 
-    def _backward(self, prefer: frozenset[str] | None | str) -> list[float]:
+    def _backward(self, prefer: frozenset[str] | str | None) -> list[float]:
         """Values of every node under a policy: None = optimal, "random", or preferred move ids.
 
-        Archetypes are valued only on the situations they can reach (few: they repeat moves)."""
+        Archetypes are valued only on the situations they can reach (few: they repeat moves).
+        """
         t = self.table
         final = self._final
         starts, edge_entry, branch_start, branch_node = t.edge_start, t.edge_entry, t.branch_start, t.branch_node
@@ -146,7 +147,8 @@ class Solver:
     def move_values(self, situation: Sequence[int]) -> dict[str, float]:
         """Each legal move's expected final ``overall`` if play is optimal afterwards, in the
         scenario's order (empty once the session is over). Raises KeyError for a situation this
-        scenario cannot reach (a session of another version of the file)."""
+        scenario cannot reach (a session of another version of the file).
+        """
         node = self.table.node(situation)
         return {self.table.choice_of(e).key: self._q(e, self.values) for e in self.table.edges(node)}
 
@@ -170,7 +172,8 @@ class Solver:
     def advised(self) -> dict[str, int]:
         """How the source regards each choice: 0 on its recommended line, 2 on a line it warns
         against and not on the recommended one, 1 otherwise. Ties in value are broken by this,
-        so that a hint never prefers what the story warns against over what it advises."""
+        so that a hint never prefers what the story warns against over what it advises.
+        """
         if self._advised is None:
             spec, rules = self.table.scenario.spec, self.rules
             recommended = {rules.resolve(k).key for k in spec.recommended}
@@ -180,7 +183,8 @@ class Solver:
 
     def ranked(self, situation: Sequence[int]) -> list[tuple[str, float]]:
         """The legal choices best first: by value, ties broken towards the source's advice, then
-        by the scenario's order."""
+        by the scenario's order.
+        """
         values = self.move_values(situation)
         advised = self.advised
         order = {k: n for n, k in enumerate(values)}
@@ -196,7 +200,8 @@ class Solver:
     def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[dict[str, Any]]:
         """For a played line (the situation before each move, and the moves), each turn's move
         and its value under optimal play afterwards, against the best move there and its value:
-        what a debrief shows as "the best alternative"."""
+        what a debrief shows as "the best alternative".
+        """
         out = []
         for turn, (situation, key) in enumerate(zip(situations, moves, strict=True), start=1):
             values = self.move_values(situation)
@@ -231,7 +236,8 @@ class Solver:
     @property
     def best_line(self) -> list[dict[str, Any]]:
         """The most likely path of optimal play: at each step the best move (the first in the
-        scenario's order among ties), then its most likely chance result."""
+        scenario's order among ties), then its most likely chance result.
+        """
         t = self.table
         out = []
         node = 0
@@ -253,7 +259,8 @@ class Solver:
 
     def best_tree(self, *, min_probability: float = 0.05, max_depth: int = 60) -> dict[str, Any]:
         """Optimal play as a tree: the best move, then every chance result with its probability.
-        Branches less likely than ``min_probability`` (from the start) are cut and counted."""
+        Branches less likely than ``min_probability`` (from the start) are cut and counted.
+        """
         t = self.table
 
         def grow(node: int, reach: float, depth: int) -> dict[str, Any]:
@@ -367,7 +374,8 @@ class Solver:
 
     def last_chance(self, situations: Sequence[Sequence[int]]) -> int | None:
         """Given the situations of a played line (the start first), the last turn number after
-        which the best ending could still be reached; None when it never could."""
+        which the best ending could still be reached; None when it never could.
+        """
         reach = self._reach()
         last = None
         for turn, s in enumerate(situations):
@@ -386,7 +394,8 @@ class Solver:
     def points_of_no_return(self) -> list[NoReturn]:
         """Moves that, from a situation where the best ending is reachable, can make it
         unreachable. ``certain``: every time the move is played where the best ending is still
-        reachable, every chance result loses it; otherwise it loses it only sometimes."""
+        reachable, every chance result loses it; otherwise it loses it only sometimes.
+        """
         t = self.table
         reach = self._reach()
         starts, edge_entry, branch_start, branch_node = t.edge_start, t.edge_entry, t.branch_start, t.branch_node
@@ -428,8 +437,9 @@ class Solver:
 
         Each move of the line names one choice by the rule of :mod:`simulator.notation` (a bare
         id where the scenario offers several targets or manners is an error naming them).
-        Raises :class:`~simulator.errors.AnalysisError` naming the first move that does not resolve or is not legal where it
-        falls."""
+        Raises :class:`~simulator.errors.AnalysisError` naming the first move that does not resolve
+        or is not legal where it falls.
+        """
         t = self.table
         dist = {0: 1.0}
 
@@ -466,7 +476,8 @@ class Solver:
 
     def line_then_optimal(self, line: Sequence[str]) -> float:
         """Expected overall of playing ``line`` and then playing optimally: what the line's own
-        choices give up against the optimum, without blaming it for not reacting to chance."""
+        choices give up against the optimum, without blaming it for not reacting to chance.
+        """
         return sum(p * self.values[node] for node, p in self.line_distribution(line, finish=None).items())
 
     def line_scores(self, line: Sequence[str]) -> dict[str, float]:
@@ -513,7 +524,8 @@ class Solver:
 
 def starts_with(choices: Sequence[Choosable], pattern: Sequence[str]) -> bool:
     """Whether a line of choices begins with ``pattern`` (moves read as patterns: a left-out
-    target or manner matches any)."""
+    target or manner matches any).
+    """
     return len(choices) >= len(pattern) and all(
         MoveRef.parse(p).matches(c) for c, p in zip(choices, pattern, strict=False)
     )
@@ -525,5 +537,6 @@ _CACHE: ContentCache[Solver] = ContentCache(16)
 def solver_for(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Solver:
     """The solver of a scenario, built once per scenario content (its hash). Check
     ``solver.table.complete``: past ``limit`` situations exploration stops and values are
-    those of the part explored."""
+    those of the part explored.
+    """
     return _CACHE.get((scenario.hash, limit), lambda: Solver(explore(scenario, limit=limit)))

@@ -117,7 +117,8 @@ def _scenario_files(paths: list[str]) -> list[str]:
 
 def _looks_like_scenario(path: Path) -> bool:
     """A folder may hold personas too: a scenario file has a top-level ``cast:`` key. Only
-    regular files are opened (a FIFO would block), and no more of them than a scenario can hold."""
+    regular files are opened (a FIFO would block), and no more of them than a scenario can hold.
+    """
     from ..loader import MAX_FILE_BYTES
 
     try:
@@ -132,7 +133,8 @@ def _looks_like_scenario(path: Path) -> bool:
 
 def _check(path: str, limit: int) -> tuple[Any, dict[str, str]]:
     """The report on one scenario file, and the persona file each cast member was read from
-    (a bare id may name a file beside the scenario or a bundled one: authors need to know which)."""
+    (a bare id may name a file beside the scenario or a bundled one: authors need to know which).
+    """
     from ..analysis import analyse, check_file
     from ..errors import ScenarioError
     from ..loader import load_scenario
@@ -167,7 +169,10 @@ def run_check(args: argparse.Namespace) -> int:
         stats = report.stats
         head = f"{name}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
         if "optimum" in stats:
-            head += f"; {stats['situations']} situations, endings reached: {', '.join(stats['endings_reached'])}; optimum {stats['optimum']:.2f}"
+            head += (
+                f"; {stats['situations']} situations, endings reached: {', '.join(stats['endings_reached'])}; "
+                f"optimum {stats['optimum']:.2f}"
+            )
         out.write(head + "\n")
         for who, file in personas.items():
             out.write(f"  persona {who}: {file}\n")
@@ -215,7 +220,8 @@ def run_solve(args: argparse.Namespace) -> int:
             w(f"recommended line: {rec['error']}\n")
         else:
             w(
-                f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, {rec['gap']:.2f} below the optimum\n"
+                f"recommended line ({' '.join(rec['line'])}): {rec['expected']:.2f}, "
+                f"{rec['gap']:.2f} below the optimum\n"
             )
     w("best play as a tree (results under 5% cut):\n")
     _tree(data["best_tree"], "  ", w)

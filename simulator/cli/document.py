@@ -83,7 +83,8 @@ def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = 
 
 def scenario_path(scenario: Any) -> str | None:
     """The scenario file's absolute path when it is not one of the bundled scenarios (which are
-    found by id), else None."""
+    found by id), else None.
+    """
     from ..loader import bundled_scenario_paths
 
     path = Path(scenario.path).resolve()
@@ -134,7 +135,8 @@ _MAX_NUMBER_DIGITS = 40  # seeds are below 2**63 (19 digits); no number in a tra
 
 def _load_json(path: str | Path) -> Any:
     """The JSON value in the file; anything that is not a readable, reasonable JSON file is a
-    SnapshotError naming it (too large, not UTF-8, nested too deep, a number too long)."""
+    SnapshotError naming it (too large, not UTF-8, nested too deep, a number too long).
+    """
     try:
         with open(path, "rb") as stream:
             raw = stream.read(MAX_DOCUMENT_BYTES + 1)
@@ -180,7 +182,8 @@ class Recorded(NamedTuple):
 
 def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
     """The recorded moves, debrief and alternatives of a transcript document (not replayed);
-    raises SnapshotError naming ``path`` when any of them is damaged."""
+    raises SnapshotError naming ``path`` when any of them is damaged.
+    """
     from ..coaching import PhrasingNote
     from ..scoring import Debrief, StoryAtEnd, TurningPoint
     from ..transcript import Turn
@@ -257,7 +260,8 @@ _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "None": (ty
 
 def _check_types(record: Any) -> None:
     """Raise TypeError when a field of a rebuilt record does not have its declared type (fields
-    whose annotation is not a plain one here, such as tuples of records, are checked apart)."""
+    whose annotation is not a plain one here, such as tuples of records, are checked apart).
+    """
     assert is_dataclass(record)
     for f in fields(record):
         parts = [p.strip() for p in str(f.type).split("|")]
@@ -276,7 +280,8 @@ def _check_types(record: Any) -> None:
 
 def load_solver(scenario: Any) -> Any | None:
     """The analysis solver for a scenario, explored up to :data:`ANALYSIS_LIMIT` situations; None
-    when the scenario is larger (an incomplete table rates moves by a part of the scenario)."""
+    when the scenario is larger (an incomplete table rates moves by a part of the scenario).
+    """
     from ..analysis import solver_for
 
     solver = solver_for(scenario, limit=ANALYSIS_LIMIT)
@@ -293,7 +298,8 @@ def move_values(solver: Any, situation: tuple[int, ...]) -> dict[str, float] | N
 
 def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]] | None, str | None]:
     """Per turn played: the move played and the best one, each with its value under best play
-    after (the solver's review); or None and a one-line reason why the moves cannot be rated."""
+    after (the solver's review); or None and a one-line reason why the moves cannot be rated.
+    """
     solver = solver if solver is not None else load_solver(session.scenario)
     if solver is None:
         return None, too_large()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import errno
 import importlib
 import io
@@ -113,7 +114,8 @@ def _silence_stdout() -> None:
 
 class _ClosedStream(io.TextIOBase):
     """Stands for a standard stream the process was started without (``parley play <&-``):
-    reading or writing it is an OSError naming it, which :func:`main` reports in one line."""
+    reading or writing it is an OSError naming it, which :func:`main` reports in one line.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -131,8 +133,9 @@ class _ClosedStream(io.TextIOBase):
 
 
 def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    """Characters the output's encoding cannot hold, as JSON's own escapes (``\\u2192``): JSON
-    output stays valid and loses nothing, text stays readable, nothing raises."""
+    r"""Characters the output's encoding cannot hold, as JSON's own escapes (``\u2192``): JSON
+    output stays valid and loses nothing, text stays readable, nothing raises.
+    """
     assert isinstance(error, UnicodeEncodeError)
     out = []
     for char in error.object[error.start : error.end]:
@@ -145,7 +148,8 @@ def _prepare_streams() -> None:
     """Make the standard streams safe to use whatever the process was started with: a missing
     one becomes a :class:`_ClosedStream`, input that does not decode becomes replacement
     characters, and an output whose encoding cannot hold all of Unicode (an ASCII-only locale)
-    writes what it cannot hold as escapes instead of raising mid-output."""
+    writes what it cannot hold as escapes instead of raising mid-output.
+    """
     codecs.register_error("parley.escape", _json_escape)
     for name, what in (("stdin", "input"), ("stdout", "output"), ("stderr", "error")):
         stream = getattr(sys, name)
@@ -157,10 +161,8 @@ def _prepare_streams() -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         errors = "replace" if name == "stdin" else None if _holds_unicode(encoding) else "parley.escape"
         if errors and hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream that refuses is left as it is
                 stream.reconfigure(errors=errors)
-            except (ValueError, OSError):  # pragma: no cover - a stream that refuses is left as it is
-                pass
 
 
 def _holds_unicode(encoding: str) -> bool:

@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
 def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any:
     """Start recording ``session`` (and the turns it has already played) in the store: ``db``, or
-    the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner."""
+    the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner.
+    """
     from ..store import Store
 
     return Store(db).record(session, learner=learner)
@@ -218,7 +219,8 @@ def print_debrief(
     console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None
 ) -> None:
     """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
-    ``note`` saying why when there is a reason to give)."""
+    ``note`` saying why when there is a reason to give).
+    """
     from .render import debrief_view
 
     rules = session.scenario.spec.scoring.dimensions()
@@ -238,7 +240,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     manner is typed too, a :class:`~simulator.rules.Choice`), or raise :class:`InputProblem`
     saying what would work: a number from the menu, ``apologize hr_rep``, ``apologize:hr_rep``,
     ``apologize to dana``, ``apologize hr_rep sincere`` or ``apologize:hr_rep/sincere``, or just
-    ``clarify`` when the scenario offers it to one person only."""
+    ``clarify`` when the scenario offers it to one person only.
+    """
     from .render import short_name
 
     moves = session.moves()
@@ -287,7 +290,8 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
 def _reads_as_words(text: str, move_ids: set[str]) -> bool:
     """Whether input that is not a move should be read as the learner's own words: anything of
     three words or more; shorter input only when it is neither a number nor close to a move's id
-    (a mistyped move gets a suggestion instead)."""
+    (a mistyped move gets a suggestion instead).
+    """
     tokens = text.replace(":", " ").split()
     if len(tokens) >= 3:
         return True
@@ -328,7 +332,8 @@ def practice(
     """Run the practice loop on ``session`` until an ending or until the learner quits; returns the
     exit code (0 either way). ``reader`` defaults to prompt-toolkit on a terminal, plain lines
     otherwise; ``recording`` gets each turn, each undo and the finish. ``trust_reading`` plays a
-    confident reading of the learner's own words without asking first."""
+    confident reading of the learner's own words without asking first.
+    """
     from .tui import run_coroutine
 
     loop = Practice(
@@ -382,56 +387,71 @@ class Practice:
         self._solver_loaded = False
 
     async def run(self, *, fresh_seed: bool = False, intro: bool = True) -> int:
-        from .render import briefing_view, transcript_view
-
-        session, console = self.session, self.console
         if intro:
-            console.print(briefing_view(session.scenario, session.seed, fresh_seed=fresh_seed))
-            if session.transcript:
-                console.print(f"Resuming at turn {session.turn + 1}. So far:", style="bold")
-                console.print(transcript_view(session.transcript))
+            self.introduce(fresh_seed=fresh_seed)
         show_menu = True
-        while not session.over:
+        while not self.session.over:
             if show_menu:
                 self.show_menu()
-                show_menu = False
-            try:
-                text = (await self.reader.read(PROMPT)).strip()
-            except KeyboardInterrupt:
-                if await self.reader.confirm("Quit this session? [y/N] "):
-                    return self.quit()
-                continue
-            except EOFError:
+            outcome = await self.take_turn()
+            if outcome == "quit":
                 return self.quit()
-            if not text:
-                continue
-            command = (
-                QUIT_WORDS.get(text.lower())
-                if not text.startswith("/") and text.lower() not in self._move_ids()
-                else None
-            )
-            if text.startswith("/") or command:
-                outcome = await self.command(command or text)
-                if outcome == "quit":
-                    return self.quit()
-                show_menu = outcome == "menu"
-                continue
-            try:
-                said = await self.understand(text)
-            except KeyboardInterrupt:  # Ctrl-C while choosing how to say it: back to the moves
-                continue
-            except EOFError:
-                return self.quit()
-            if said is None:
-                continue
-            self.play(said)
-            show_menu = True
+            show_menu = outcome == "menu"
         self.finish()
         return 0
 
+    def introduce(self, *, fresh_seed: bool) -> None:
+        """The briefing and, for a resumed session, what has been said so far."""
+        from .render import briefing_view, transcript_view
+
+        session, console = self.session, self.console
+        console.print(briefing_view(session.scenario, session.seed, fresh_seed=fresh_seed))
+        if session.transcript:
+            console.print(f"Resuming at turn {session.turn + 1}. So far:", style="bold")
+            console.print(transcript_view(session.transcript))
+
+    async def take_turn(self) -> str | None:
+        """Read one input and act on it: a command, or a move to play. Returns "quit", "menu"
+        (show the moves again: a move was played, or a command asks for them) or None.
+        """
+        try:
+            text = (await self.reader.read(PROMPT)).strip()
+        except KeyboardInterrupt:
+            return "quit" if await self.reader.confirm("Quit this session? [y/N] ") else None
+        except EOFError:
+            return "quit"
+        if not text:
+            return None
+        command = self._command_in(text)
+        if command:
+            return await self.command(command)
+        return await self.play_input(text)
+
+    def _command_in(self, text: str) -> str | None:
+        """The command ``text`` gives: a slash command, or a word for quitting that is no move's id."""
+        if text.startswith("/"):
+            return text
+        if text.lower() in self._move_ids():
+            return None
+        return QUIT_WORDS.get(text.lower())
+
+    async def play_input(self, text: str) -> str | None:
+        """Play what ``text`` says (asking how it is said when it must); "menu" once played."""
+        try:
+            said = await self.understand(text)
+        except KeyboardInterrupt:  # Ctrl-C while choosing how to say it: back to the moves
+            return None
+        except EOFError:
+            return "quit"
+        if said is None:
+            return None
+        self.play(said)
+        return "menu"
+
     async def understand(self, text: str) -> Any | None:
         """What the learner's input says: a number or a move (then how it is said, when it can be
-        said several ways), or their own words read into a move; None when nothing is to be played."""
+        said several ways), or their own words read into a move; None when nothing is to be played.
+        """
         try:
             move = parse_move(text, self.session, self.names)
         except InputProblem as exc:
@@ -480,7 +500,8 @@ class Practice:
     def keep(self, write: Any, *args: Any) -> None:
         """Save through the recording. When the store is unreachable for a while (a server
         restarting), say so and play on: the recording keeps the change and writes it with the
-        next save."""
+        next save.
+        """
         from ..store import UnsavedChanges
 
         try:

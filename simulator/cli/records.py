@@ -168,7 +168,7 @@ def ending_titles(store: Any, rows: Sequence[Any]) -> dict[int, str]:
             try:
                 scenario = store.scenario_of(s)
                 scenarios[key] = {e.id: e.title for e in scenario.spec.endings}
-            except Exception:  # noqa: BLE001 - a title is a courtesy: any failure shows the id instead
+            except Exception:  # a title is a courtesy: any failure shows the id instead
                 scenarios[key] = {}
         titles[s.id] = scenarios[key].get(s.ending, s.ending)
     return titles
@@ -227,6 +227,7 @@ def _resume(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
+
     from .render import Text  # not rich's: store text is data (control characters shown)
 
     learner = None if args.all else _learner_arg(args)
@@ -277,6 +278,7 @@ def _history(args: argparse.Namespace) -> int:
 def _progress(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
+
     from .render import Text  # not rich's: store text is data (control characters shown)
 
     learner = _learner_arg(args)
@@ -325,10 +327,11 @@ def _progress(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .render import Text  # not rich's: store text is data (control characters shown)
-
     from ..errors import SimulatorError
-    from .render import transcript_view
+    from .render import (
+        Text,  # not rich's: store text is data (control characters shown)
+        transcript_view,
+    )
 
     with _open(args) as store:
         info = store.get(args.session)
@@ -406,6 +409,7 @@ def _stored_turn(record: Any) -> Any:
 def _verify(args: argparse.Namespace) -> int:
     from rich import box
     from rich.table import Table
+
     from .render import Text  # not rich's: store text is data (control characters shown)
 
     with _open(args) as store:

@@ -36,10 +36,10 @@ __all__ = [
     "briefing_view",
     "coach_view",
     "debrief_view",
-    "help_view",
-    "make_console",
     "duration_words",
+    "help_view",
     "in_touch",
+    "make_console",
     "move_menu",
     "reflow",
     "scenario_table",
@@ -55,7 +55,8 @@ ARROW = "→"
 
 class Text(RichText):
     """:class:`rich.text.Text` whose strings, given at creation or appended, show control
-    characters as escapes (line feeds and tabs stay: they lay text out)."""
+    characters as escapes (line feeds and tabs stay: they lay text out).
+    """
 
     def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(visible(text, multiline=True), *args, **kwargs)
@@ -68,7 +69,8 @@ class Text(RichText):
 
 class SafeConsole(Console):
     """A console that prints every plain string as data: no markup, control characters visible;
-    and that lets a closed pipe reach the command line's handler instead of exiting on its own."""
+    and that lets a closed pipe reach the command line's handler instead of exiting on its own.
+    """
 
     def render_str(self, text: str, **kwargs: Any) -> RichText:
         return super().render_str(visible(text, multiline=True), **kwargs)
@@ -174,7 +176,8 @@ def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
 
 def in_touch(name: str, channel: str | None, *, between: str = " ") -> Text:
     """A person and how the learner reaches them ("Raj Patel by e-mail"): two people who are
-    written to are not shown as if they sat in one room."""
+    written to are not shown as if they sat in one room.
+    """
     return Text.assemble(name, (f"{between}{channel}" if channel else "", "dim"))
 
 
@@ -192,7 +195,8 @@ def typed_form(key: str) -> str:
 
 def duration_words(days: int) -> str:
     """How long a move takes, as a person would say it: ``7`` -> ``"a week"``, ``90`` -> ``"3 months"``
-    (a month counts 30 days, as :func:`simulator.spec.parse_duration` reads them)."""
+    (a month counts 30 days, as :func:`simulator.spec.parse_duration` reads them).
+    """
     for size, unit in ((30, "month"), (7, "week"), (1, "day")):
         if days % size == 0:
             count = days // size
@@ -211,7 +215,8 @@ def move_menu(
     """The legal moves, numbered as the prompt accepts them, with the typed form of each
     (below 80 columns the typed form is left to Tab completion). ``timed``: the scenario counts
     days, so each move shows how long it takes; where time is the lesson (the spacing of notes
-    after a rejection), the learner must see what a move costs before choosing it."""
+    after a rejection), the learner must see what a move costs before choosing it.
+    """
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
     table.add_column(ratio=1)
@@ -242,7 +247,8 @@ def quoted(text: str) -> str:
 
 def hanging(head: Text, body: Text, *, indent: int = 2) -> Table:
     """``head`` then ``body``, indented, with the body's wrapped lines kept under its first word:
-    a coach note or a change of mood stays readable as a block at any width."""
+    a coach note or a change of mood stays readable as a block at any width.
+    """
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
@@ -262,7 +268,8 @@ def you_line(turn: Any) -> Text:
 
 def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequence[Any] = ()) -> Group:
     """One move and its answer: what the learner said (or the move), the reply in a panel,
-    perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing."""
+    perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing.
+    """
     parts: list[RenderableType] = [you_line(turn)]
     if turn.speaker:
         parts.append(
@@ -304,7 +311,8 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequen
 
 def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Mapping[str, int] | None = None) -> Table:
     """What is hidden from learners: each counterpart's state and meters, the scene's meters and
-    the running scores."""
+    the running scores.
+    """
     table = Table(box=box.SIMPLE, title="Coach", title_justify="left", title_style="magenta", show_edge=False)
     table.add_column("Who", no_wrap=True)
     table.add_column("State", style="magenta", no_wrap=True)
@@ -386,77 +394,13 @@ def debrief_view(
 ) -> Group:
     """The ending, the scores with bars, the turning points with the source's advice, each
     counterpart's inner story, and (when the analysis could rate them) better moves per turn;
-    without them, ``note`` says in one line why not."""
+    without them, ``note`` says in one line why not.
+    """
     names = names or {}
-    parts: list[RenderableType] = [Text("")]
-    if debrief.ending:
-        parts.append(
-            Panel(
-                Text(reflow(debrief.ending_text or "")),
-                title=Text(f"Ending: {debrief.ending_title}", style="bold"),
-                title_align="left",
-                box=box.DOUBLE,
-                padding=(0, 1),
-            )
-        )
-    else:
-        parts.append(Text("No ending yet: the conversation was left unfinished.", style="bold"))
-
-    scores = Table(box=box.SIMPLE_HEAD, title="Scores", title_justify="left", title_style="bold", show_edge=False)
-    scores.add_column("Dimension", no_wrap=True)
-    scores.add_column("Score", justify="right", no_wrap=True)
-    scores.add_column("", no_wrap=True)
-    for name, value in debrief.scores.items():
-        style = "bold" if name == "overall" else ""
-        scores.add_row(
-            Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value)
-        )
-    parts.append(scores)
-    if descriptions:
-        notes = Table.grid(padding=(0, 1))
-        notes.add_column(style="dim", no_wrap=True)
-        notes.add_column(style="dim")
-        for name in debrief.scores:
-            if descriptions.get(name):
-                notes.add_row(name.replace("_", " ").capitalize() + ":", Text(descriptions[name] or ""))
-        if notes.row_count:
-            parts.append(Padding(notes, (0, 0, 1, 1)))
-
+    parts: list[RenderableType] = [Text(""), _ending_view(debrief), *_scores_view(debrief, descriptions)]
     if debrief.worth is not None:
         parts.append(skill_view(debrief))
-    parts.append(Text("Turning points", style="bold"))
-    if not debrief.turning_points:
-        parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
-    advised: set[str] = set()  # the source's advice on a move, said once per debrief
-    for point in debrief.turning_points:
-        head = Text.assemble((f" Turn {point.turn}: ", "bold"))
-        if point.said:
-            head.append(quoted(point.said) + " ")
-        head.append(point.label, style="dim" if point.said else "")
-        if point.target:
-            head.append(
-                f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else ""
-            )
-        overall = point.delta.get("overall", 0)
-        if overall or not point.cost:
-            head.append(
-                f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim"
-            )
-        if point.cost and point.cost >= 1:
-            head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
-        parts.append(head)
-        if point.why:
-            parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
-        if point.advice and point.advice not in advised:
-            advised.add(point.advice)
-            parts.append(
-                Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3))
-            )
-    if debrief.ending and debrief.ending_effect:
-        overall = debrief.ending_effect.get("overall", 0)
-        head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
-        head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
-        parts.append(head)
+    parts.extend(_turning_points_view(debrief, names))
     if debrief.phrasing_notes:
         parts.append(Text(""))
         parts.append(phrasing_notes_view(debrief.phrasing_notes))
@@ -466,12 +410,7 @@ def debrief_view(
     elif note:
         parts.append(Text(""))
         parts.append(Text(f"Better moves: not shown; {note}.", style="dim"))
-
-    parts.append(Text(""))
-    parts.append(Text("Their side of the story", style="bold"))
-    for story in debrief.stories:
-        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
-        parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
+    parts.extend(_stories_view(debrief))
     if debrief.recommended:
         parts.append(Text(""))
         line = f" {ARROW} ".join(typed_form(k) for k in debrief.recommended)
@@ -479,9 +418,99 @@ def debrief_view(
     return Group(*parts)
 
 
+def _ending_view(debrief: Any) -> RenderableType:
+    if not debrief.ending:
+        return Text("No ending yet: the conversation was left unfinished.", style="bold")
+    return Panel(
+        Text(reflow(debrief.ending_text or "")),
+        title=Text(f"Ending: {debrief.ending_title}", style="bold"),
+        title_align="left",
+        box=box.DOUBLE,
+        padding=(0, 1),
+    )
+
+
+def _scores_view(debrief: Any, descriptions: Mapping[str, str | None] | None) -> list[RenderableType]:
+    """The scores with bars, then what each dimension measures (when ``descriptions`` says)."""
+    scores = Table(box=box.SIMPLE_HEAD, title="Scores", title_justify="left", title_style="bold", show_edge=False)
+    scores.add_column("Dimension", no_wrap=True)
+    scores.add_column("Score", justify="right", no_wrap=True)
+    scores.add_column("", no_wrap=True)
+    for name, value in debrief.scores.items():
+        style = "bold" if name == "overall" else ""
+        scores.add_row(
+            Text(name.replace("_", " ").capitalize(), style=style), Text(str(value), style=style), bar(value)
+        )
+    if not descriptions:
+        return [scores]
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(style="dim", no_wrap=True)
+    notes.add_column(style="dim")
+    for name in debrief.scores:
+        if descriptions.get(name):
+            notes.add_row(name.replace("_", " ").capitalize() + ":", Text(descriptions[name] or ""))
+    return [scores, Padding(notes, (0, 0, 1, 1))] if notes.row_count else [scores]
+
+
+def _turning_points_view(debrief: Any, names: Mapping[str, str]) -> list[RenderableType]:
+    """Each turning point with why it mattered and the source's advice on the move (said once per
+    debrief), then what the ending itself did to the overall score.
+    """
+    parts: list[RenderableType] = [Text("Turning points", style="bold")]
+    if not debrief.turning_points:
+        parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
+    advised: set[str] = set()
+    for point in debrief.turning_points:
+        parts.append(_turning_point_head(point, names))
+        if point.why:
+            parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
+        if point.advice and point.advice not in advised:
+            advised.add(point.advice)
+            parts.append(
+                Padding(Text.assemble(("The source advises: ", "italic dim"), (point.advice, "italic")), (0, 0, 0, 3))
+            )
+    if debrief.ending and debrief.ending_effect:
+        head = Text.assemble((" The ending itself: ", "bold"), debrief.ending_title or "")
+        _append_overall(head, debrief.ending_effect.get("overall", 0))
+        parts.append(head)
+    return parts
+
+
+def _turning_point_head(point: Any, names: Mapping[str, str]) -> RichText:
+    """The turn, what was said (or the move), to whom, what it did to the overall score and, for a
+    costly choice, what it gave up.
+    """
+    head = Text.assemble((f" Turn {point.turn}: ", "bold"))
+    if point.said:
+        head.append(quoted(point.said) + " ")
+    head.append(point.label, style="dim" if point.said else "")
+    if point.target:
+        head.append(f" {ARROW} {short_name(names.get(point.target, point.target))}", style="dim" if point.said else "")
+    overall = point.delta.get("overall", 0)
+    if overall or not point.cost:
+        _append_overall(head, overall)
+    if point.cost and point.cost >= 1:
+        head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
+    return head
+
+
+def _append_overall(head: RichText, overall: int) -> None:
+    """A change of the overall score, green when it rose and red when it fell."""
+    head.append(f"  overall {_signed(overall)}", style="green" if overall > 0 else "red" if overall < 0 else "dim")
+
+
+def _stories_view(debrief: Any) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text(""), Text("Their side of the story", style="bold")]
+    for story in debrief.stories:
+        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
+        parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
+    return parts
+
+
 def skill_view(debrief: Any) -> Text:
     """What the learner's choices were worth, apart from what chance did (see
-    :mod:`simulator.analysis.review`)."""
+    :mod:`simulator.analysis.review`).
+    """
     optimum, worth, chance, final = debrief.optimum, debrief.worth, debrief.chance, debrief.scores["overall"]
     text = Text.assemble(
         ("Your choices were worth ", "bold"), (f"{worth:.0f}", "bold"), (f" of a possible {optimum:.0f}", "bold")
@@ -586,7 +615,8 @@ def phrasing_notes_view(notes: Sequence[Any]) -> Group:
 
 def worth_words(loss: float, keeps_best: bool | None) -> str:
     """A choice's worth in plain words: how much it gives up against the best now, and whether
-    it keeps the best ending in reach."""
+    it keeps the best ending in reach.
+    """
     if loss < 0.5:
         words = "as good as anything now"
     elif loss < 3:

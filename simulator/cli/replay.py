@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         # The scenario was edited since the save: show what was recorded, and say so.
         sys.stderr.write(
             f"parley: note: scenario {scenario.id!r} has changed since the snapshot was taken "
-            f"(hash {str(saved.get('hash'))[:12]} then, {scenario.hash[:12]} now); showing the transcript as it was recorded\n"
+            f"(hash {str(saved.get('hash'))[:12]} then, {scenario.hash[:12]} now); "
+            "showing the transcript as it was recorded\n"
         )
         return show_recorded(data, args)
     try:
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
 def scenario_for(data: dict[str, Any], args: argparse.Namespace) -> Any:
     """The scenario to replay against: ``--scenario``, else the file the transcript names, else
     the bundled scenario of the snapshot's id. A scenario that cannot be loaded is an error
-    naming the transcript."""
+    naming the transcript.
+    """
     from ..errors import ScenarioError, SnapshotError
     from ..loader import load_scenario
 

@@ -32,7 +32,8 @@ PICK_PROMPT = "Pick a number, or say it another way › "
 
 def phrasing_order(phrasings: tuple[Phrasing, ...], seed: int, turn: int, key: str) -> list[Phrasing]:
     """The phrasings of a move in the order shown this turn: shuffled by seed, turn and move, so
-    the same session shows the same order again and the best line is not always first."""
+    the same session shows the same order again and the best line is not always first.
+    """
     order = list(phrasings)
     random.Random(f"{seed}:{turn}:{key}").shuffle(order)
     return order[: len(LETTERS)]
@@ -48,7 +49,8 @@ class Saying:
     async def for_move(self, move: Move) -> Phrasing | Reading | Move | None:
         """How the learner says ``move``: one of its phrasings, or their own words read as it.
         A move with no phrasings is played as it is, and one said in a single manner with its
-        first phrasing; None when the learner changes their mind."""
+        first phrasing; None when the learner changes their mind.
+        """
         from .render import phrasing_menu
 
         session, console = self.loop.session, self.loop.console
@@ -82,7 +84,8 @@ class Saying:
 
     async def for_words(self, text: str) -> Reading | None:
         """The reading of the learner's own words they confirm (or, with ``trust``, the confident
-        one); None when nothing fits or they take it back."""
+        one); None when nothing fits or they take it back.
+        """
         from .render import heard_view, readings_menu
 
         session, console, names = self.loop.session, self.loop.console, self.loop.names

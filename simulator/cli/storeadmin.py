@@ -59,9 +59,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     from .._version import __version__
-    from ..store.store import open_database
     from ..store.location import locate
     from ..store.schema import SCHEMA_VERSION
+    from ..store.store import open_database
 
     where = locate(args.db)
     db = open_database(where, timeout=10.0, durable=False, create=False)

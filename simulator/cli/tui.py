@@ -176,7 +176,8 @@ class TerminalReader:
     async def choose(self, prompt: str) -> str:
         """A short answer where Enter on an empty line accepts (returns "") and Tab on an empty
         line asks for the alternatives (returns :data:`TAB`); anything typed is returned as is.
-        Ctrl-C and Ctrl-D behave as in :meth:`read`."""
+        Ctrl-C and Ctrl-D behave as in :meth:`read`.
+        """
         if self._choose is None:
             from prompt_toolkit import PromptSession
             from prompt_toolkit.key_binding import KeyBindings
@@ -235,7 +236,8 @@ class PlainReader:
 
     async def choose(self, prompt: str) -> str:
         """As :meth:`TerminalReader.choose`: an empty line accepts; a line holding only a Tab
-        (or ``?``) asks for the alternatives."""
+        (or ``?``) asks for the alternatives.
+        """
         answer = await self.read(prompt)
         asks_for_more = answer.strip() == "?" or (answer != "" and answer.strip() == "" and "\t" in answer)
         return TAB if asks_for_more else answer

@@ -112,7 +112,7 @@ class Course:
     def _stream(
         self, *, scenario: str | None = None, finished: bool | None = None, undone: bool = False
     ) -> Iterator[tuple[SessionRecord, list[TurnRecord]]]:
-        """This cohort's sessions with their turns, one session in memory at a time."""
+        """The cohort's sessions with their turns, one session in memory at a time."""
         return self.store.session_turns(scenario=scenario, cohort=self.cohort, finished=finished, undone=undone)
 
     # --- questions ------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ class Course:
         )
 
     def iter_xapi_statements(self) -> Iterator[dict[str, Any]]:
-        """xAPI 1.0.3 statements, one session's at a time: one per session and one per live move."""
+        """XAPI 1.0.3 statements, one session's at a time: one per session and one per live move."""
         from .exports import xapi_statements
 
         return xapi_statements(self._stream(), self._xapi_options())

@@ -52,7 +52,8 @@ class UnsavedChanges(StoreError):
 class _Change:
     """One change not yet seen committed: a turn played (written with ``uid``), or the turn
     numbered ``number`` with ``uid`` taken back (``turn`` None); with the session's scores and
-    ending right after it (what the session row must show)."""
+    ending right after it (what the session row must show).
+    """
 
     turn: Turn | None
     number: int

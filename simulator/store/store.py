@@ -54,7 +54,8 @@ __all__ = [
 
 def open_database(location: Location, *, timeout: float, durable: bool, create: bool) -> Database:
     """The backend for ``location``. PostgreSQL's driver is imported only here, only for a
-    server (and the backend modules import only the base, never each other)."""
+    server (and the backend modules import only the base, never each other).
+    """
     if location.kind == "postgresql":
         from .postgres import PostgreSQL
 

@@ -20,6 +20,7 @@ from .records import SessionRecord, TurnRecord
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
+    from ..session import Session
     from ..transcript import Turn
 
 __all__ = ["Verdict", "Verifier"]
@@ -106,7 +107,7 @@ class Verifier:
 
 
 def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenario | SimulatorError) -> Verdict:
-    from ..errors import IllegalMove, InvalidSeed
+    from ..errors import InvalidSeed
     from ..session import Session
 
     def verdict(status: str, detail: str, turns: int = 0) -> Verdict:
@@ -128,28 +129,38 @@ def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenari
     except InvalidSeed as exc:  # only a row edited by hand stores one: Store.record saves valid seeds
         return verdict("unplayable", f"the stored seed is damaged: {exc}")
     try:
-        for t in stored:
-            try:
-                got = session.play(t.key)
-            except IllegalMove as exc:
-                return verdict("unplayable", f"turn {t.number} ({t.key}) is no longer legal: {exc}", t.number - 1)
-            diff = _difference(t, got)
-            if diff:
-                return verdict("differs", f"turn {t.number} ({t.key}): {diff}", t.number - 1)
-        if info.finished and info.scores is not None and info.scores != session.scores:
-            return verdict(
-                "differs", f"final scores: stored {_short(info.scores)}, replayed {_short(session.scores)}", len(stored)
-            )
-        replayed_ending = session.ending.id if session.ending else None
-        if info.finished and info.ending != replayed_ending:
-            return verdict("differs", f"ending: stored {info.ending}, replayed {replayed_ending}", len(stored))
+        departure = _replay(session, info, stored)
     finally:
         session.close()
+    if departure is not None:
+        return verdict(*departure)
     if edited:
         return verdict(
             "edited", f"the scenario file changed, but all {len(stored)} turns replay identically", len(stored)
         )
     return verdict("ok", f"all {len(stored)} turns replay identically", len(stored))
+
+
+def _replay(session: Session, info: SessionRecord, stored: list[TurnRecord]) -> tuple[str, str, int] | None:
+    """Play the stored turns again in ``session``: the first way the replay departs from the
+    record, as (status, detail, turns that replayed alike), or None when it does not.
+    """
+    from ..errors import IllegalMove
+
+    for t in stored:
+        try:
+            got = session.play(t.key)
+        except IllegalMove as exc:
+            return "unplayable", f"turn {t.number} ({t.key}) is no longer legal: {exc}", t.number - 1
+        diff = _difference(t, got)
+        if diff:
+            return "differs", f"turn {t.number} ({t.key}): {diff}", t.number - 1
+    if info.finished and info.scores is not None and info.scores != session.scores:
+        return "differs", f"final scores: stored {_short(info.scores)}, replayed {_short(session.scores)}", len(stored)
+    replayed_ending = session.ending.id if session.ending else None
+    if info.finished and info.ending != replayed_ending:
+        return "differs", f"ending: stored {info.ending}, replayed {replayed_ending}", len(stored)
+    return None
 
 
 def _short(scores: dict[str, int]) -> str:

@@ -1,8 +1,9 @@
 """Replay live sessions against the exhaustive table, step by step.
 
 The table is built from :func:`simulator.step.branches` and footprint memos; a session carries out
-each reply through the personas' ``transitions`` machines. They must agree on every step: the same legal moves, a next situation
-that is one of the table's chance results for that move, the same ending and the same scores.
+each reply through the personas' ``transitions`` machines. They must agree on every step: the same
+legal moves, a next situation that is one of the table's chance results for that move, the same
+ending and the same scores.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def compare_line(
     scenario: Scenario, seed: int, keys: Sequence[str] | None = None, *, chooser: random.Random | None = None
 ) -> tuple[str, list[str]] | None:
     """Play ``keys`` (or, when None, moves drawn by ``chooser`` until an ending) in a live session
-    with ``seed``, checking each step against the table. Returns None, or (problem, moves so far)."""
+    with ``seed``, checking each step against the table. Returns None, or (problem, moves so far).
+    """
     from ..analysis.explore import explore
     from ..session import Session
 

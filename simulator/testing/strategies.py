@@ -45,7 +45,8 @@ def _check_length(name: str, value: int | None, *, least: int = 0) -> None:
 
 def replay_line(scenario: Scenario, seed: int, keys: list[str]) -> tuple[tuple[int, ...], ...]:
     """The situations a session with ``seed`` passes through playing ``keys`` (start first):
-    the same steps, with the same seeded draws, without the machines."""
+    the same steps, with the same seeded draws, without the machines.
+    """
     rules = scenario.rules
     draws = Draws(Rng(seed))
     s = rules.initial
@@ -62,7 +63,8 @@ def move_sequences(
     """Lists of choices in move notation (``apologize:hr_rep``) legal one after another for ``seed``.
 
     ``max_length`` caps the length (None: until an ending); ``complete=True`` draws only lines
-    that play on until an ending (or a dead end)."""
+    that play on until an ending (or a dead end).
+    """
     _check_length("max_length", max_length)
     check_seed(seed)
     if not isinstance(complete, bool):
@@ -92,7 +94,8 @@ def move_sequences(
 
 def sessions(scenario: Scenario, *, max_length: int | None = None) -> st.SearchStrategy[Session]:
     """Live sessions of ``scenario`` after a drawn seed and a drawn legal line of moves.
-    The caller owns the session (close it, or let it be collected)."""
+    The caller owns the session (close it, or let it be collected).
+    """
     _check_length("max_length", max_length)
     from ..session import Session
 

@@ -89,7 +89,8 @@ def load_utterances(path: str | Path) -> list[Utterance]:
 
 def accuracy(scenario: Any, items: Iterable[Utterance], *, reader: Any = None) -> Accuracy:
     """Read every item with the scenario's reader (or ``reader``, anything with the same
-    ``read(text)``) and measure it."""
+    ``read(text)``) and measure it.
+    """
     from ..reading import reader_for
 
     reader = reader or reader_for(scenario)

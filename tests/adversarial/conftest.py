@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
 from hostile import DEADLINE, parley_argv
 
 
 @pytest.fixture
 def hostile_cli(tmp_path: Path):
     """``hostile_cli(args, **kwargs)``: run the installed ``parley`` with a deadline; returns the
-    finished process (a command still running at the deadline fails the test)."""
+    finished process (a command still running at the deadline fails the test).
+    """
     env = {**os.environ, "PARLEY_DB": str(tmp_path / "hostile.db"), "NO_COLOR": "1", "COLUMNS": "80"}
     env.pop("PARLEY_TRACEBACK", None)
 

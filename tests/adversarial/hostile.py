@@ -282,7 +282,8 @@ def make_case(level: str, seed: int) -> Case:
 
 def cases(level: str | None = None) -> st.SearchStrategy[Case]:
     """Hostile cases at ``level`` (or any level): a mutation of a bundled file, drawn by its seed
-    (so a failure shrinks to a small seed and replays with ``make_case(level, seed)``)."""
+    (so a failure shrinks to a small seed and replays with ``make_case(level, seed)``).
+    """
     levels = st.sampled_from(sorted(MUTATIONS)) if level is None else st.just(level)
     return st.builds(make_case, levels, st.integers(min_value=0, max_value=2**32 - 1))
 
@@ -321,7 +322,8 @@ ANALYSIS_LIMIT = 30_000  # enough for every bundled scenario (the largest has ~3
 
 def judge(path: Path, *, moves: int = 12, analyse: bool = True) -> str:
     """Load, play, restore, debrief and analyse the scenario at ``path``; return ``"refused"`` or
-    ``"played"``, or raise :class:`Broken` saying how the promise failed."""
+    ``"played"``, or raise :class:`Broken` saying how the promise failed.
+    """
     try:
         scenario = simulator.load_scenario(path)
     except simulator.ScenarioError as exc:
@@ -361,7 +363,7 @@ def _play(scenario: Any, moves: int) -> None:
                 break  # a dead end: `parley check` reports it as an error; the session still answers
             turn = session.play(rng.choice(legal).key)
             turn.to_dict()
-        session.scores, session.counterparts(), session.transcript  # noqa: B018 - each must compute
+        session.scores, session.counterparts(), session.transcript  # each must compute
         debrief = session.debrief()
         again = simulator.Session.restore(scenario, session.snapshot())
         assert again.scores == session.scores and again.played == session.played
@@ -441,7 +443,8 @@ def _poison(node: Any) -> Any:
 
 def evil_scenario(folder: Path, scenario_id: str = "bypass-hr") -> Path:
     """A bundled scenario and the personas it casts with an escape sequence before every text a
-    learner can see, written to ``folder`` (the personas in ``folder/personas``, found first)."""
+    learner can see, written to ``folder`` (the personas in ``folder/personas``, found first).
+    """
     text = SCENARIOS[scenario_id]
     (folder / "personas").mkdir(parents=True, exist_ok=True)
     for persona_id in sorted(set(re.findall(r"persona: (\w+)", text))):

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import subprocess  # noqa: E402
+import subprocess
 
-from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case, parley_argv  # noqa: E402
+from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case, parley_argv
 
 
 def sweep(

@@ -1,5 +1,6 @@
 """The named hostile files (tests/cases/hostile/) and hostile paths, in process and through every
-command: each fails with its exact one-line message, or loads and plays."""
+command: each fails with its exact one-line message, or loads and plays.
+"""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_a_persona_symlink_loop_is_named(tmp_path):
     with pytest.raises(simulator.ScenarioError) as info:
         simulator.load_scenario(_scenario(tmp_path, "loop.yaml"))
     # the system's own words for the loop differ by Python version ("Symlink loop from ...")
-    assert f"scenario.yaml:11:14: cast.hr_rep.persona: persona file 'loop.yaml' cannot be used: " in str(info.value)
+    assert "scenario.yaml:11:14: cast.hr_rep.persona: persona file 'loop.yaml' cannot be used: " in str(info.value)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symlinks")

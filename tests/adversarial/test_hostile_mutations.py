@@ -1,6 +1,7 @@
 """Mutations of the bundled files at the byte, token and tree level (hostile.py), held to the
 promise: refused with a located one-line error, or loaded and then played, restored, debriefed
-and analysed without any other exception; through the commands, within the deadline."""
+and analysed without any other exception; through the commands, within the deadline.
+"""
 
 from __future__ import annotations
 

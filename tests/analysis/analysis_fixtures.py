@@ -1,5 +1,6 @@
 """Small scenarios whose every number is known, for the analysis tests (no conftest: the test
-folders share the module name ``conftest``, so helpers live in this uniquely named module)."""
+folders share the module name ``conftest``, so helpers live in this uniquely named module).
+"""
 
 from __future__ import annotations
 
@@ -124,7 +125,8 @@ def bundled_ids() -> list[str]:
 
 def naive_expectimax(scenario: simulator.Scenario) -> float:
     """Expectimax straight on Rules.branches and the rubric, memoised on full situations:
-    an independent reference for the table-based solver."""
+    an independent reference for the table-based solver.
+    """
     rules, rubric = scenario.rules, scenario.rubric
     memo: dict[tuple[int, ...], float] = {}
 

@@ -1,5 +1,6 @@
 """Every bundled scenario declares, under expect:, what its source story teaches, and
-`parley check` proves it over every line of play."""
+`parley check` proves it over every line of play.
+"""
 
 from __future__ import annotations
 

@@ -45,7 +45,9 @@ def test_dead_end_is_an_error_with_the_line_that_reaches_it(tmp_path):
     text = (
         fx.TINY.replace("  - id: wait\n    takes: 2 weeks\n", "")
         .replace(
-            'scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
+            "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n"
+            "  reactions:\n    - move: wait\n      outcomes:\n"
+            '        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
             "scene:\n  meters:\n    repaired: {initial: 0, min: 0, max: 1}\n",
         )
         .replace("    when: {state: hr_rep, in: [closed]}", "    when: {meter: hr_rep.trust, at_least: 9}")
@@ -59,11 +61,13 @@ def test_dead_end_is_an_error_with_the_line_that_reaches_it(tmp_path):
 def test_dominant_move_is_a_warning(tmp_path):
     # Only apologize and vent are offered: apologising every turn is the best there is.
     text = fx.TINY.replace("  - id: counter\n    targets: [hr_rep]\n", "").replace(
-        '      - move: counter\n        when: {meter: trust, at_least: 99}\n        outcomes:\n          - say: ["Never said."]\n',
+        "      - move: counter\n        when: {meter: trust, at_least: 99}\n"
+        '        outcomes:\n          - say: ["Never said."]\n',
         "",
     )
     text = text.replace("  - id: wait\n    takes: 2 weeks\n", "").replace(
-        '  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
+        "  reactions:\n    - move: wait\n      outcomes:\n"
+        '        - effects: {hr_rep.patience: 1}\n          say: ["Two weeks pass."]\n',
         "",
     )
     report = analyse(fx.load(tmp_path, text))

@@ -1,5 +1,6 @@
 """Fixtures for the command-line tests: the scenarios present, a way to run the installed
-command, a fixed-width console, and a line of play that reaches an ending in each scenario."""
+command, a fixed-width console, and a line of play that reaches an ending in each scenario.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def run_parley(
     cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     """Run ``parley`` in this process (fast): stdin from ``input``, stdout and stderr captured.
-    Returns what a subprocess run would: ``returncode``, ``stdout``, ``stderr``."""
+    Returns what a subprocess run would: ``returncode``, ``stdout``, ``stderr``.
+    """
     from simulator.cli.main import main
 
     def run(
@@ -112,7 +114,8 @@ def console():
 
 def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
     """The source's recommended moves while they are legal, then the first legal choice, until
-    the session ends: a complete session in any scenario, found by playing it."""
+    the session ends: a complete session in any scenario, found by playing it.
+    """
     session = simulator.Session(simulator.load_scenario(scenario_id), seed=seed)
     played: list[str] = []
     queue = list(session.scenario.spec.recommended)
@@ -129,7 +132,8 @@ def line_to_an_ending(scenario_id: str, seed: int = 1) -> list[str]:
 @pytest.fixture
 def assert_replays_to_itself(run_parley, tmp_path: Path):
     """``assert_replays_to_itself(stdout, doc)``: the ``--json`` document written to a file
-    replays to the same document, and renders a debrief."""
+    replays to the same document, and renders a debrief.
+    """
 
     def check(stdout: str, doc: dict) -> None:
         path = tmp_path / "run.json"

@@ -1,5 +1,6 @@
 """The installed ``parley`` command run as a subprocess: exit codes, one-line errors, ``--json``
-against its schema, ``replay``, ``schema``, plain piped play and start-up imports."""
+against its schema, ``replay``, ``schema``, plain piped play and start-up imports.
+"""
 
 from __future__ import annotations
 
@@ -239,7 +240,10 @@ def test_the_parsers_limit_default_is_the_analysis_default():
 
 
 def test_piped_play_does_not_import_prompt_toolkit():
-    code = f"import io, sys\nsys.stdin = io.StringIO('')\nfrom simulator.cli.main import main\nmain(['play', {SCENARIO_IDS[0]!r}, '--no-save'])"
+    code = (
+        "import io, sys\nsys.stdin = io.StringIO('')\nfrom simulator.cli.main import main\n"
+        f"main(['play', {SCENARIO_IDS[0]!r}, '--no-save'])"
+    )
     assert not {m for m in loaded_after(code) if m.startswith("prompt_toolkit")}
 
 

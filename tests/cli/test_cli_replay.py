@@ -1,5 +1,6 @@
 """``parley replay``: damaged files are one-line errors naming the file, a scenario played from a
-file is found again, and a replay plays the moves no more often than it needs to."""
+file is found again, and a replay plays the moves no more often than it needs to.
+"""
 
 from __future__ import annotations
 
@@ -152,7 +153,8 @@ def test_replay_scenario_of_another_id_is_refused(run_parley, saved, tmp_path):
 @pytest.mark.parametrize("extra", [[], ["--json"]], ids=["rendered", "json"])
 def test_replay_plays_each_move_at_most_twice(run_parley, saved, tmp_path, monkeypatch, extra):
     """Once to restore the session, once to find the situation before each move for the
-    alternatives; moods come from the recorded turns, not from replaying again."""
+    alternatives; moods come from the recorded turns, not from replaying again.
+    """
     path = tmp_path / "run.json"
     path.write_text(json.dumps(saved))
     played = []

@@ -1,5 +1,6 @@
 """Saying it in your own words at the prompt: phrasings to choose from, free text read and
-confirmed, coaching on the words, in plain mode (the terminal interface has its own tests)."""
+confirmed, coaching on the words, in plain mode (the terminal interface has its own tests).
+"""
 
 from __future__ import annotations
 

@@ -25,7 +25,8 @@ def test_parley_list_imports_neither_importlib_resources_nor_the_loader():
     # with it importlib.resources) is not parley's doing: count only what parley adds.
     before = _loaded_after("pass")
     modules = _loaded_after(
-        "import io, contextlib\nfrom simulator.cli.main import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])"
+        "import io, contextlib\nfrom simulator.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])"
     )
     added = modules - before
     assert not {m for m in added if m.startswith(("importlib.resources", "zipfile", "tempfile", "simulator.loader"))}
@@ -46,8 +47,10 @@ def test_the_header_of_each_bundled_scenario_is_what_a_full_load_reads(path):
 @pytest.mark.parametrize(
     "text",
     [
-        'summary: "quoted: with a colon"\ncast: {a: {name: "Ann", persona: x}}\nid: x\ntitle: >-\n  folded\n  title\nsource: s.txt\n',
-        "moves: [1, 2, {a: [b]}]\nid: x\ntitle: t\nsource: s\nsummary: y\ncast:\n  a:\n    reactions: [{x: 1}]\n    name: Ann\n",
+        'summary: "quoted: with a colon"\ncast: {a: {name: "Ann", persona: x}}\n'
+        "id: x\ntitle: >-\n  folded\n  title\nsource: s.txt\n",
+        "moves: [1, 2, {a: [b]}]\nid: x\ntitle: t\nsource: s\nsummary: y\n"
+        "cast:\n  a:\n    reactions: [{x: 1}]\n    name: Ann\n",
         "id: &i x\ntitle: *i\nsource: s\nsummary: y\ncast: {a: {name: n}}\n",  # an alias: read in full
         "id: !!str 7\ntitle: t\nsource: s\nsummary: y\ncast: {a: {name: n}}\n",  # a tag: read in full
         "? complex\n: 1\nid: x\ntitle: t\nsource: s\nsummary: y\ncast: {a: {name: n}}\n",

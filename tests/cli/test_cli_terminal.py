@@ -22,7 +22,8 @@ SGR = re.compile(r"\x1b\[([0-9;]*)m")
 def installed_parley() -> str:
     """The ``parley`` installed with the interpreter running the tests (not whatever is first on
     PATH); its absence is a failure, since these tests are the only ones of the command as users
-    meet it."""
+    meet it.
+    """
     import sys
     from pathlib import Path
 
@@ -103,7 +104,8 @@ def test_ctrl_d_quits_with_a_summary_and_a_replay_hint_and_stores_nothing(cli_en
     child.expect(PROMPT)
     child.send("\x04")
     child.expect(
-        f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; replay with: parley play {SCENARIO_IDS[0]} --seed 12"
+        f"{SCENARIO_IDS[0]}: stopped after 0 of \\d+ turns, overall \\d+; seed 12; "
+        f"replay with: parley play {SCENARIO_IDS[0]} --seed 12"
     )
     child.expect(pexpect.EOF)
     child.close()
@@ -151,7 +153,8 @@ def test_a_60_column_terminal(cli_env):
 
 def test_plain_mode_in_a_terminal_honours_ctrl_c_and_quit(cli_env):
     """--plain reads lines without prompt-toolkit; Ctrl-C is a real SIGINT there, and must ask
-    to quit (not be swallowed by an event loop and turn the next /quit into exit 130)."""
+    to quit (not be swallowed by an event loop and turn the next /quit into exit 130).
+    """
     child = spawn(["play", SCENARIO_IDS[0], "--plain", "--seed", "14", "--no-save"], cli_env)
     child.expect(PROMPT)
     child.sendintr()

@@ -167,9 +167,11 @@ def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
     assert "not a move" not in out
     assert out.count("You: ") == 1
     last = out.rstrip().splitlines()[-1]
-    assert (
-        last
-        == f"{scenario_id}: stopped after 1 of {simulator.load_scenario(scenario_id).rules.turn_limit} turns, overall {last.split('overall ')[1].split(';')[0]}; seed 5; replay with: parley play {scenario_id} --seed 5"
+    turns = simulator.load_scenario(scenario_id).rules.turn_limit
+    overall = last.split("overall ")[1].split(";")[0]
+    assert last == (
+        f"{scenario_id}: stopped after 1 of {turns} turns, overall {overall}; "
+        f"seed 5; replay with: parley play {scenario_id} --seed 5"
     )
 
 

@@ -73,7 +73,7 @@ class Cluster:
 
     @classmethod
     def start(cls, folder: Path, *, fast: bool = True) -> Cluster:
-        """initdb + pg_ctl start in ``folder``. ``fast`` turns fsync off (a test cluster, thrown away)."""
+        """Initdb + pg_ctl start in ``folder``. ``fast`` turns fsync off (a test cluster, thrown away)."""
         bindir = binaries()
         if bindir is None:
             raise RuntimeError("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
@@ -126,7 +126,7 @@ class Cluster:
         self.pg_ctl("-m", "fast", "-l", str(self.data.parent / "server.log"), "-w", "-t", "60", "restart")
 
     def url_for(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
-        """This server's URL for another database (and, if given, another role)."""
+        """The server's URL for another database (and, if given, another role)."""
         parts = urlsplit(self.url)
         netloc = parts.netloc
         if user is not None:
@@ -148,7 +148,7 @@ class Cluster:
             raise RuntimeError(f"psql failed: {result.stderr.strip()}")
 
 
-def _runner(user: str | None):  # noqa: ANN202 - a small closure
+def _runner(user: str | None):
     def run(argv: list[object]) -> None:
         result = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False, user=user, cwd="/")
         if result.returncode != 0:

@@ -44,7 +44,8 @@ def started(store: Store, scenario, learner: str, seed: int, line=("wait",)):
 
 def admin(cluster, statement: str) -> None:
     """Run one statement as the test server's superuser, on a connection of its own (a test may
-    have restarted the server since the last one)."""
+    have restarted the server since the last one).
+    """
     import psycopg
 
     with psycopg.connect(cluster.url, autocommit=True) as con:

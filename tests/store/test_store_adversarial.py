@@ -163,7 +163,7 @@ def _corrupt(full, tmp_path, table, column, value):
     return db
 
 
-@pytest.mark.parametrize("table, column", CASES, ids=[f"{t}.{c}" for t, c in CASES])
+@pytest.mark.parametrize(("table", "column"), CASES, ids=[f"{t}.{c}" for t, c in CASES])
 def test_a_column_of_the_wrong_kind(full, tmp_path, capsys, monkeypatch, table, column):
     """One value of the wrong kind per column (the quick pass); the slow pass tries them all."""
     value = "[1, 2]" if column in ("scores", "delta") else GARBAGE[1 + sum(map(ord, column)) % (len(GARBAGE) - 1)]

@@ -183,7 +183,7 @@ def test_a_learner_name_must_be_a_real_name(store, declined, name):
         lambda: store.learner("ana", display=name),
         lambda: Course(store).run(name, declined, ["wait"], seed=1),
     ):
-        with pytest.raises(StoreError, match="learner name|display name") as info:
+        with pytest.raises(StoreError, match=r"learner name|display name") as info:
             attempt()
         assert "\n" not in str(info.value)
     assert store.sessions() == [] and [r.name for r in store.learners()] in ([], ["ana"])
@@ -231,7 +231,7 @@ def test_text_that_is_not_utf8_is_a_store_error(store, declined):
     name = b"\xff".decode("utf-8", "surrogateescape")  # what a non-UTF-8 terminal passes in argv
     with pytest.raises(StoreError, match="not valid UTF-8"):
         store.sessions(learner=name)
-    with pytest.raises(StoreError, match="learner name .* is text that is not valid UTF-8"):
+    with pytest.raises(StoreError, match=r"learner name .* is text that is not valid UTF-8"):
         store.record(Session(declined, seed=1), learner=name)
 
 
@@ -299,7 +299,7 @@ def test_writing_in_the_middle_of_a_stream_is_a_clear_error(store, declined):
     started(store, declined, "ana", 2)
     stream = store.session_turns()
     next(stream)  # the first session: the query is still being read
-    with pytest.raises(StoreError, match="in the middle of a read .* write through another Store"):
+    with pytest.raises(StoreError, match=r"in the middle of a read .* write through another Store"):
         started(store, declined, "bo", 3)
     stream.close()
     started(store, declined, "bo", 3)  # the stream is closed: writing works again

@@ -182,7 +182,7 @@ def test_reading_commands_never_create_a_store(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "db, message", [("", "path is empty"), ("/dev/null", "not a regular file"), (".", "is a directory")]
+    ("db", "message"), [("", "path is empty"), ("/dev/null", "not a regular file"), (".", "is a directory")]
 )
 @pytest.mark.parametrize("command", [["history"], ["progress"], ["show", "1"], ["verify"], ["resume"]])
 def test_a_path_that_cannot_be_a_store_is_one_line(capsys, db, message, command):
@@ -297,7 +297,7 @@ def test_store_migrate_and_info(ref, capsys):
 
 def test_history_finds_the_title_of_an_ending_saved_without_one(store, ref, declined, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    session_id, s = _finish(store, declined, "ana", ["wait"], 3)
+    _, s = _finish(store, declined, "ana", ["wait"], 3)
     damage(store, "UPDATE sessions SET ending_title = NULL")  # as saved before schema 3
     assert main(["history", "--learner", "ana", "--db", ref]) == 0
     assert s.ending.title in words(capsys.readouterr().out)

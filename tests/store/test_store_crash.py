@@ -195,7 +195,8 @@ OPENER = """
 @pytest.mark.slow
 def test_processes_opening_a_new_store_at_once_create_the_schema_once(fresh, spawn, record_property):
     """Eight processes open the same new store at the same moment, five times over: one creates the
-    schema, the others wait for it and find it (a stale catalog read once made them refuse it)."""
+    schema, the others wait for it and find it (a stale catalog read once made them refuse it).
+    """
     opened = 0
     for _ in range(5):
         ref = fresh()

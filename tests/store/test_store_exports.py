@@ -338,7 +338,8 @@ CONTROLS = ["\tx", "\rx", "\n=1+1", "\r\n=1", "\x00=1", "\x1b[31m"]
 
 def test_csv_cell_neutralises_every_way_a_formula_can_start():
     """OWASP CSV injection: =, +, -, @ (or a full-width/compatibility form of one), after any
-    leading whitespace, or a leading control character, gets a leading single quote."""
+    leading whitespace, or a leading control character, gets a leading single quote.
+    """
     from simulator.store.exports import csv_cell
 
     assert [csv_cell(f) for f in FORMULAS + CONTROLS] == ["'" + f for f in FORMULAS + CONTROLS]

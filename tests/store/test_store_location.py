@@ -75,7 +75,7 @@ def test_a_url_the_store_does_not_speak_is_refused_before_anything_is_created(ur
 
 
 @pytest.mark.parametrize(
-    "url, shown",
+    ("url", "shown"),
     [
         ("postgresql://ana:hunter2@db/course", "postgresql://ana:***@db/course"),
         ("postgresql://ana:p%40ss%3Aw@db:5432/course", "postgresql://ana:***@db:5432/course"),
@@ -115,7 +115,7 @@ def test_a_missing_file_is_refused_when_not_creating(tmp_path):
     assert not path.parent.exists()  # reading never creates folders or files
 
 
-@pytest.mark.parametrize("ref, message", [("", "path is empty"), ("/dev/null", "not a regular file")])
+@pytest.mark.parametrize(("ref", "message"), [("", "path is empty"), ("/dev/null", "not a regular file")])
 def test_paths_that_cannot_be_a_store(ref, message):
     with pytest.raises(StoreError, match=message):
         Store(ref)

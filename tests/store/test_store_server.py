@@ -101,7 +101,8 @@ def test_reading_commands_say_the_server_is_down_in_one_line(pg_url, owned, caps
 def test_a_commit_whose_answer_was_lost_is_not_written_twice(ref, declined, monkeypatch):
     """The commit reached the database, but the connection died before saying so: writing the
     same changes again (as the next save does) must find them, not double them, even when the
-    next move is the very move just taken back."""
+    next move is the very move just taken back.
+    """
     with Store(ref) as store:
         db = store.db
         s = Session(declined, seed=4)

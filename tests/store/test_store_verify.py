@@ -110,7 +110,7 @@ def test_a_scenario_that_cannot_be_loaded_is_reported(store, copy):
 
 def test_an_edited_scenario_cannot_be_resumed(store, recorded, copy):
     edit(copy, "summary: Repair two relationships", "summary: Mend two relationships")
-    with pytest.raises(StoreError, match="has changed since it was saved .*parley verify"):
+    with pytest.raises(StoreError, match=r"has changed since it was saved .*parley verify"):
         store.resume(recorded["repair"])
 
 
@@ -158,5 +158,5 @@ def test_a_damaged_seed_is_reported_not_raised(store, recorded):
     result, by_id = statuses(store, recorded)
     assert result == {"repair": "ok", "vent": "unplayable", "wait": "ok"}
     assert by_id[recorded["vent"]].detail.startswith("the stored seed is damaged")
-    with pytest.raises(StoreError, match="cannot resume: .*seed"):
+    with pytest.raises(StoreError, match=r"cannot resume: .*seed"):
         store.resume(recorded["vent"])
