@@ -221,7 +221,7 @@ def print_debrief(
     """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
     ``note`` saying why when there is a reason to give).
     """
-    from .render import debrief_view
+    from .render import choice_labels, debrief_view
 
     rules = session.scenario.spec.scoring.dimensions()
     descriptions = {name: rules[name].description for name in session.rubric.dimensions if name in rules}
@@ -229,7 +229,10 @@ def print_debrief(
     from ..analysis.review import rated_debrief
 
     debrief = rated_debrief(session, alts or ())
-    console.print(debrief_view(debrief, descriptions=descriptions, alternatives=alts, names=names, note=note))
+    labels = choice_labels(session.rules, names)
+    console.print(
+        debrief_view(debrief, descriptions=descriptions, alternatives=alts, names=names, note=note, labels=labels)
+    )
 
 
 # --- reading moves ---------------------------------------------------------------------------

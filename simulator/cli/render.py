@@ -34,6 +34,7 @@ __all__ = [
     "alternatives_view",
     "bar",
     "briefing_view",
+    "choice_labels",
     "coach_view",
     "debrief_view",
     "duration_words",
@@ -170,7 +171,10 @@ def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
     return Group(
         Panel(body, title=Text(spec.title, style="bold"), title_align="left", box=box.ROUNDED, padding=(0, 1)),
         seed_line,
-        Text("Type a number or a move such as 'wait'; Tab completes; /help lists commands.", style="dim"),
+        Text(
+            "Type a number, a move such as 'wait', or what you would say. Tab completes. /help lists commands.",
+            style="dim",
+        ),
     )
 
 
@@ -391,12 +395,15 @@ def debrief_view(
     alternatives: Sequence[Mapping[str, Any]] | None = None,
     names: Mapping[str, str] | None = None,
     note: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Group:
     """The ending, the scores with bars, the turning points with the source's advice, each
     counterpart's inner story, and (when the analysis could rate them) better moves per turn;
-    without them, ``note`` says in one line why not.
+    without them, ``note`` says in one line why not. ``labels`` words each choice key as the
+    menu does (:func:`choice_labels`); without it, moves show in their typed form.
     """
     names = names or {}
+    labels = labels or {}
     parts: list[RenderableType] = [Text(""), _ending_view(debrief), *_scores_view(debrief, descriptions)]
     if debrief.worth is not None:
         parts.append(skill_view(debrief))
@@ -406,16 +413,27 @@ def debrief_view(
         parts.append(phrasing_notes_view(debrief.phrasing_notes))
     if alternatives is not None:
         parts.append(Text(""))
-        parts.append(alternatives_view(alternatives, names))
+        parts.append(alternatives_view(alternatives, names, labels))
     elif note:
         parts.append(Text(""))
         parts.append(Text(f"Better moves: not shown; {note}.", style="dim"))
     parts.extend(_stories_view(debrief))
     if debrief.recommended:
-        parts.append(Text(""))
-        line = f" {ARROW} ".join(typed_form(k) for k in debrief.recommended)
-        parts.append(Text.assemble(("The line the source recommends: ", "bold"), line))
+        parts.extend(_recommended_view(debrief.recommended, labels))
     return Group(*parts)
+
+
+def choice_labels(rules: Any, names: Mapping[str, str]) -> dict[str, str]:
+    """Each choice key in words, as the menu and the readings show it: ``apologize:hr_rep/sincere``
+    -> ``Apologise for how you handled it → Daniel Reyes, owning it plainly``.
+    """
+    return {choice.key: reading_text(choice, rules, names).plain for choice in rules.choices}
+
+
+def _recommended_view(keys: Sequence[str], labels: Mapping[str, str]) -> list[RenderableType]:
+    """The source's line, one numbered step a line: a key is never cut in two by wrapping."""
+    steps = [hanging(Text(f"{n}. "), Text(labels.get(key) or typed_form(key))) for n, key in enumerate(keys, 1)]
+    return [Text(""), Text("The line the source recommends:", style="bold"), *steps]
 
 
 def _ending_view(debrief: Any) -> RenderableType:
@@ -461,7 +479,8 @@ def _turning_points_view(debrief: Any, names: Mapping[str, str]) -> list[Rendera
         parts.append(Padding(Text("No single move swung the scores much.", style="dim"), (0, 0, 0, 1)))
     advised: set[str] = set()
     for point in debrief.turning_points:
-        parts.append(_turning_point_head(point, names))
+        turn, head = _turning_point_head(point, names)
+        parts.append(hanging(turn, head, indent=1))
         if point.why:
             parts.append(Padding(Text(point.why), (0, 0, 0, 3)))
         if point.advice and point.advice not in advised:
@@ -476,11 +495,11 @@ def _turning_points_view(debrief: Any, names: Mapping[str, str]) -> list[Rendera
     return parts
 
 
-def _turning_point_head(point: Any, names: Mapping[str, str]) -> RichText:
-    """The turn, what was said (or the move), to whom, what it did to the overall score and, for a
-    costly choice, what it gave up.
+def _turning_point_head(point: Any, names: Mapping[str, str]) -> tuple[RichText, RichText]:
+    """The turn, then what was said (or the move), to whom, what it did to the overall score and,
+    for a costly choice, what it gave up.
     """
-    head = Text.assemble((f" Turn {point.turn}: ", "bold"))
+    head = Text()
     if point.said:
         head.append(quoted(point.said) + " ")
     head.append(point.label, style="dim" if point.said else "")
@@ -491,7 +510,7 @@ def _turning_point_head(point: Any, names: Mapping[str, str]) -> RichText:
         _append_overall(head, overall)
     if point.cost and point.cost >= 1:
         head.append(f"  gave up {point.cost:.0f} points of expected score", style="red")
-    return head
+    return Text(f"Turn {point.turn}: ", style="bold"), head
 
 
 def _append_overall(head: RichText, overall: int) -> None:
@@ -502,7 +521,7 @@ def _append_overall(head: RichText, overall: int) -> None:
 def _stories_view(debrief: Any) -> list[RenderableType]:
     parts: list[RenderableType] = [Text(""), Text("Their side of the story", style="bold")]
     for story in debrief.stories:
-        parts.append(Text.assemble(" ", (story.name, "bold"), " · ", (story.mood, "italic")))
+        parts.append(hanging(Text(""), Text.assemble((story.name, "bold"), " · ", (story.mood, "italic")), indent=1))
         parts.append(Padding(Text(f"“{story.story}”"), (0, 0, 0, 3)))
     return parts
 
@@ -523,8 +542,13 @@ def skill_view(debrief: Any) -> Text:
     return text
 
 
-def alternatives_view(alternatives: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> RenderableType:
-    """Per turn, the move the analysis rates best when it beats the one played."""
+def alternatives_view(
+    alternatives: Sequence[Mapping[str, Any]], names: Mapping[str, str], labels: Mapping[str, str] | None = None
+) -> RenderableType:
+    """Per turn, the move the analysis rates best when it beats the one played (in words when
+    ``labels`` has them).
+    """
+    labels = labels or {}
     better = [a for a in alternatives if a["best_value"] - a["played_value"] >= 0.5]
     if not alternatives:
         return Text("Better moves: no moves were played.", style="dim")
@@ -547,8 +571,8 @@ def alternatives_view(alternatives: Sequence[Mapping[str, Any]], names: Mapping[
     for alt in better:
         table.add_row(
             str(alt["turn"]),
-            Text(f"{typed_form(alt['played'])} ({alt['played_value']:.1f})"),
-            Text(f"{typed_form(alt['best'])} ({alt['best_value']:.1f})"),
+            Text(f"{labels.get(alt['played']) or typed_form(alt['played'])} ({alt['played_value']:.1f})"),
+            Text(f"{labels.get(alt['best']) or typed_form(alt['best'])} ({alt['best_value']:.1f})"),
             Text(f"+{alt['best_value'] - alt['played_value']:.1f}", style="green"),
         )
     return table

@@ -8,6 +8,7 @@ stripped before comparing.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 
@@ -132,9 +133,19 @@ def test_debrief_shows_ending_scores_turning_points_alternatives_and_stories(con
         " Dana Reyes (HR manager) · warmer\n"
         "   “Maybe a bad week, not a bad person.”\n"
         "\n"
-        "The line the source recommends: decide_repair → apologize\n"
-        "hr_rep"
+        "The line the source recommends:\n"
+        "  1. decide_repair\n"
+        "  2. apologize hr_rep"  # one step a line: no key is cut in two at 60 columns
     )
+
+
+def test_the_debrief_words_moves_as_the_menu_does_when_given_labels(console):
+    labels = {"wait": "Let a week go by", "apologize:hr_rep": "Apologise for the call → Dana Reyes, owning it plainly"}
+    alternatives = [{"turn": 1, "played": "wait", "played_value": 40.0, "best": "apologize:hr_rep", "best_value": 62.5}]
+    text = shown(console, render.debrief_view(DEBRIEF, alternatives=alternatives, names=NAMES, labels=labels), 110)
+    assert "Let a week go by (40.0)" in text and "Apologise for the call → Dana Reyes, owning it plainly (62.5)" in text
+    assert text.endswith("  2. Apologise for the call → Dana Reyes, owning it plainly")
+    assert "decide_repair" in text  # a key without a label keeps its typed form
 
 
 def test_debrief_without_analysis_leaves_alternatives_out(console):
@@ -229,3 +240,32 @@ def test_coach_notes_wrap_as_an_indented_block_at_any_width(console, width):
     # the note reads whole: nothing wrapped back to the margin, no word cut in two
     assert " ".join(line.strip() for line in block) == "coach: " + LONG_NOTE
     assert len(block) >= 2  # the note is longer than the widest terminal here: it did wrap
+
+
+@pytest.mark.parametrize("width", [60, 80, 110])
+@pytest.mark.parametrize(
+    ("scenario", "moves"),
+    [
+        ("declined-offer", "decide_job,apologize:hr_rep/sincere,vent:hiring_manager"),
+        ("leverage-play", "decide_walk,wait,wait"),
+        ("after-rejection", "self_assess,follow_up:hiring_manager/warm"),
+    ],
+)
+def test_a_session_reads_cleanly_at_60_80_and_110_columns(run_parley, width, scenario, moves):
+    """What a learner sees, end to end with coach notes and the debrief: nothing wider than the
+    terminal, and no wrapped line falls back to the margin in the middle of a sentence, a name or
+    a move ("sess/ion", "hi/ring_manager", "overall +9" under a turning point).
+    """
+    args = ["play", scenario, "--seed", "3", "--coach", "--moves", moves, "--no-save"]
+    result = run_parley(args, env={"COLUMNS": str(width)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    # a paragraph at the margin may wrap to the margin; an indented block (a coach note, a
+    # turning point, a story) must not spill back to it
+    lost = [
+        line
+        for before, line in itertools.pairwise(lines)
+        if before.startswith(" ") and (line[:1].islower() or line.startswith(("overall", "→")))
+    ]
+    assert not lost, "\n".join(lost)
