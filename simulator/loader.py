@@ -378,7 +378,7 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
     move_ids: set[str] = set()
     targetless: set[str] = set()
     for i, move in enumerate(spec.moves):
-        path = ["moves", i]
+        path: list[str | int] = ["moves", i]
         if move.id in move_ids:
             raise doc.error([*path, "id"], f"move {move.id!r} is listed twice")
         move_ids.add(move.id)
@@ -429,9 +429,9 @@ def _check_scenario(spec: ScenarioSpec, doc: Document, personas: dict[str, Perso
     dimensions = spec.scoring.dimensions()
     for name, rule in dimensions.items():
         path = ["scoring", name] if name in RESERVED_DIMENSIONS else ["scoring", "extra", name]
-        for ending in rule.endings:
-            if ending not in ending_ids:
-                raise doc.error([*path, "endings", ending], unknown("ending", ending, ending_ids), key=True)
+        for ending_id in rule.endings:
+            if ending_id not in ending_ids:
+                raise doc.error([*path, "endings", ending_id], unknown("ending", ending_id, ending_ids), key=True)
     for name in spec.scoring.overall.weights:
         if name not in dimensions:
             raise doc.error(["scoring", "overall", "weights", name], unknown("dimension", name, dimensions), key=True)

@@ -69,7 +69,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     if not table.complete:
         # Anything else said about a partial exploration would be wrong: say only this.
         message = f"more than {table.limit:,} situations; exploration stopped (raise the limit to check it)"
-        stats = {
+        stats: dict[str, Any] = {
             "situations": table.size,
             "expansions": table.expansions,
             "seconds": round(time.perf_counter() - started, 4),
@@ -80,14 +80,14 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     # Dead ends: a situation that has not ended and offers no move.
     for node in table.dead_ends[:3]:
         s = table.situation(node)
-        states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(layout.cast))
+        where = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(layout.cast))
         out.append(
             locate(
                 doc,
                 ["moves"],
                 "error",
                 "dead-end",
-                f"a situation with no legal move and no ending ({states}, turn {table.turn(node)})",
+                f"a situation with no legal move and no ending ({where}, turn {table.turn(node)})",
                 key=True,
                 moves=table.path_to(node),
             )
@@ -245,7 +245,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
     # The line the source recommends, against optimal play. A fixed line cannot react to chance
     # (which offer came through, say), so it is judged by what its own moves give up: the line's
     # moves, then the best play. Its value as a fixed line (finished by waiting) is reported too.
-    stats: dict[str, Any] = {}
+    stats = {}
     if spec.recommended:
         try:
             stats["recommended"] = round(solver.line_scores(spec.recommended)["overall"], 6)

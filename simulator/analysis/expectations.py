@@ -40,7 +40,7 @@ def evaluate(scenario: Scenario, solver: Solver) -> tuple[list[dict[str, Any]], 
         )
         if not passed:
             text = message + (f" (why: {claim.why})" if claim.why else "")
-            path = ["expect", claim.index, claim.kind]
+            path: list[str | int] = ["expect", claim.index, claim.kind]
             diags.append(locate(scenario.document, path, "error", "expectation-failed", text, key=True, moves=witness))
     return results, diags
 
@@ -139,7 +139,7 @@ def _lines(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
     end = table.ending[node]
     card = cards[ids[node]]
     ending = endings[end] if end >= 0 else "no ending"
-    shown = ", ".join(f"{d} {card[d]}" for d in (claim.ends_with or {"overall": None}))
+    shown = ", ".join(f"{d} {card[d]}" for d in (claim.ends_with or ("overall",)))
     if want:
         return True, f"a line {what[6:]} {claimed}: it ends in {ending} with {shown}", path
     return False, f"not every one of the {what} {claimed}: this one ends in {ending} with {shown}", path

@@ -61,7 +61,7 @@ class Solver:
         self._final = [cards[k]["overall"] if k >= 0 else 0.0 for k in ids]
         self.values = self._backward(None)
         self._policies: dict[str, list[float]] = {}
-        self._reach_best: array | None = None
+        self._reach_best: array[int] | None = None
         self._advised: dict[str, int] | None = None
 
     @classmethod
@@ -345,7 +345,7 @@ class Solver:
         end = max(best, key=lambda k: (best[k], -k))
         return self.rules.endings[end].id
 
-    def _reach(self) -> array:
+    def _reach(self) -> array[int]:
         if self._reach_best is None:
             t = self.table
             target = next((k for k, e in enumerate(self.rules.endings) if e.id == self.best_ending), -2)
@@ -438,7 +438,7 @@ class Solver:
                 choice = MoveRef.parse(key).resolve(self.rules.choices)
             except Unresolved as exc:
                 raise AnalysisError(f"{where}: {exc.ref!r}: {exc.with_moves()}") from None
-            return choice.index  # type: ignore[attr-defined, no-any-return]
+            return choice.index
 
         def step(index: int, key: str, where: str) -> None:
             nonlocal dist

@@ -21,6 +21,7 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text as RichText
 
@@ -58,10 +59,19 @@ class Text(RichText):
     def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(visible(text, multiline=True), *args, **kwargs)
 
-    def append(self, text: str | RichText, style: Any = None) -> Text:
+    def append(self, text: str | RichText, style: str | Style | None = None) -> Text:
         if isinstance(text, str):
             text = visible(text, multiline=True)
-        return super().append(text, style)  # type: ignore[return-value]
+        super().append(text, style)
+        return self
+
+    @classmethod
+    def assemble(cls, *parts: str | RichText | tuple[str, StyleType], **options: Any) -> Text:
+        """As rich's, which builds an instance of ``cls`` (so every part goes through
+        :meth:`append` above) but is annotated as returning its own class."""
+        text = super().assemble(*parts, **options)
+        assert isinstance(text, Text)
+        return text
 
 
 class SafeConsole(Console):

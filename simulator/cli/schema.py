@@ -35,8 +35,8 @@ def register(subparsers: Any) -> None:
 def schema_for(kind: str) -> dict[str, Any]:
     from ..spec import PersonaSpec, ScenarioSpec
 
-    model = {"persona": PersonaSpec, "scenario": ScenarioSpec}[kind]
-    return {"$schema": DIALECT, **model.model_json_schema()}
+    models: dict[str, type[PersonaSpec | ScenarioSpec]] = {"persona": PersonaSpec, "scenario": ScenarioSpec}
+    return {"$schema": DIALECT, **models[kind].model_json_schema()}
 
 
 def render_schema(kind: str) -> str:

@@ -38,11 +38,11 @@ class Utterance:
     @property
     def accepted(self) -> set[tuple[str, str | None]]:
         """The (move, target) pairs counted as right."""
-        out = {(self.move, self.target)} if self.move else set()
+        out: set[tuple[str, str | None]] = {(self.move, self.target)} if self.move else set()
         for other in self.also:
             move, _, target = other.partition(":")
             out.add((move, target or None))
-        return out  # type: ignore[return-value]
+        return out
 
 
 @dataclass
