@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..cache import ContentCache
 from ..claims import EPSILON
@@ -28,7 +28,24 @@ from .explore import DEFAULT_LIMIT, Table, explore
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["ARCHETYPES", "EPSILON", "Solver", "solver_for", "starts_with"]
+__all__ = ["ARCHETYPES", "EPSILON", "Alternative", "Review", "Solver", "solver_for", "starts_with"]
+
+
+class Alternative(TypedDict):
+    """A played turn against the best move there, each valued as the expected ``overall`` with
+    the best play afterwards: what a transcript document keeps as ``alternatives``."""
+
+    turn: int
+    played: str
+    played_value: float
+    best: str
+    best_value: float
+
+
+class Review(Alternative):
+    """A row of :meth:`Solver.review`: an :class:`Alternative` and the points the move gave up."""
+
+    loss: float
 
 
 @dataclass(frozen=True)
@@ -193,11 +210,11 @@ class Solver:
         node = t.node(situation)
         return {t.choice_of(e).key: any(reach[j] for j in t.next_nodes(e)) for e in t.edges(node)}
 
-    def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[dict[str, Any]]:
+    def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[Review]:
         """For a played line (the situation before each move, and the moves), each turn's move
         and its value under optimal play afterwards, against the best move there and its value:
         what a debrief shows as "the best alternative"."""
-        out = []
+        out: list[Review] = []
         for turn, (situation, key) in enumerate(zip(situations, moves, strict=True), start=1):
             values = self.move_values(situation)
             # Among moves worth the same, the one played counts as best (no "better move" that
