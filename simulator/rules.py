@@ -83,8 +83,10 @@ class CompiledReaction:
     writes: frozenset[int] = frozenset()
 
     def matches(self, s: Sequence[int], owner: int | None) -> bool:
-        if self.states is not None and s[owner] not in self.states:  # type: ignore[index]
-            return False
+        if self.states is not None:
+            assert owner is not None  # only a cast member's own reactions name its states
+            if s[owner] not in self.states:
+                return False
         return self.when is None or self.when.holds(s)
 
     def pick(self, draw: int) -> CompiledOutcome:

@@ -4,7 +4,7 @@ for the language; claims are read and checked when the scenario loads)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..claims import Claim
@@ -145,7 +145,7 @@ def _lines(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
     return False, f"not every one of the {what} {claimed}: this one ends in {ending} with {shown}", path
 
 
-def _search(solver: Solver, pattern: Sequence[MoveRef], accept: Any) -> tuple[bool, list[str], int]:
+def _search(solver: Solver, pattern: Sequence[MoveRef], accept: Callable[[int], bool]) -> tuple[bool, list[str], int]:
     """A complete line that plays ``pattern`` as a subsequence and whose last node ``accept``
     takes: (found, its moves, its last node)."""
     table = solver.table

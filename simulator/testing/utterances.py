@@ -21,7 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..reading import Reading
+    from ..scenario import Scenario
 
 __all__ = ["Accuracy", "Utterance", "accuracy", "load_utterances"]
 
@@ -87,7 +91,13 @@ def load_utterances(path: str | Path) -> list[Utterance]:
     return out
 
 
-def accuracy(scenario: Any, items: Iterable[Utterance], *, reader: Any = None) -> Accuracy:
+class TextReader(Protocol):
+    """What :func:`accuracy` measures: the scenario's reader, or any other with its ``read``."""
+
+    def read(self, text: str) -> Sequence[Reading]: ...
+
+
+def accuracy(scenario: Scenario, items: Iterable[Utterance], *, reader: TextReader | None = None) -> Accuracy:
     """Read every item with the scenario's reader (or ``reader``, anything with the same
     ``read(text)``) and measure it."""
     from ..reading import reader_for
@@ -97,7 +107,7 @@ def accuracy(scenario: Any, items: Iterable[Utterance], *, reader: Any = None) -
     top1 = top3 = manners = quiet = 0
     for item in items:
         result.items += 1
-        readings: Sequence[Any] = reader.read(item.text)
+        readings = reader.read(item.text)
         if item.move is None:
             result.off_topic += 1
             if not readings or not readings[0].confident:
