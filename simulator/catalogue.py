@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -31,6 +32,11 @@ __all__ = ["ScenarioInfo", "bundled_dir", "bundled_scenario_paths", "list_scenar
 # libyaml is fine here: this reads only the files shipped inside the package. Files a user
 # passes in go through simulator.yamlsource, which avoids libyaml (see the note there).
 _FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+if TYPE_CHECKING:
+    _Parser = yaml.SafeLoader | yaml.CSafeLoader
+
+_E = TypeVar("_E", bound=Event)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def _header(text: str) -> dict[str, Any]:
     start-up. Anything this reading does not expect (an alias, a tag, a key that is not a plain
     string) falls back to loading the whole file.
     """
-    parser = _FAST_SAFE_LOADER(text)
+    parser: _Parser = _FAST_SAFE_LOADER(text)
     try:
         for kind in (StreamStartEvent, DocumentStartEvent, MappingStartEvent):
             _take(parser, kind)
@@ -110,7 +116,10 @@ def _header(text: str) -> dict[str, Any]:
                 _skip(parser)
         return found
     except _Unexpected:
-        return yaml.load(text, Loader=_FAST_SAFE_LOADER)  # type: ignore[no-any-return]
+        whole = yaml.load(text, Loader=_FAST_SAFE_LOADER)
+        if not isinstance(whole, dict):  # what indexing it by a key would raise, as before
+            raise TypeError(f"a scenario file holds a mapping, not {type(whole).__name__}") from None
+        return whole
     finally:
         parser.dispose()
 
@@ -119,7 +128,7 @@ class _Unexpected(Exception):
     pass
 
 
-def _take(parser: Any, kind: type) -> Any:
+def _take(parser: _Parser, kind: type[_E]) -> _E:
     event = parser.get_event()
     if (
         not isinstance(event, kind)
@@ -130,7 +139,7 @@ def _take(parser: Any, kind: type) -> Any:
     return event
 
 
-def _cast_names(parser: Any) -> dict[str, dict[str, str]]:
+def _cast_names(parser: _Parser) -> dict[str, dict[str, str]]:
     _take(parser, MappingStartEvent)
     cast: dict[str, dict[str, str]] = {}
     while not parser.check_event(MappingEndEvent):
@@ -147,7 +156,7 @@ def _cast_names(parser: Any) -> dict[str, dict[str, str]]:
     return cast
 
 
-def _skip(parser: Any) -> None:
+def _skip(parser: _Parser) -> None:
     """Consume one value's events (a scalar, or a collection down to its end)."""
     depth = 0
     while True:

@@ -255,7 +255,7 @@ class _Reader:
 
     def resolve(self, value: Any, path: list[str | int]) -> str:
         try:
-            return MoveRef.parse(value).resolve(self.rules.choices).key  # type: ignore[arg-type]
+            return MoveRef.parse(value).resolve(self.rules.choices).key
         except Unresolved as exc:
             raise NameProblem(f"move {exc.ref!r}: {exc.with_moves()}", path) from None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .layout import Layout, NameProblem, unknown
 from .spec import AllOf, AnyOf, ClockTest, Condition, MannerTest, MeterTest, NotOf, StateTest
@@ -28,7 +29,7 @@ Holds = Callable[[Sequence[int]], bool]
 _LOW, _HIGH = -(2**62), 2**62
 
 # A clock read: ("days",) or ("since", cast index); its thresholds sit in Reads.cuts.
-ClockKey = tuple[str] | tuple[str, int]
+ClockKey = tuple[Literal["days"]] | tuple[Literal["since"], int]
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,13 @@ def compile_condition(cond: Condition, scope: Scope) -> Check:
         return _all(parts) if key == "all" else _any(parts)
     assert isinstance(cond, NotOf)
     try:
-        inner = compile_condition(cond.not_, scope)
+        negated = compile_condition(cond.not_, scope)
     except NameProblem as problem:
         raise problem.within(["not"]) from None
-    if inner.constant is not None:
-        return NEVER if inner.constant else ALWAYS
-    test = inner.holds
-    return Check(lambda s: not test(s), inner.reads, f"not({inner.text})")
+    if negated.constant is not None:
+        return NEVER if negated.constant else ALWAYS
+    test = negated.holds
+    return Check(lambda s: not test(s), negated.reads, f"not({negated.text})")
 
 
 def _bounds(test: MeterTest | ClockTest) -> tuple[int, int]:

@@ -470,9 +470,9 @@ def _check_scoring(spec: ScenarioSpec, doc: Document, ending_ids: set[str]) -> N
     dimensions = spec.scoring.dimensions()
     for name, rule in dimensions.items():
         path = ["scoring", name] if name in RESERVED_DIMENSIONS else ["scoring", "extra", name]
-        for ending in rule.endings:
-            if ending not in ending_ids:
-                raise doc.error([*path, "endings", ending], unknown("ending", ending, ending_ids), key=True)
+        for ending_id in rule.endings:
+            if ending_id not in ending_ids:
+                raise doc.error([*path, "endings", ending_id], unknown("ending", ending_id, ending_ids), key=True)
     for name in spec.scoring.overall.weights:
         if name not in dimensions:
             raise doc.error(["scoring", "overall", "weights", name], unknown("dimension", name, dimensions), key=True)

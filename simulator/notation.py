@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 __all__ = ["Choosable", "MoveRef", "Unresolved", "format_key"]
 
@@ -34,6 +34,10 @@ class Choosable(Protocol):
     def target(self) -> str | None: ...
     @property
     def manner(self) -> str | None: ...
+
+
+# resolve() hands back the very object it was offered (a Choice in, a Choice out)
+C = TypeVar("C", bound=Choosable)
 
 
 def format_key(move: str, target: str | None = None, manner: str | None = None) -> str:
@@ -94,7 +98,7 @@ class MoveRef:
             and (self.manner is None or self.manner == choice.manner)
         )
 
-    def resolve(self, offered: Sequence[Choosable]) -> Choosable:
+    def resolve(self, offered: Sequence[C]) -> C:
         """The one choice among ``offered`` (everything the scenario offers) that this names.
 
         Raises :class:`Unresolved` when none fits or when a left-out part has several values,

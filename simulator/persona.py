@@ -30,9 +30,12 @@ from __future__ import annotations
 import threading
 import weakref
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from transitions import EventData, Machine
+
+if TYPE_CHECKING:
+    from transitions.core import CallbackFunc  # a name of transitions' stubs only
 
 from .rules import Choice, CompiledOutcome, CompiledReaction, Rules
 
@@ -109,13 +112,15 @@ def _carry_out(event: EventData) -> None:
     # The machine has already moved this persona's state; the rest of the outcome (meters,
     # other personas moved) is written to the same board.
     decision: _Decision = event.kwargs["ctx"]
-    decision.outcome.apply(event.model.board.cells, None)
+    model = event.model  # transitions types a model as any object; every model here is a PersonaModel
+    assert isinstance(model, PersonaModel)
+    decision.outcome.apply(model.board.cells, None)
 
 
 class _SharedMachine(Machine):
     """A Machine that adds no convenience methods to its models (see the module docstring)."""
 
-    def _checked_assignment(self, model: Any, name: str, func: Any) -> None:
+    def _checked_assignment(self, model: object, name: str, func: CallbackFunc) -> None:
         return None
 
 

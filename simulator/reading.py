@@ -21,7 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import ContentCache
 from .coaching import cue_ids
@@ -29,6 +29,9 @@ from .concepts import concept_of
 from .rules import Choice, Rules
 from .spec import ScenarioSpec
 from .text import stem, words
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 __all__ = ["CONFIDENT", "TUNED", "Example", "Reader", "Reading", "Tuning", "reader_for", "training_examples"]
 
@@ -411,8 +414,7 @@ def _person_cues(display: str) -> tuple[str, ...]:
 _CACHE: ContentCache[Reader] = ContentCache(16)
 
 
-def reader_for(scenario: object) -> Reader:
+def reader_for(scenario: Scenario) -> Reader:
     """The reader of a scenario, learned once per scenario content (its hash)."""
-    spec: ScenarioSpec = scenario.spec  # type: ignore[attr-defined]
-    rules: Rules = scenario.rules  # type: ignore[attr-defined]
+    spec, rules = scenario.spec, scenario.rules
     return _CACHE.get(rules.scenario_hash, lambda: Reader(spec, rules))

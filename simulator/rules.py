@@ -84,8 +84,10 @@ class CompiledReaction:
     writes: frozenset[int] = frozenset()
 
     def matches(self, s: Sequence[int], owner: int | None) -> bool:
-        if self.states is not None and s[owner] not in self.states:  # type: ignore[index]
-            return False
+        if self.states is not None:
+            assert owner is not None  # only a cast member's own reactions name its states
+            if s[owner] not in self.states:
+                return False
         return self.when is None or self.when.holds(s)
 
     def pick(self, draw: int) -> CompiledOutcome:
@@ -170,9 +172,7 @@ class Rules:
         self.manner_how = {**{k: v.how for k, v in BUILTIN_MANNERS.items()}, **spec.manners}
         self.initial = _initial(spec, layout, members)
 
-        self.moves: tuple[Move, ...] = ()
-        self.choices: tuple[Choice, ...] = ()
-        self._build_choices(spec)
+        self.moves, self.choices = self._build_choices(spec)
         self.by_key = {c.key: c for c in self.choices}
         self._resolved: dict[str, Choice] = {}  # a reference as written -> the choice it names
         self.move_descriptions = {m.id: m.description for m in self.moves}
@@ -191,7 +191,7 @@ class Rules:
 
     # --- building ----------------------------------------------------------------------------
 
-    def _build_choices(self, spec: ScenarioSpec) -> None:
+    def _build_choices(self, spec: ScenarioSpec) -> tuple[tuple[Move, ...], tuple[Choice, ...]]:
         layout = self.layout
         scope = Scope(layout, manners=self.manner_names)
         moves: list[Move] = []
@@ -222,7 +222,8 @@ class Rules:
                         f"{e.to!r} is not a target of {m.id!r}; targets: {', '.join(m.targets) or 'none'}",
                         ["moves", i, "examples", j, "to"],
                     )
-            for target in m.targets or [None]:
+            targets: Sequence[str | None] = m.targets or (None,)  # a move without targets: one choice
+            for target in targets:
                 target_index = layout.cast.index(target) if target else -1
                 said = [p for p in m.phrasings if p.to is None or p.to == target]
                 manners = tuple(dict.fromkeys(p.manner for p in said))
@@ -261,7 +262,7 @@ class Rules:
                         choices=tuple(own),
                     )
                 )
-        self.moves, self.choices = tuple(moves), tuple(choices)
+        return tuple(moves), tuple(choices)
 
     def _build_reactions(
         self, spec: ScenarioSpec, members: Sequence[PersonaSpec]
@@ -270,7 +271,9 @@ class Rules:
         cast = layout.cast
         written: dict[int, list[tuple[Origin, Reaction]]] = {}
         for i, cast_id in enumerate(cast):
-            own = [(("cast", cast_id, "reactions", k), r) for k, r in enumerate(spec.cast[cast_id].reactions)]
+            own: list[tuple[Origin, Reaction]] = [
+                (("cast", cast_id, "reactions", k), r) for k, r in enumerate(spec.cast[cast_id].reactions)
+            ]
             own += [(("persona", cast_id, "reactions", k), r) for k, r in enumerate(members[i].reactions)]
             written[i] = own
         written[-1] = [(("scene", "reactions", k), r) for k, r in enumerate(spec.scene.reactions)]
@@ -331,7 +334,7 @@ class Rules:
         found = self._resolved.get(text)
         if found is None:
             parsed = MoveRef.parse(ref) if isinstance(ref, str) else ref
-            found = parsed.resolve(self.choices)  # type: ignore[assignment]
+            found = parsed.resolve(self.choices)
             if len(self._resolved) < 10_000:  # bounded: every text a caller might pass is kept
                 self._resolved[text] = found
         return found

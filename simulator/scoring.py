@@ -129,7 +129,7 @@ def advice_for(spec: ScenarioSpec, move: str, target: str | None) -> str | None:
     """The source's advice about a move: advice for this exact target first, then for the move."""
     exact = [a.text for a in spec.advice if a.move == move and a.to == target and a.to is not None]
     general = [a.text for a in spec.advice if a.move == move and a.to is None]
-    return (exact or general or [None])[0]
+    return next(iter(exact or general), None)
 
 
 def phrasing_notes(spec: ScenarioSpec, transcript: Sequence[Turn]) -> tuple[PhrasingNote, ...]:

@@ -12,7 +12,7 @@ import string
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .errors import IllegalMove, InvalidArgument, SnapshotError
 from .notation import MoveRef, Unresolved
@@ -25,6 +25,9 @@ from .scoring import Debrief, build_debrief
 from .snapshot import make_snapshot, read_snapshot
 from .step import Draws, Step, step
 from .transcript import EndingInfo, StateChange, Turn
+
+if TYPE_CHECKING:
+    from transitions import Machine  # only persona.py imports transitions at run time
 
 __all__ = ["Counterpart", "Playable", "Session"]
 
@@ -53,7 +56,7 @@ class Playable(Protocol):
     def text(self) -> str: ...
 
 
-def _release(machines: Sequence[Any], models: Sequence[PersonaModel]) -> None:
+def _release(machines: Sequence[Machine], models: Sequence[PersonaModel]) -> None:
     for machine, model in zip(machines, models, strict=True):
         machine.remove_model(model)
 
@@ -90,7 +93,7 @@ class Session:
         self._rng = Rng(self.seed)  # validates the seed before anything is registered
         self._names = {who: rules.names[i] for i, who in enumerate(rules.layout.cast)}
         self._machines = [machine_for(rules, i) for i in range(len(rules.layout.cast))]
-        self._finalizer = weakref.finalize(self, lambda: None)
+        self._finalizer: weakref.finalize[..., Session] = weakref.finalize(self, _release, (), ())
         self._start()
 
     def _start(self) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from ._version import __version__
 from .errors import IncompatibleVersion, InvalidSeed, SnapshotError
@@ -57,7 +57,7 @@ def make_snapshot(
     }
 
 
-def _whole(value: object) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -68,7 +68,7 @@ def read_snapshot(data: object) -> Snapshot:
     if not isinstance(data, Mapping) or data.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError(f"not a Parley session snapshot (missing format {SNAPSHOT_FORMAT!r})")
     version = data.get("version")
-    if not _whole(version) or not 1 <= version <= SNAPSHOT_VERSION:  # type: ignore[operator]
+    if not _whole(version) or not 1 <= version <= SNAPSHOT_VERSION:
         found = version if len(repr(version)) <= 40 else f"{repr(version)[:37]}..."
         raise IncompatibleVersion("the snapshot", found, f"version {SNAPSHOT_VERSION}")
     meta = data.get("scenario")
@@ -86,11 +86,11 @@ def read_snapshot(data: object) -> Snapshot:
         raise SnapshotError(
             f"the snapshot is damaged: seed {shown} is not a whole number from 0 to {2**63 - 1}"
         ) from None
-    if not 0 <= draws <= 4 * MAX_MOVES:  # type: ignore[operator]
+    if not 0 <= draws <= 4 * MAX_MOVES:
         raise SnapshotError(f"the snapshot is damaged: draw count out of range (0 to {4 * MAX_MOVES})")
     if not isinstance(moves, list) or len(moves) > MAX_MOVES or not all(isinstance(m, str) for m in moves):
         raise SnapshotError("the snapshot is damaged: moves must be a list of strings")
     said = data.get("said", [None] * len(moves))
     if not isinstance(said, list) or len(said) != len(moves) or not all(s is None or isinstance(s, str) for s in said):
         raise SnapshotError("the snapshot is damaged: 'said' must list text (or null) for each move")
-    return Snapshot(str(meta["id"]), str(meta["hash"]), seed, draws, tuple(moves), tuple(said))  # type: ignore[arg-type]
+    return Snapshot(str(meta["id"]), str(meta["hash"]), seed, draws, tuple(moves), tuple(said))

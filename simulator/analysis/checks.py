@@ -15,7 +15,9 @@ from .explore import DEFAULT_LIMIT, explore
 from .solver import EPSILON, solver_for
 
 if TYPE_CHECKING:
+    from ..rules import CompiledReaction
     from ..scenario import Scenario
+    from ..spec import Reaction, ScenarioSpec
     from .explore import Table
     from .solver import Solver
 
@@ -119,14 +121,14 @@ def _dead_ends(scenario: Scenario, table: Table) -> list[Diagnostic]:
     out = []
     for node in table.dead_ends[:3]:
         s = table.situation(node)
-        states = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(rules.layout.cast))
+        where = ", ".join(f"{who}={rules.state_name(s, i)}" for i, who in enumerate(rules.layout.cast))
         out.append(
             locate(
                 doc,
                 ["moves"],
                 "error",
                 "dead-end",
-                f"a situation with no legal move and no ending ({states}, turn {table.turn(node)})",
+                f"a situation with no legal move and no ending ({where}, turn {table.turn(node)})",
                 key=True,
                 moves=table.path_to(node),
             )
@@ -332,7 +334,7 @@ def _recommended_line(scenario: Scenario, solver: Solver) -> tuple[dict[str, Any
     """
     spec, doc = scenario.spec, scenario.document
     stats: dict[str, Any] = {}
-    out = []
+    out: list[Diagnostic] = []
     if spec.recommended:
         try:
             stats["recommended"] = round(solver.line_scores(spec.recommended)["overall"], 6)
@@ -360,7 +362,7 @@ def _move_index(scenario: Scenario, move_id: str) -> int:
     return next(k for k, m in enumerate(scenario.spec.moves) if m.id == move_id)
 
 
-def _written_reaction(scenario: Scenario, origin: tuple[str | int, ...]) -> Any:
+def _written_reaction(scenario: Scenario, origin: tuple[str | int, ...]) -> Reaction:
     """The reaction as the file wrote it (for its lines), from its origin."""
     spec = scenario.spec
     if origin[0] == "cast":
@@ -370,7 +372,7 @@ def _written_reaction(scenario: Scenario, origin: tuple[str | int, ...]) -> Any:
     return spec.scene.reactions[int(origin[2])]
 
 
-def _manner_findings(scenario: Scenario, table: Any) -> list[Diagnostic]:
+def _manner_findings(scenario: Scenario, table: Table) -> list[Diagnostic]:
     """Manners no condition tells apart, and phrasings no reachable situation lets a learner say."""
     rules, doc = scenario.rules, scenario.document
     out = []
@@ -477,7 +479,7 @@ def note_leaning(note: str) -> int:
     return 0
 
 
-def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
+def _note_signs(scenario: Scenario, table: Table) -> list[Diagnostic]:
     """A note whose direction contradicts the changes it explains: it reads as a setback while
     the outcome never lowers the overall score and sometimes raises it, or the other way round.
     """
@@ -510,19 +512,19 @@ def _note_signs(scenario: Scenario, table: Any) -> list[Diagnostic]:
     return out
 
 
-def generic(reaction: Any) -> bool:
+def generic(reaction: CompiledReaction) -> bool:
     """Whether a reaction is a persona's generic one: written in the persona file, or the
     persona's fallback when nothing answers (the scenario wrote nothing for the moment).
     """
     return not reaction.origin or reaction.origin[0] == "persona"
 
 
-def _generic_lines(scenario: Scenario, table: Any) -> list[Diagnostic]:
+def _generic_lines(scenario: Scenario, table: Table) -> list[Diagnostic]:
     """Every reachable place where a counterpart answers with a persona's generic line instead
     of the scenario's own (one finding per reaction, with a line of play that gets there).
     """
     found: dict[int, int] = {}  # id(reaction) -> first edge using it
-    reactions: dict[int, Any] = {}
+    reactions: dict[int, CompiledReaction] = {}
     for edge, entry_index in enumerate(table.edge_entry):
         entry = table.entries[entry_index]
         choice = table.rules.choices[entry.choice]
@@ -552,7 +554,7 @@ def _generic_lines(scenario: Scenario, table: Any) -> list[Diagnostic]:
     return out
 
 
-def _edge_sources(table: Any, edges: set[int]) -> dict[int, int]:
+def _edge_sources(table: Table, edges: set[int]) -> dict[int, int]:
     """The node each of these edges leaves from."""
     out = {}
     for node in range(table.size):
@@ -564,7 +566,7 @@ def _edge_sources(table: Any, edges: set[int]) -> dict[int, int]:
     return out
 
 
-def _dimension_path(spec: Any, dim: str) -> list[str | int]:
+def _dimension_path(spec: ScenarioSpec, dim: str) -> list[str | int]:
     if dim in ("outcome", "relationship", "integrity"):
         return ["scoring", dim]
     if dim == "overall":

@@ -5,7 +5,7 @@ for the language; claims are read and checked when the scenario loads).
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..claims import Claim
@@ -41,7 +41,7 @@ def evaluate(scenario: Scenario, solver: Solver) -> tuple[list[dict[str, Any]], 
         )
         if not passed:
             text = message + (f" (why: {claim.why})" if claim.why else "")
-            path = ["expect", claim.index, claim.kind]
+            path: list[str | int] = ["expect", claim.index, claim.kind]
             diags.append(locate(scenario.document, path, "error", "expectation-failed", text, key=True, moves=witness))
     return results, diags
 
@@ -141,13 +141,13 @@ def _lines(scenario: Scenario, solver: Solver, claim: Claim) -> Proof:
     end = table.ending[node]
     card = cards[ids[node]]
     ending = endings[end] if end >= 0 else "no ending"
-    shown = ", ".join(f"{d} {card[d]}" for d in (claim.ends_with or {"overall": None}))
+    shown = ", ".join(f"{d} {card[d]}" for d in (claim.ends_with or ("overall",)))
     if want:
         return True, f"a line {what[6:]} {claimed}: it ends in {ending} with {shown}", path
     return False, f"not every one of the {what} {claimed}: this one ends in {ending} with {shown}", path
 
 
-def _search(solver: Solver, pattern: Sequence[MoveRef], accept: Any) -> tuple[bool, list[str], int]:
+def _search(solver: Solver, pattern: Sequence[MoveRef], accept: Callable[[int], bool]) -> tuple[bool, list[str], int]:
     """A complete line that plays ``pattern`` as a subsequence and whose last node ``accept``
     takes: (found, its moves, its last node).
     """

@@ -35,13 +35,13 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..cache import ContentCache
-from ..conditions import Reads
+from ..conditions import ClockKey, Reads
 from ..layout import NEVER
 from ..rules import Choice, CompiledOutcome, CompiledReaction, Rules, Situation
 from ..step import branches
@@ -54,10 +54,15 @@ __all__ = ["Entry", "Table", "explore"]
 # Beyond this many situations exploration stops and the table says it is incomplete.
 DEFAULT_LIMIT = 2_000_000
 
-# A choice's memo: its footprint key -> (entry index, code deltas of its chance results).
-_ChoiceMemo = dict[Any, tuple[int, tuple[int, ...]]]
+# A footprint: the digits of a code that a memo is keyed on (an int, or a tuple of ints and
+# clock buckets), extracted by a generated function (see _Coder._key).
+KeyOf = Callable[[int], Hashable]
+# A choice's memo: footprint -> (its entry's index, the code differences of its outcomes)
+ChoiceMemo = dict[Hashable, tuple[int, tuple[int, ...]]]
+# A place in the table's footprint sets: a tuple position or a clock (see conditions.ClockKey)
+Place = int | ClockKey
 # A legal move as exploration plays it: (footprint key, memo, choice index, contact radix or 0).
-_Legal = tuple[Callable[[int], Any], _ChoiceMemo, int, int]
+_Legal = tuple[KeyOf, ChoiceMemo, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,7 @@ class Table:
         self.dead_ends: list[int] = []
         self.expansions = 0
         self.complete = True
-        self._scores: tuple[list[dict[str, int]], array] | None = None
+        self._scores: tuple[list[dict[str, int]], array[int]] | None = None
         self._explore()
 
     # --- building ----------------------------------------------------------------------------
@@ -113,9 +118,9 @@ class Table:
         edge_start, edge_entry, branch_node = self.edge_start, self.edge_entry, self.branch_node
         entries = self.entries
         legal_key, ending_key = coder.legal_key, coder.ending_key
-        legal_memo: dict[Any, tuple[_Legal, ...]] = {}
-        ending_memo: dict[Any, int] = {}
-        choice_memos: list[_ChoiceMemo] = [{} for _ in rules.choices]
+        legal_memo: dict[Hashable, tuple[_Legal, ...]] = {}
+        ending_memo: dict[Hashable, int] = {}
+        choice_memos: list[ChoiceMemo] = [{} for _ in rules.choices]
         limit = self.limit
         turn_radix, turn_limit = coder.turn_radix, rules.turn_limit
         layout = rules.layout
@@ -188,7 +193,7 @@ class Table:
         counts = [len(e.deltas) for e in self.entries]
         self.branch_start = array("i", accumulate(map(counts.__getitem__, self.edge_entry), initial=0))
 
-    def _legal(self, code: int, choice_memos: list[_ChoiceMemo]) -> tuple[_Legal, ...]:
+    def _legal(self, code: int, choice_memos: list[ChoiceMemo]) -> tuple[_Legal, ...]:
         """The legal moves of a situation, each as what the loop of :meth:`_explore` plays it with:
         the choice's footprint key and memo, its index, and the radix of the contact it writes
         (0 when it writes none).
@@ -200,7 +205,7 @@ class Table:
                 coder.choice_keys[m],
                 choice_memos[m],
                 m,
-                coder.radix[coder.contact_of(m)] if coder.contact_of(m) is not None else 0,
+                coder.contact_radix(m),
             )
             for m in choices
         )
@@ -225,7 +230,7 @@ class Table:
     def edges(self, node: int) -> range:
         return range(self.edge_start[node], self.edge_start[node + 1])
 
-    def next_nodes(self, edge: int) -> array:
+    def next_nodes(self, edge: int) -> array[int]:
         """The next node of each chance result of an edge, in the order of its outcomes."""
         return self.branch_node[self.branch_start[edge] : self.branch_start[edge + 1]]
 
@@ -290,7 +295,7 @@ class Table:
         """Tuple positions of meters that nothing reads (merged away: see the module docstring)."""
         return self._coder.unread
 
-    def final_scores(self) -> tuple[list[dict[str, int]], array]:
+    def final_scores(self) -> tuple[list[dict[str, int]], array[int]]:
         """The distinct final score cards, and for each node the index of its card (-1 while it
         goes on). Dead ends (no ending, no legal move) are scored as they stand.
         """
@@ -299,7 +304,7 @@ class Table:
             coder, codes, ending, starts = self._coder, self.codes, self.ending, self.edge_start
             score_key = coder.score_key
             cards: list[dict[str, int]] = []
-            memo: dict[Any, int] = {}
+            memo: dict[tuple[int, Hashable], int] = {}
             ids = array("i", [-1]) * len(codes)
             for i, code in enumerate(codes):
                 end = ending[i]
@@ -341,7 +346,7 @@ class _Coder:
         # Meters that no condition and no score reads cannot change what happens or what it is
         # worth: situations that differ only there are merged (their digit has one value).
         reads = _all_reads(rules)
-        read: set[Any] = set(range(cast_n)) | set(reads.positions) | set(scenario.rubric.positions)
+        read: set[int] = set(range(cast_n)) | set(reads.positions) | set(scenario.rubric.positions)
         day_cuts = reads.cuts(("days",)) | ({rules.day_limit} if rules.day_limit is not None else set())
         self.unread = tuple(p for p in range(layout.meter0, layout.contact0) if p not in read)
         self.lows, self.sizes = self._digit_ranges(read)
@@ -358,12 +363,12 @@ class _Coder:
         self.states_seen: list[tuple[int, ...]] = []
         # Clocks are read only against thresholds, so keys hold the clock's bucket between the
         # thresholds, not the day itself: otherwise every new day would miss every memo.
-        self._names: dict[str, Any] = {}
+        self._names: dict[str, tuple[int, ...]] = {}
         self._day_cuts = sorted(day_cuts)
         self._since_cuts = {who: sorted(reads.cuts(("since", who))) for who in range(cast_n)}
         self._footprints(scenario)
 
-    def _digit_ranges(self, read: set[Any]) -> tuple[list[int], list[int]]:
+    def _digit_ranges(self, read: set[int]) -> tuple[list[int], list[int]]:
         """The lowest value and the number of values of each position's digit: a state index, a
         meter in its bounds (one value when nothing reads it), a contact's day or NEVER, the day,
         the turn. Days run to the last day a move can still land on.
@@ -398,23 +403,23 @@ class _Coder:
         constant (the legal moves, the ending, each choice, the score).
         """
         rules = self.rules
-        legal_positions: set[Any] = set()
+        legal_positions: set[Place] = set()
         for choice in rules.choices:
             if choice.target_index >= 0:
                 legal_positions.add(choice.target_index)
             if choice.when is not None:
                 legal_positions |= choice.when.reads.keys
         self.legal_key = self._key(legal_positions)
-        ending_positions: set[Any] = set(rules.ending_reads().keys)
+        ending_positions: set[Place] = set(rules.ending_reads().keys)
         # The timeout is read as a flag next to this key (see Table._explore), not as the turn.
         if rules.day_limit is not None:
             ending_positions.add(("days",))
         self.ending_key = self._key(ending_positions)
-        self.choice_keys: list[Callable[[int], Any]] = []
+        self.choice_keys: list[KeyOf] = []
         for choice in rules.choices:
             # Legality has its own memo: a choice's key holds what its reactions read and write.
             # Reactions read the situation as the choice lands, with its days spent: hence shift.
-            positions: set[Any] = {choice.target_index} if choice.target_index >= 0 else set()
+            positions: set[Place] = {choice.target_index} if choice.target_index >= 0 else set()
             for reaction in rules.reactions[choice.index]:
                 positions |= reaction.reads.keys | reaction.writes
             # A contact written (set to the day) is patched in after the memo: see Table._explore.
@@ -429,20 +434,21 @@ class _Coder:
             self._names[key] = tuple(bisect_right(cuts, d + shift) for d in range(size + 1))
         return key
 
-    def _key(self, positions: set[Any], *, shift: int = 0) -> Callable[[int], Any]:
+    def _key(self, positions: set[Place], *, shift: int = 0) -> KeyOf:
         """A function extracting the digits at ``positions`` from a code, one op per run of
         adjacent digits; clock reads (``("days",)``, ``("since", who)``) as their bucket.
         """
         return self._lambda(self._parts(positions, shift=shift))
 
-    def _lambda(self, parts: list[str]) -> Callable[[int], Any]:
+    def _lambda(self, parts: list[str]) -> KeyOf:
         if not parts:
             return lambda c: 0
         body = parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
         # Only integers and names computed here go into the source: nothing from a file.
-        return eval(f"lambda c: {body}", dict(self._names))
+        key_of: KeyOf = eval(f"lambda c: {body}", dict(self._names))
+        return key_of
 
-    def _parts(self, positions: set[Any], *, shift: int = 0) -> list[str]:
+    def _parts(self, positions: set[Place], *, shift: int = 0) -> list[str]:
         runs: list[tuple[int, int]] = []
         clocks = sorted(q for q in positions if isinstance(q, tuple))
         for p in sorted(q for q in positions if isinstance(q, int) and self.sizes[q] > 1):
@@ -490,6 +496,11 @@ class _Coder:
             out[p] = NEVER if out[p] == 0 else out[p] - 1  # digit 0 is NEVER, d + 1 is day d
         out[-1] = -1
         return tuple(out)
+
+    def contact_radix(self, m: int) -> int:
+        """The radix of the contact digit a move writes, 0 when it writes none."""
+        position = self.contact_of(m)
+        return 0 if position is None else self.radix[position]
 
     def contact_of(self, m: int) -> int | None:
         """The position of the contact a move writes (its target's), when contacts are tracked."""

@@ -10,11 +10,16 @@ once (a decision that shut a door, a wait that let a chance pass).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..scoring import Debrief, TurningPoint, advice_for
+
+if TYPE_CHECKING:
+    from ..rules import Rules
+    from ..session import Session
+    from .solver import Alternative
 
 __all__ = ["COSTLY", "rated_debrief"]
 
@@ -22,7 +27,7 @@ __all__ = ["COSTLY", "rated_debrief"]
 COSTLY = 3.0
 
 
-def rated_debrief(session: Any, rows: Sequence[Mapping[str, Any]]) -> Debrief:
+def rated_debrief(session: Session, rows: Sequence[Alternative]) -> Debrief:
     """The session's debrief with the solver's review ``rows`` (per turn: played, played_value,
     best, best_value) folded in: each turning point's cost, costly choices added as turning
     points, each phrasing note's better line, and, once the session has ended, what the choices
@@ -58,7 +63,7 @@ def rated_debrief(session: Any, rows: Sequence[Mapping[str, Any]]) -> Debrief:
     return replace(rated, optimum=optimum, worth=worth, chance=debrief.scores["overall"] - worth)
 
 
-def _with_better_lines(debrief: Debrief, rows: Sequence[Mapping[str, Any]], rules: Any) -> Debrief:
+def _with_better_lines(debrief: Debrief, rows: Sequence[Alternative], rules: Rules) -> Debrief:
     """Each phrasing note with how the best move at its turn would be said (its first phrasing)."""
     if not debrief.phrasing_notes:
         return debrief

@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..cache import ContentCache
 from ..claims import EPSILON
@@ -28,7 +28,25 @@ from .explore import DEFAULT_LIMIT, Table, explore
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["ARCHETYPES", "EPSILON", "Solver", "solver_for", "starts_with"]
+__all__ = ["ARCHETYPES", "EPSILON", "Alternative", "Review", "Solver", "solver_for", "starts_with"]
+
+
+class Alternative(TypedDict):
+    """A played turn against the best move there, each valued as the expected ``overall`` with
+    the best play afterwards: what a transcript document keeps as ``alternatives``.
+    """
+
+    turn: int
+    played: str
+    played_value: float
+    best: str
+    best_value: float
+
+
+class Review(Alternative):
+    """A row of :meth:`Solver.review`: an :class:`Alternative` and the points the move gave up."""
+
+    loss: float
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,7 @@ class Solver:
         self._final = [cards[k]["overall"] if k >= 0 else 0.0 for k in ids]
         self.values = self._backward(None)
         self._policies: dict[str, list[float]] = {}
-        self._reach_best: array | None = None
+        self._reach_best: array[int] | None = None
         self._advised: dict[str, int] | None = None
 
     @classmethod
@@ -197,12 +215,12 @@ class Solver:
         node = t.node(situation)
         return {t.choice_of(e).key: any(reach[j] for j in t.next_nodes(e)) for e in t.edges(node)}
 
-    def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[dict[str, Any]]:
+    def review(self, situations: Sequence[Sequence[int]], moves: Sequence[str]) -> list[Review]:
         """For a played line (the situation before each move, and the moves), each turn's move
         and its value under optimal play afterwards, against the best move there and its value:
         what a debrief shows as "the best alternative".
         """
-        out = []
+        out: list[Review] = []
         for turn, (situation, key) in enumerate(zip(situations, moves, strict=True), start=1):
             values = self.move_values(situation)
             # Among moves worth the same, the one played counts as best (no "better move" that
@@ -352,7 +370,7 @@ class Solver:
         end = max(best, key=lambda k: (best[k], -k))
         return self.rules.endings[end].id
 
-    def _reach(self) -> array:
+    def _reach(self) -> array[int]:
         if self._reach_best is None:
             t = self.table
             target = next((k for k, e in enumerate(self.rules.endings) if e.id == self.best_ending), -2)
@@ -448,7 +466,7 @@ class Solver:
                 choice = MoveRef.parse(key).resolve(self.rules.choices)
             except Unresolved as exc:
                 raise AnalysisError(f"{where}: {exc.ref!r}: {exc.with_moves()}") from None
-            return choice.index  # type: ignore[attr-defined, no-any-return]
+            return choice.index
 
         def step(index: int, key: str, where: str) -> None:
             nonlocal dist

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..safetext import json_text, visible
+
+if TYPE_CHECKING:
+    from ..analysis import Report
+    from .usage import Subparsers
 
 __all__ = ["register", "run_check", "run_graph", "run_solve"]
 
 EXIT_ERRORS = 1
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "check",
         help="prove what scenarios do: reachability, dead ends, scores, expectations",
@@ -84,7 +89,7 @@ def _situations(text: str) -> int:
     return value
 
 
-def _limit_option(p: Any) -> None:
+def _limit_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-situations",
         type=_situations,
@@ -131,7 +136,7 @@ def _looks_like_scenario(path: Path) -> bool:
     return len(head) > MAX_FILE_BYTES or any(line.startswith(b"cast:") for line in head.splitlines())
 
 
-def _check(path: str, limit: int) -> tuple[Any, dict[str, str]]:
+def _check(path: str, limit: int) -> tuple[Report, dict[str, str]]:
     """The report on one scenario file, and the persona file each cast member was read from
     (a bare id may name a file beside the scenario or a bundled one: authors need to know which).
     """
@@ -238,7 +243,7 @@ def run_solve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tree(node: dict[str, Any], indent: str, w: Any) -> None:
+def _tree(node: dict[str, Any], indent: str, w: Callable[[str], None]) -> None:
     if "move" not in node:
         return
     w(f"{indent}{node['move']}  (expects {node['expected']:.2f})\n")
@@ -273,7 +278,7 @@ def run_graph(args: argparse.Namespace) -> int:
 class _VisibleWriter:
     """Writes text that quotes files (paths, names, lines) with control characters shown."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
     def write(self, text: str) -> None:

@@ -16,9 +16,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from ..errors import SnapshotError
+
+if TYPE_CHECKING:
+    from ..analysis.solver import Alternative, Solver
+    from ..scenario import Scenario
+    from ..scoring import Debrief
+    from ..session import Session
+    from ..transcript import Turn
 
 __all__ = [
     "ANALYSIS_LIMIT",
@@ -54,7 +61,7 @@ def too_large() -> str:
     return f"this scenario has more than {ANALYSIS_LIMIT:,} situations, too many to rate every move"
 
 
-def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def build_document(session: Session, *, alternatives: list[Alternative] | None = None) -> dict[str, Any]:
     """The whole run as JSON-ready data: scenario, seed, moves with replies, ending, scores, debrief."""
     scenario = session.scenario
     from ..analysis.review import rated_debrief
@@ -63,7 +70,12 @@ def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = 
     ending = session.ending
     debrief = rated_debrief(session, alternatives or ()).to_dict()
     debrief["alternatives"] = alternatives
-    about = {"id": scenario.id, "title": scenario.title, "source": scenario.source, "hash": scenario.hash}
+    about: dict[str, str | None] = {
+        "id": scenario.id,
+        "title": scenario.title,
+        "source": scenario.source,
+        "hash": scenario.hash,
+    }
     path = scenario_path(scenario)
     if path is not None:
         about["path"] = path
@@ -81,7 +93,7 @@ def build_document(session: Any, *, alternatives: list[dict[str, Any]] | None = 
     }
 
 
-def scenario_path(scenario: Any) -> str | None:
+def scenario_path(scenario: Scenario) -> str | None:
     """The scenario file's absolute path when it is not one of the bundled scenarios (which are
     found by id), else None.
     """
@@ -133,7 +145,7 @@ MAX_DOCUMENT_BYTES = 20_000_000
 _MAX_NUMBER_DIGITS = 40  # seeds are below 2**63 (19 digits); no number in a transcript is longer
 
 
-def _load_json(path: str | Path) -> Any:
+def _load_json(path: str | Path) -> object:
     """The JSON value in the file; anything that is not a readable, reasonable JSON file is a
     SnapshotError naming it (too large, not UTF-8, nested too deep, a number too long).
     """
@@ -168,16 +180,16 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
-def _no_constant(text: str) -> Any:
+def _no_constant(text: str) -> NoReturn:
     raise _Refused(f"{text} is not a number JSON allows")
 
 
 class Recorded(NamedTuple):
     """A transcript document's recorded part, rebuilt as library objects for display."""
 
-    turns: list[Any]
-    debrief: Any
-    alternatives: list[dict[str, Any]] | None
+    turns: list[Turn]
+    debrief: Debrief
+    alternatives: list[Alternative] | None
 
 
 def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
@@ -226,23 +238,24 @@ def read_recorded(data: Mapping[str, Any], path: str | Path) -> Recorded:
     return Recorded(turns, debrief, alts)
 
 
-def _list(value: Any, what: str) -> list[Any]:
+def _list(value: object, what: str) -> list[Any]:
     if not isinstance(value, list):
         raise TypeError(f"{what} must be a list, not {type(value).__name__}")
     return value
 
 
-def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+def _mapping(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise TypeError(f"{what} must be an object, not {value!r:.40}")
     return value
 
 
-def _alternatives(value: Any) -> list[dict[str, Any]] | None:
+def _alternatives(value: object) -> list[Alternative] | None:
     if value is None:
         return None
-    for alt in _list(value, "'alternatives'"):
-        alt = _mapping(alt, "an alternative")
+    checked: list[Alternative] = _list(value, "'alternatives'")  # JSON, each item checked below
+    for item in checked:
+        alt = _mapping(item, "an alternative")
         if not (
             isinstance(alt.get("turn"), int)
             and all(isinstance(alt.get(k), str) for k in ("played", "best"))
@@ -252,13 +265,13 @@ def _alternatives(value: Any) -> list[dict[str, Any]] | None:
             )
         ):
             raise ValueError(f"an alternative must have turn, played, played_value, best and best_value: {alt!r:.60}")
-    return value
+    return checked
 
 
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "None": (type(None),), "dict[str, int]": (dict,)}
 
 
-def _check_types(record: Any) -> None:
+def _check_types(record: object) -> None:
     """Raise TypeError when a field of a rebuilt record does not have its declared type (fields
     whose annotation is not a plain one here, such as tuples of records, are checked apart).
     """
@@ -278,7 +291,7 @@ def _check_types(record: Any) -> None:
 # --- the analysis -------------------------------------------------------------------------------
 
 
-def load_solver(scenario: Any) -> Any | None:
+def load_solver(scenario: Scenario) -> Solver | None:
     """The analysis solver for a scenario, explored up to :data:`ANALYSIS_LIMIT` situations; None
     when the scenario is larger (an incomplete table rates moves by a part of the scenario).
     """
@@ -288,7 +301,7 @@ def load_solver(scenario: Any) -> Any | None:
     return solver if solver.table.complete else None
 
 
-def move_values(solver: Any, situation: tuple[int, ...]) -> dict[str, float] | None:
+def move_values(solver: Solver, situation: tuple[int, ...]) -> dict[str, float] | None:
     """Each legal move's value in ``situation``, or None for a situation the table does not hold."""
     try:
         return dict(solver.move_values(situation))
@@ -296,7 +309,7 @@ def move_values(solver: Any, situation: tuple[int, ...]) -> dict[str, float] | N
         return None
 
 
-def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]] | None, str | None]:
+def review(session: Session, solver: Solver | None = None) -> tuple[list[Alternative] | None, str | None]:
     """Per turn played: the move played and the best one, each with its value under best play
     after (the solver's review); or None and a one-line reason why the moves cannot be rated.
     """
@@ -307,9 +320,19 @@ def review(session: Any, solver: Any | None = None) -> tuple[list[dict[str, Any]
         rows = solver.review(session.history, session.played)
     except KeyError:
         return None, UNKNOWN_SITUATION
-    return [{k: row[k] for k in ("turn", "played", "played_value", "best", "best_value")} for row in rows], None
+    kept: list[Alternative] = [
+        {
+            "turn": row["turn"],
+            "played": row["played"],
+            "played_value": row["played_value"],
+            "best": row["best"],
+            "best_value": row["best_value"],
+        }
+        for row in rows
+    ]
+    return kept, None
 
 
-def alternatives(session: Any, solver: Any | None = None) -> list[dict[str, Any]] | None:
+def alternatives(session: Session, solver: Solver | None = None) -> list[Alternative] | None:
     """The rows of :func:`review`, or None when the moves cannot be rated."""
     return review(session, solver)[0]

@@ -33,7 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = ("catalog", "play", "replay", "schema", "reco
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line: ``parley play: error: ...``."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # the message quotes the arguments as typed: show their control characters, keep one line
         raise SystemExit(_fail(f"{message} (see '{self.prog} --help')", EXIT_USAGE, prefix=f"{self.prog}: error: "))
 

@@ -12,13 +12,29 @@ import argparse
 import difflib
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ParamSpec
 
 from ..errors import IllegalMove, SimulatorError
 from ..safetext import json_text
 from .usage import add_db_argument
+
+if TYPE_CHECKING:  # types only: rich, the store and the analysis are imported where they are used
+    from rich.console import Console
+
+    from ..analysis.solver import Alternative, Solver
+    from ..reading import Reading
+    from ..rules import Choice, Move, Phrasing
+    from ..session import Session
+    from ..store import Recording
+    from .tui import Reader
+    from .usage import Subparsers
+
+    # What the learner chose to say: a move or a choice as typed, a phrasing, or a reading of their words
+    Said = Move | Choice | Phrasing | Reading
+
+P = ParamSpec("P")
 
 __all__ = ["InputProblem", "Practice", "parse_move", "practice", "print_debrief", "register", "run"]
 
@@ -34,7 +50,7 @@ QUIT_WORDS = {
 }
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "play",
         help="practise a scenario",
@@ -123,9 +139,9 @@ def run(args: argparse.Namespace) -> int:
         # Every listed move is played before anything is saved: a bad one leaves no session behind.
         play_keys(session, args.moves)
         if not args.no_save:
-            recording = start_recording(session, learner=args.learner, db=args.db)  # commits the turns
+            saved = start_recording(session, learner=args.learner, db=args.db)  # commits the turns
             if session.over:
-                recording.finish()
+                saved.finish()
         return show_listed(session, as_json=args.json, coach=args.coach)
     recording = None if args.no_save else start_recording(session, learner=args.learner, db=args.db)
     return practice(
@@ -139,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any:
+def start_recording(session: Session, *, learner: str | None, db: str | None) -> Recording:
     """Start recording ``session`` (and the turns it has already played) in the store: ``db``, or
     the store's default ($PARLEY_DB, else its file); ``learner``, or the store's default learner.
     """
@@ -148,13 +164,13 @@ def start_recording(session: Any, *, learner: str | None, db: str | None) -> Any
     return Store(db).record(session, learner=learner)
 
 
-def _make_reader(plain: bool, console: Any) -> Any:
+def _make_reader(plain: bool, console: Console) -> Reader | None:
     from .tui import PlainReader
 
     return PlainReader(stdout=console.file) if plain else None  # the terminal reader is built per session
 
 
-def choose_scenario(console: Any, reader: Any) -> str | None:
+def choose_scenario(console: Console, reader: Reader | None) -> str | None:
     """Ask which bundled scenario to play; None if the learner leaves instead."""
     from .. import list_scenarios
     from .render import scenario_table
@@ -187,7 +203,7 @@ def choose_scenario(console: Any, reader: Any) -> str | None:
         console.print(f"No scenario {text!r}.{hint} Type a number from 1 to {len(ids)}.", style="yellow")
 
 
-def play_keys(session: Any, moves: str) -> None:
+def play_keys(session: Session, moves: str) -> None:
     """``--moves``: play the comma-separated moves; raises IllegalMove at the first bad one."""
     keys = [k.strip() for k in moves.split(",") if k.strip()]
     for i, key in enumerate(keys, start=1):
@@ -196,7 +212,7 @@ def play_keys(session: Any, moves: str) -> None:
         session.play(key.replace(" ", ":"))
 
 
-def show_listed(session: Any, *, as_json: bool, coach: bool) -> int:
+def show_listed(session: Session, *, as_json: bool, coach: bool) -> int:
     """After ``--moves``: print the JSON document, or the briefing, each turn and the debrief."""
     from .document import build_document, review
 
@@ -216,7 +232,7 @@ def show_listed(session: Any, *, as_json: bool, coach: bool) -> int:
 
 
 def print_debrief(
-    console: Any, session: Any, alts: Sequence[Mapping[str, Any]] | None, *, note: str | None = None
+    console: Console, session: Session, alts: Sequence[Alternative] | None, *, note: str | None = None
 ) -> None:
     """The debrief of ``session``; ``alts`` are the better moves per turn (None: not shown, with
     ``note`` saying why when there is a reason to give).
@@ -238,7 +254,7 @@ def print_debrief(
 # --- reading moves ---------------------------------------------------------------------------
 
 
-def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
+def parse_move(text: str, session: Session, names: Mapping[str, str]) -> Move | Choice:
     """Turn what the learner typed into a legal :class:`~simulator.rules.Move` (or, when the
     manner is typed too, a :class:`~simulator.rules.Choice`), or raise :class:`InputProblem`
     saying what would work: a number from the menu, ``apologize hr_rep``, ``apologize:hr_rep``,
@@ -280,7 +296,7 @@ def parse_move(text: str, session: Any, names: Mapping[str, str]) -> Any:
     candidates = [m for m in moves if m.id == move_id and (target is None or m.target == target)]
     # The one rule of move notation: a target is left out only where the scenario offers one.
     if target is None and len(offered) > 1 and candidates:
-        who = _or([f"{m.target} ({short_name(names.get(m.target, ''))})" for m in candidates])
+        who = _or([f"{m.target} ({short_name(names.get(m.target or '', ''))})" for m in candidates])
         raise InputProblem(f"'{move_id}' needs a target: {who}. For example: {candidates[0].key.replace(':', ' ')}")
     if len(candidates) == 1:
         if manner is None:
@@ -322,12 +338,12 @@ def _or(items: Sequence[str]) -> str:
 
 
 def practice(
-    session: Any,
+    session: Session,
     *,
-    recording: Any | None = None,
+    recording: Recording | None = None,
     coach: bool = False,
-    console: Any | None = None,
-    reader: Any | None = None,
+    console: Console | None = None,
+    reader: Reader | None = None,
     fresh_seed: bool = False,
     intro: bool = True,
     trust_reading: bool = False,
@@ -350,14 +366,14 @@ class Practice:
 
     def __init__(
         self,
-        session: Any,
+        session: Session,
         *,
-        recording: Any | None = None,
+        recording: Recording | None = None,
         coach: bool = False,
-        console: Any | None = None,
-        reader: Any | None = None,
+        console: Console | None = None,
+        reader: Reader | None = None,
         trust_reading: bool = False,
-    ):
+    ) -> None:
         from .render import COMMANDS, make_console, status_text
         from .saying import Saying
 
@@ -386,7 +402,7 @@ class Practice:
         self.reader = reader
         self.saying = Saying(self, trust=trust_reading)
         self.status_text = status_text
-        self._solver: Any = None
+        self._solver: Solver | None = None
         self._solver_loaded = False
 
     async def run(self, *, fresh_seed: bool = False, intro: bool = True) -> int:
@@ -451,7 +467,7 @@ class Practice:
         self.play(said)
         return "menu"
 
-    async def understand(self, text: str) -> Any | None:
+    async def understand(self, text: str) -> Said | None:
         """What the learner's input says: a number or a move (then how it is said, when it can be
         said several ways), or their own words read into a move; None when nothing is to be played.
         """
@@ -462,7 +478,9 @@ class Practice:
                 return await self.saying.for_words(text)
             self.console.print(str(exc), style="yellow", soft_wrap=True)
             return None
-        if getattr(move, "choices", None) is not None:  # a Move: ask how it is said
+        from ..rules import Move
+
+        if isinstance(move, Move):  # not a Choice: ask how it is said
             return await self.saying.for_move(move)
         return move
 
@@ -481,7 +499,7 @@ class Practice:
         console.print(self.status_text(session), style="dim")
         console.print(move_menu(session.moves(), self.names, width=console.width, timed=session.day is not None))
 
-    def play(self, move: Any) -> None:
+    def play(self, move: Said) -> None:
         from ..coaching import notes_for
         from ..scoring import advice_for
         from .render import turn_view
@@ -500,7 +518,7 @@ class Practice:
         self.console.print()
         self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach, notes=notes))
 
-    def keep(self, write: Any, *args: Any) -> None:
+    def keep(self, write: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
         """Save through the recording. When the store is unreachable for a while (a server
         restarting), say so and play on: the recording keeps the change and writes it with the
         next save.
@@ -508,7 +526,7 @@ class Practice:
         from ..store import UnsavedChanges
 
         try:
-            write(*args)
+            write(*args, **kwargs)
         except UnsavedChanges as exc:
             self.console.print(f"Not saved yet: {exc}", style="yellow", markup=False, soft_wrap=True)
 
@@ -521,7 +539,7 @@ class Practice:
         print_debrief(self.console, self.session, alts, note=note)
         self.console.print(self.summary(), style="bold", soft_wrap=True)
 
-    def solver(self) -> Any | None:
+    def solver(self) -> Solver | None:
         """The scenario's solver, loaded on first use; None when the scenario is too large."""
         if not self._solver_loaded:
             from .document import load_solver
@@ -595,7 +613,7 @@ class Practice:
 
             solver = self.solver()
             values = move_values(solver, session.situation) if solver is not None else None
-            if values is None:
+            if solver is None or values is None:  # (values is None whenever solver is)
                 console.print(f"No hint: {too_large() if solver is None else UNKNOWN_SITUATION}.", style="yellow")
             else:
                 ranked = solver.ranked(session.situation)

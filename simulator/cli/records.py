@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: the store and rich are imported inside the commands
+    from rich.console import Console
+
+    from ..store import SessionRecord, Store, TurnRecord
+    from ..transcript import Turn
+    from .usage import Subparsers
 
 from .usage import add_db_argument
 
@@ -23,7 +30,7 @@ SPARK_WIDTH = 20
 MAX_SESSION = 2**63 - 1  # SQLite's largest INTEGER (the store's MAX_INTEGER, not imported: parsing stays light)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "resume",
         help="continue an unfinished session",
@@ -113,14 +120,14 @@ def _limit(text: str) -> int:
     return min(value, MAX_SESSION)  # more than any store can hold: all of them
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace) -> Store:
     """The store, for reading: a place where nothing was ever saved is a StoreError (NoStore), not a new store."""
     from ..store import Store
 
     return Store(args.db, create=False)
 
 
-def _open_or_say(args: argparse.Namespace) -> Any | None:
+def _open_or_say(args: argparse.Namespace) -> Store | None:
     """The store for a listing command; None (after saying so) when nothing was saved there yet."""
     from ..store import NoStore
     from ..store.location import store_path
@@ -149,7 +156,7 @@ def visible(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
-def ending_titles(store: Any, rows: Sequence[Any]) -> dict[int, str]:
+def ending_titles(store: Store, rows: Sequence[SessionRecord]) -> dict[int, str]:
     """Session id -> the title of its ending: as stored, else from its scenario, else the ending id.
 
     Sessions saved before schema 3 have no stored title; their scenario is loaded once per file
@@ -186,7 +193,7 @@ def _when(stamp: str | None) -> str:
     return stamp.replace("T", " ")[:16] if stamp else "-"
 
 
-def _console() -> Any:
+def _console() -> Console:
     import sys
 
     from .render import make_console
@@ -377,7 +384,7 @@ def _show(args: argparse.Namespace) -> int:
     return 1 if damage else 0
 
 
-def _stored_turn(record: Any) -> Any:
+def _stored_turn(record: TurnRecord) -> Turn:
     """The Turn a stored record holds: its full ``detail`` when it has one, else what the columns keep."""
     from ..transcript import Turn
 

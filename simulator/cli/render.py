@@ -15,17 +15,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text as RichText
 
 from ..safetext import visible
 from .tui import isatty
+
+if TYPE_CHECKING:
+    from ..analysis.solver import Alternative
+    from ..catalogue import ScenarioInfo
+    from ..coaching import PhrasingNote
+    from ..reading import Reading
+    from ..rules import Move, Phrasing, Rules
+    from ..scenario import Scenario
+    from ..scoring import Debrief
+    from ..session import Counterpart, Session
+    from ..transcript import Turn
 
 __all__ = [
     "BAR_WIDTH",
@@ -62,10 +74,20 @@ class Text(RichText):
     def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(visible(text, multiline=True), *args, **kwargs)
 
-    def append(self, text: str | RichText, style: Any = None) -> Text:
+    def append(self, text: str | RichText, style: str | Style | None = None) -> Text:
         if isinstance(text, str):
             text = visible(text, multiline=True)
-        return super().append(text, style)  # type: ignore[return-value]
+        super().append(text, style)
+        return self
+
+    @classmethod
+    def assemble(cls, *parts: str | RichText | tuple[str, StyleType], **options: Any) -> Text:
+        """As rich's, which builds an instance of ``cls`` (so every part goes through
+        :meth:`append` above) but is annotated as returning its own class.
+        """
+        text = super().assemble(*parts, **options)
+        assert isinstance(text, Text)
+        return text
 
 
 class SafeConsole(Console):
@@ -120,7 +142,7 @@ def bar(value: int, width: int = BAR_WIDTH) -> Text:
 # --- listing ---------------------------------------------------------------------------------
 
 
-def scenario_table(infos: Sequence[Any], *, numbered: bool = False, width: int = 80) -> Table:
+def scenario_table(infos: Sequence[ScenarioInfo], *, numbered: bool = False, width: int = 80) -> Table:
     """The bundled scenarios: id, title, counterparts and source story (``ScenarioInfo`` rows).
 
     Below 80 columns the source moves under the title and names lose their role, so that a
@@ -150,7 +172,7 @@ def scenario_table(infos: Sequence[Any], *, numbered: bool = False, width: int =
 # --- the session -----------------------------------------------------------------------------
 
 
-def briefing_view(scenario: Any, seed: int, *, fresh_seed: bool) -> Group:
+def briefing_view(scenario: Scenario, seed: int, *, fresh_seed: bool) -> Group:
     spec = scenario.spec
     cast = Table.grid(padding=(0, 1))
     cast.add_column(no_wrap=True)
@@ -185,7 +207,7 @@ def in_touch(name: str, channel: str | None, *, between: str = " ") -> Text:
     return Text.assemble(name, (f"{between}{channel}" if channel else "", "dim"))
 
 
-def move_label(move: Any, names: Mapping[str, str]) -> Text:
+def move_label(move: Move, names: Mapping[str, str]) -> Text:
     text = Text(move.label)
     if move.target:
         text.append(f" {ARROW} {short_name(names.get(move.target, move.target))}")
@@ -209,7 +231,7 @@ def duration_words(days: int) -> str:
 
 
 def move_menu(
-    moves: Sequence[Any],
+    moves: Sequence[Move],
     names: Mapping[str, str],
     *,
     descriptions: Mapping[str, str] | None = None,
@@ -249,7 +271,7 @@ def quoted(text: str) -> str:
     return f"“{' '.join(text.split())}”"
 
 
-def hanging(head: Text, body: Text, *, indent: int = 2) -> Table:
+def hanging(head: RichText, body: RichText, *, indent: int = 2) -> Table:
     """``head`` then ``body``, indented, with the body's wrapped lines kept under its first word:
     a coach note or a change of mood stays readable as a block at any width.
     """
@@ -260,7 +282,7 @@ def hanging(head: Text, body: Text, *, indent: int = 2) -> Table:
     return grid
 
 
-def you_line(turn: Any) -> Text:
+def you_line(turn: Turn) -> Text:
     """The learner's side of a turn: their words when they said any, with the move beside them."""
     move = Text(turn.label, style="dim" if turn.said else "")
     if turn.speaker_name:
@@ -270,7 +292,7 @@ def you_line(turn: Any) -> Text:
     return Text.assemble(("You: ", "bold"), quoted(turn.said), "  ", ("(", "dim"), move, (")", "dim"))
 
 
-def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequence[Any] = ()) -> Group:
+def turn_view(turn: Turn, *, mood: str | None, coach: bool = False, notes: Sequence[PhrasingNote] = ()) -> Group:
     """One move and its answer: what the learner said (or the move), the reply in a panel,
     perceivable changes; with ``coach``, the hidden changes and ``notes`` on the phrasing.
     """
@@ -313,7 +335,9 @@ def turn_view(turn: Any, *, mood: str | None, coach: bool = False, notes: Sequen
     return Group(*parts)
 
 
-def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Mapping[str, int] | None = None) -> Table:
+def coach_view(
+    counterparts: Iterable[Counterpart], scores: Mapping[str, int], scene: Mapping[str, int] | None = None
+) -> Table:
     """What is hidden from learners: each counterpart's state and meters, the scene's meters and
     the running scores.
     """
@@ -330,7 +354,7 @@ def coach_view(counterparts: Iterable[Any], scores: Mapping[str, int], scene: Ma
     return table
 
 
-def status_text(session: Any) -> str:
+def status_text(session: Session) -> str:
     """One line: turn and time left and who is in touch, and how (the toolbar and plain mode's status)."""
     turn, limit = session.turn, session.rules.turn_limit
     parts = [f"Turn {min(turn + 1, limit)} of {limit}", f"{session.turns_left} left"]
@@ -369,7 +393,7 @@ def help_view() -> Group:
     )
 
 
-def transcript_view(turns: Sequence[Any]) -> Group | Text:
+def transcript_view(turns: Sequence[Turn]) -> Group | Text:
     if not turns:
         return Text("Nothing has been said yet.", style="dim")
     lines: list[RenderableType] = []
@@ -389,10 +413,10 @@ def transcript_view(turns: Sequence[Any]) -> Group | Text:
 
 
 def debrief_view(
-    debrief: Any,
+    debrief: Debrief,
     *,
     descriptions: Mapping[str, str | None] | None = None,
-    alternatives: Sequence[Mapping[str, Any]] | None = None,
+    alternatives: Sequence[Alternative] | None = None,
     names: Mapping[str, str] | None = None,
     note: str | None = None,
     labels: Mapping[str, str] | None = None,
@@ -526,11 +550,12 @@ def _stories_view(debrief: Any) -> list[RenderableType]:
     return parts
 
 
-def skill_view(debrief: Any) -> Text:
+def skill_view(debrief: Debrief) -> Text:
     """What the learner's choices were worth, apart from what chance did (see
     :mod:`simulator.analysis.review`).
     """
     optimum, worth, chance, final = debrief.optimum, debrief.worth, debrief.chance, debrief.scores["overall"]
+    assert optimum is not None and worth is not None and chance is not None  # rated together (review.py)
     text = Text.assemble(
         ("Your choices were worth ", "bold"), (f"{worth:.0f}", "bold"), (f" of a possible {optimum:.0f}", "bold")
     )
@@ -543,7 +568,7 @@ def skill_view(debrief: Any) -> Text:
 
 
 def alternatives_view(
-    alternatives: Sequence[Mapping[str, Any]], names: Mapping[str, str], labels: Mapping[str, str] | None = None
+    alternatives: Sequence[Alternative], names: Mapping[str, str], labels: Mapping[str, str] | None = None
 ) -> RenderableType:
     """Per turn, the move the analysis rates best when it beats the one played (in words when
     ``labels`` has them).
@@ -578,7 +603,7 @@ def alternatives_view(
     return table
 
 
-def phrasing_menu(phrasings: Sequence[Any], move: Any, names: Mapping[str, str]) -> Group:
+def phrasing_menu(phrasings: Sequence[Phrasing], move: Move, names: Mapping[str, str]) -> Group:
     """How a move can be said, lettered in the order given."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold cyan", no_wrap=True)
@@ -594,7 +619,7 @@ def phrasing_menu(phrasings: Sequence[Any], move: Any, names: Mapping[str, str])
     )
 
 
-def reading_text(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
+def reading_text(reading: Reading, rules: Rules, names: Mapping[str, str]) -> Text:
     """``Apologise → Daniel, owning it plainly``: a reading as a short sentence."""
     move = next(m for m in rules.moves if m.id == reading.id and m.target == reading.target)
     text = move_label(move, names)
@@ -603,7 +628,7 @@ def reading_text(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
     return text
 
 
-def heard_view(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
+def heard_view(reading: Reading, rules: Rules, names: Mapping[str, str]) -> Text:
     """What a confident reading says it heard, and from which words."""
     text = Text.assemble(("Heard as: ", "bold"), reading_text(reading, rules, names))
     details = f"  ({reading.confidence:.0%} sure"
@@ -613,7 +638,7 @@ def heard_view(reading: Any, rules: Any, names: Mapping[str, str]) -> Text:
     return text
 
 
-def readings_menu(readings: Sequence[Any], rules: Any, names: Mapping[str, str]) -> Table:
+def readings_menu(readings: Sequence[Reading], rules: Rules, names: Mapping[str, str]) -> Table:
     """Readings to pick from, numbered, with how sure each is."""
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
@@ -624,7 +649,7 @@ def readings_menu(readings: Sequence[Any], rules: Any, names: Mapping[str, str])
     return table
 
 
-def phrasing_notes_view(notes: Sequence[Any]) -> Group:
+def phrasing_notes_view(notes: Sequence[PhrasingNote]) -> Group:
     """What in the learner's words helped or hurt, quoted, with what would sound better."""
     parts: list[RenderableType] = [Text("Your words", style="bold")]
     for note in notes:
@@ -658,7 +683,7 @@ def worth_words(loss: float, keeps_best: bool | None) -> str:
 
 def hint_view(
     ranked: Sequence[tuple[str, float]],
-    moves: Sequence[Any],
+    moves: Sequence[Move],
     names: Mapping[str, str],
     *,
     keeps: Mapping[str, bool] | None = None,

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..safetext import json_text
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+    from .usage import Subparsers
 
 __all__ = ["register", "run"]
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "replay",
         help="replay a saved transcript and show its debrief",
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def scenario_for(data: dict[str, Any], args: argparse.Namespace) -> Any:
+def scenario_for(data: dict[str, Any], args: argparse.Namespace) -> Scenario:
     """The scenario to replay against: ``--scenario``, else the file the transcript names, else
     the bundled scenario of the snapshot's id. A scenario that cannot be loaded is an error
     naming the transcript.

@@ -14,11 +14,12 @@ Two ways in, both ending in something :meth:`Session.play` takes with the words 
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..reading import Reading
     from ..rules import Move, Phrasing
+    from .play import Practice
 
 __all__ = ["LETTERS", "MIN_SHOWN", "Saying", "phrasing_order"]
 
@@ -42,7 +43,7 @@ def phrasing_order(phrasings: tuple[Phrasing, ...], seed: int, turn: int, key: s
 class Saying:
     """The learner's side of one exchange, for a practice loop (its session, console and reader)."""
 
-    def __init__(self, loop: Any, *, trust: bool = False) -> None:
+    def __init__(self, loop: Practice, *, trust: bool = False) -> None:
         self.loop = loop
         self.trust = trust
 

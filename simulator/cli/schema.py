@@ -11,7 +11,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .usage import Subparsers
 
 __all__ = ["KINDS", "register", "render_schema", "run", "schema_for"]
 
@@ -19,7 +22,7 @@ KINDS = ("persona", "scenario")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "schema",
         help="print the JSON Schema of the persona or scenario format",
@@ -35,8 +38,8 @@ def register(subparsers: Any) -> None:
 def schema_for(kind: str) -> dict[str, Any]:
     from ..spec import PersonaSpec, ScenarioSpec
 
-    model = {"persona": PersonaSpec, "scenario": ScenarioSpec}[kind]
-    return {"$schema": DIALECT, **model.model_json_schema()}
+    models: dict[str, type[PersonaSpec | ScenarioSpec]] = {"persona": PersonaSpec, "scenario": ScenarioSpec}
+    return {"$schema": DIALECT, **models[kind].model_json_schema()}
 
 
 def render_schema(kind: str) -> str:

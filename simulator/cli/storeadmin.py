@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .usage import Subparsers
 
 __all__ = ["register"]
 
 
-def register(subparsers: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+def register(subparsers: Subparsers, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = subparsers.add_parser(
         "store",
         help="upgrade or describe the session store",

@@ -14,9 +14,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..safetext import visible
+
+if TYPE_CHECKING:  # types only: prompt-toolkit is imported where a terminal reader is built
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import CompleteEvent, Completer
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.key_binding import KeyPressEvent
+
+    from ..rules import Move
+
+    # MoveCompleter(moves, names, commands), built on first use
+    CompleterClass = Callable[[Callable[[], Sequence[Move]], Mapping[str, str], Mapping[str, str]], Completer]
 
 T = TypeVar("T")
 
@@ -33,7 +44,17 @@ __all__ = [
 ]  # and MoveCompleter, built on first use
 
 
-def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Any) -> T:
+class Reader(Protocol):
+    """What the practice loop reads through: :class:`TerminalReader`, :class:`PlainReader` or a
+    test's own. A reader that never suspends says so with ``needs_event_loop = False``.
+    """
+
+    async def read(self, prompt: str) -> str: ...
+    async def confirm(self, question: str) -> bool: ...
+    async def choose(self, prompt: str) -> str: ...
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Reader) -> T:
     """Run ``coro``, which reads through ``reader``, to the end and return its result.
 
     A reader whose ``needs_event_loop`` is true (prompt-toolkit's, and any reader that does not
@@ -49,13 +70,14 @@ def run_coroutine(coro: Coroutine[Any, Any, T], *, reader: Any) -> T:
     try:
         coro.send(None)
     except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
+        result: T = stop.value  # the coroutine's return value (StopIteration types it Any)
+        return result
     coro.close()
     raise RuntimeError(f"{type(reader).__name__} suspended: a reader that awaits needs needs_event_loop = True")
 
 
 def completions_for(
-    text: str, moves: Sequence[Any], names: Mapping[str, str], commands: Mapping[str, str]
+    text: str, moves: Sequence[Move], names: Mapping[str, str], commands: Mapping[str, str]
 ) -> list[tuple[str, int, str]]:
     """What Tab offers for the text before the cursor: ``(insert, start_position, meta)`` each.
 
@@ -86,9 +108,9 @@ def completions_for(
     of_move = [m for m in moves if m.id == move_id]
     if len(done) > 1 or not of_move:
         return []
-    targets = [m for m in of_move if m.target]
+    targets = [m.target for m in of_move if m.target]
     if targets and not done:
-        return [(m.target, -len(prefix), names.get(m.target, m.target)) for m in targets if m.target.startswith(prefix)]
+        return [(target, -len(prefix), names.get(target, target)) for target in targets if target.startswith(prefix)]
     chosen = [m for m in of_move if not targets or m.target == (done[0] if done else None)]
     manners = list(dict.fromkeys(manner for m in chosen for manner in getattr(m, "manners", ())))
     if len(manners) < 2 or (not targets and done):
@@ -96,16 +118,18 @@ def completions_for(
     return [(manner, -len(prefix), "how it is said") for manner in manners if manner.startswith(prefix)]
 
 
-def _completer_class() -> type:
+def _completer_class() -> CompleterClass:
     from prompt_toolkit.completion import Completer, Completion
 
     class MoveCompleter(Completer):
         """Moves and targets that are legal now, asked for afresh on every Tab."""
 
-        def __init__(self, moves: Callable[[], Sequence[Any]], names: Mapping[str, str], commands: Mapping[str, str]):
+        def __init__(
+            self, moves: Callable[[], Sequence[Move]], names: Mapping[str, str], commands: Mapping[str, str]
+        ) -> None:
             self.moves, self.names, self.commands = moves, names, commands
 
-        def get_completions(self, document: Any, complete_event: Any) -> Iterable[Completion]:
+        def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
             for insert, start, meta in completions_for(
                 document.text_before_cursor, self.moves(), self.names, self.commands
             ):
@@ -114,7 +138,7 @@ def _completer_class() -> type:
     return MoveCompleter
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> CompleterClass:
     if name == "MoveCompleter":
         return _completer_class()
     raise AttributeError(name)
@@ -128,7 +152,7 @@ class TerminalReader:
     def __init__(
         self,
         *,
-        moves: Callable[[], Sequence[Any]],
+        moves: Callable[[], Sequence[Move]],
         names: Mapping[str, str],
         commands: Mapping[str, str],
         toolbar: Callable[[], str] | None = None,
@@ -140,7 +164,7 @@ class TerminalReader:
         bindings = KeyBindings()
 
         @bindings.add("c-c")
-        def _clear_or_interrupt(event: Any) -> None:
+        def _clear_or_interrupt(event: KeyPressEvent) -> None:
             buffer = event.app.current_buffer
             if buffer.text:
                 buffer.reset()  # a half-typed move is thrown away, the prompt stays
@@ -148,7 +172,7 @@ class TerminalReader:
                 event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
         self._toolbar = toolbar
-        self._prompt = PromptSession(
+        self._prompt: PromptSession[str] = PromptSession(
             completer=_completer_class()(moves, names, commands),
             complete_while_typing=False,
             history=InMemoryHistory(),
@@ -156,8 +180,8 @@ class TerminalReader:
             bottom_toolbar=self._bottom_toolbar if toolbar else None,
             reserve_space_for_menu=6,
         )
-        self._confirm = PromptSession()
-        self._choose: Any = None  # built on first use
+        self._confirm: PromptSession[str] = PromptSession()
+        self._choose: PromptSession[str] | None = None  # built on first use
 
     def _bottom_toolbar(self) -> str:
         return " " + self._toolbar() if self._toolbar else ""
@@ -185,12 +209,12 @@ class TerminalReader:
             bindings = KeyBindings()
 
             @bindings.add("tab")
-            def _alternatives(event: Any) -> None:
+            def _alternatives(event: KeyPressEvent) -> None:
                 if not event.app.current_buffer.text:
                     event.app.exit(result=TAB)
 
             @bindings.add("c-c")
-            def _clear_or_interrupt(event: Any) -> None:
+            def _clear_or_interrupt(event: KeyPressEvent) -> None:
                 buffer = event.app.current_buffer
                 if buffer.text:
                     buffer.reset()

@@ -6,9 +6,16 @@ usage error without importing the entry point back (no import circle).
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..errors import SimulatorError
+
+if TYPE_CHECKING:
+    import argparse
+
+    # What main.build_parser hands each command module's register(subparsers); argparse has no
+    # public name for the class of add_subparsers()'s result.
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 __all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError", "add_db_argument"]
 

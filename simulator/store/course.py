@@ -19,6 +19,7 @@ from .tally import MoveStats, RelationshipLoss, ScenarioSummary, Tally, loss_of
 if TYPE_CHECKING:
     from ..scenario import Scenario
     from ..session import Session
+    from .exports import XapiOptions
 
 __all__ = ["Course", "MoveStats", "RelationshipLoss", "ScenarioSummary"]
 
@@ -182,7 +183,7 @@ class Course:
             dims = dimensions(s.scores for s in self.store.iter_sessions(cohort=self.cohort))
             return write_csv(Path(path), self._stream(undone=True), dims, table=table)
 
-    def _xapi_options(self) -> Any:
+    def _xapi_options(self) -> XapiOptions:
         from .exports import XapiOptions
 
         return XapiOptions(

@@ -131,8 +131,10 @@ class Database:
                 self.message(doing, f"a number is too large for the store (at most {MAX_INTEGER})")
             ) from exc
         except UnicodeError as exc:  # lone surrogates: bytes that were not UTF-8 (a non-UTF-8 terminal)
-            reason = getattr(exc, "reason", None) or str(exc)
-            raise StoreError(self.message(doing, f"text that is not valid UTF-8 ({reason})")) from exc
+            # the codec errors say why in .reason; a plain UnicodeError (a driver's own) has none
+            codec_error = UnicodeEncodeError | UnicodeDecodeError | UnicodeTranslateError
+            why = (exc.reason if isinstance(exc, codec_error) else "") or str(exc)
+            raise StoreError(self.message(doing, f"text that is not valid UTF-8 ({why})")) from exc
         except Exception as exc:
             reason = self._explain(exc)
             if reason is None:

@@ -25,9 +25,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 __all__ = ["ScenarioFile", "ScenarioItem"]
 
@@ -92,7 +95,7 @@ class ScenarioFile(pytest.File):
 
 class ScenarioItem(pytest.Item):
     def __init__(
-        self, *, kind: str, scenario: Any, index: int = -1, error: Exception | None = None, **kwargs: Any
+        self, *, kind: str, scenario: Scenario | None, index: int = -1, error: Exception | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.kind = kind
@@ -103,10 +106,12 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         if self.kind == "load":
             raise ScenarioFailure(str(self.error))
+        scenario = self.scenario
+        assert scenario is not None  # every item but a load failure's has loaded its scenario
         if self.kind == "check":
             from ..analysis import analyse
 
-            report = analyse(self.scenario)
+            report = analyse(scenario)
             errors = [d for d in report.errors if d.code not in ("expectation-failed", "expectation-invalid")]
             if errors:
                 raise ScenarioFailure("\n".join(d.render() for d in errors), list(errors[0].moves or []) or None)
@@ -114,7 +119,7 @@ class ScenarioItem(pytest.Item):
             from ..analysis import solver_for
             from ..analysis.expectations import evaluate
 
-            results, diags = evaluate(self.scenario, solver_for(self.scenario))
+            results, diags = evaluate(scenario, solver_for(scenario))
             result = results[self.index]
             if not result["passed"]:
                 mine = [d for d in diags if d.field and d.field.startswith(f"expect[{self.index}]")]
@@ -124,7 +129,7 @@ class ScenarioItem(pytest.Item):
             from .replay import replay_sessions
 
             count = int(self.config.getini("parley_sessions"))
-            problem = replay_sessions(self.scenario, range(count))
+            problem = replay_sessions(scenario, range(count))
             if problem is not None:
                 raise ScenarioFailure(problem[0], problem[1])
 

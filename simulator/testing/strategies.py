@@ -21,6 +21,7 @@ import atexit
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +75,7 @@ def move_sequences(
     rules = scenario.rules
 
     @st.composite
-    def lines(draw: Any) -> list[str]:
+    def lines(draw: st.DrawFn) -> list[str]:
         draws = Draws(Rng(seed))
         s = rules.initial
         keys: list[str] = []
@@ -100,7 +101,7 @@ def sessions(scenario: Scenario, *, max_length: int | None = None) -> st.SearchS
     from ..session import Session
 
     @st.composite
-    def build(draw: Any) -> Session:
+    def build(draw: st.DrawFn) -> Session:
         seed = draw(st.integers(0, 2**32 - 1))
         keys = draw(move_sequences(scenario, max_length=max_length, seed=seed))
         session = Session(scenario, seed=seed)
@@ -125,7 +126,7 @@ def _validate_sizes(**sizes: int) -> None:
 
 
 @st.composite
-def _persona_data(draw: Any, max_states: int, max_meters: int, max_reactions: int) -> dict[str, Any]:
+def _persona_data(draw: st.DrawFn, max_states: int, max_meters: int, max_reactions: int) -> dict[str, Any]:
     states = draw(st.lists(st.sampled_from(STATE_NAMES[:max_states]), min_size=1, max_size=max_states, unique=True))
     initial = draw(st.sampled_from(states))
     meter_names = draw(st.lists(st.sampled_from(METER_NAMES[:max_meters]), max_size=max_meters, unique=True))
@@ -153,8 +154,8 @@ def _persona_data(draw: Any, max_states: int, max_meters: int, max_reactions: in
 
 
 def _condition(
-    draw: Any, meters: list[str], states: dict[str, list[str]], clocks: list[str] = ()
-) -> dict[str, Any] | None:  # type: ignore[assignment]
+    draw: st.DrawFn, meters: list[str], states: dict[str, list[str]], clocks: Sequence[str] = ()
+) -> dict[str, Any] | None:
     choice = draw(st.integers(0, 4 if clocks else 3))
     if choice == 4:
         clock = draw(st.sampled_from(clocks))
@@ -176,14 +177,14 @@ def _condition(
 
 @st.composite
 def _reaction(
-    draw: Any,
+    draw: st.DrawFn,
     states: list[str],
     meters: list[str],
     others: list[str],
     own: bool,
     move: str | None = None,
     scene: bool = False,
-    clocks: list[str] = (),  # type: ignore[assignment]
+    clocks: Sequence[str] = (),
 ) -> dict[str, Any]:
     reaction: dict[str, Any] = {"move": move or draw(st.sampled_from(TARGETED))}
     if not scene and draw(st.booleans()):
@@ -242,7 +243,7 @@ def personas(*, max_states: int = 4, max_meters: int = 2, max_reactions: int = 4
 
 @st.composite
 def _scenario_data(
-    draw: Any, max_cast: int, max_states: int, max_meters: int, max_turns: int
+    draw: st.DrawFn, max_cast: int, max_states: int, max_meters: int, max_turns: int
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     cast_ids = [f"c{k}" for k in range(draw(st.integers(1, max_cast)))]
     persona_files = {c: draw(_persona_data(max_states, max_meters, 3)) for c in cast_ids}

@@ -21,7 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..reading import Reading
+    from ..scenario import Scenario
 
 __all__ = ["Accuracy", "Utterance", "accuracy", "load_utterances"]
 
@@ -38,11 +42,11 @@ class Utterance:
     @property
     def accepted(self) -> set[tuple[str, str | None]]:
         """The (move, target) pairs counted as right."""
-        out = {(self.move, self.target)} if self.move else set()
+        out: set[tuple[str, str | None]] = {(self.move, self.target)} if self.move else set()
         for other in self.also:
             move, _, target = other.partition(":")
             out.add((move, target or None))
-        return out  # type: ignore[return-value]
+        return out
 
 
 @dataclass
@@ -87,7 +91,13 @@ def load_utterances(path: str | Path) -> list[Utterance]:
     return out
 
 
-def accuracy(scenario: Any, items: Iterable[Utterance], *, reader: Any = None) -> Accuracy:
+class TextReader(Protocol):
+    """What :func:`accuracy` measures: the scenario's reader, or any other with its ``read``."""
+
+    def read(self, text: str) -> Sequence[Reading]: ...
+
+
+def accuracy(scenario: Scenario, items: Iterable[Utterance], *, reader: TextReader | None = None) -> Accuracy:
     """Read every item with the scenario's reader (or ``reader``, anything with the same
     ``read(text)``) and measure it.
     """
@@ -98,7 +108,7 @@ def accuracy(scenario: Any, items: Iterable[Utterance], *, reader: Any = None) -
     top1 = top3 = manners = quiet = 0
     for item in items:
         result.items += 1
-        readings: Sequence[Any] = reader.read(item.text)
+        readings = reader.read(item.text)
         if item.move is None:
             result.off_topic += 1
             if not readings or not readings[0].confident:

@@ -235,6 +235,20 @@ def test_text_that_is_not_utf8_is_a_store_error(store, declined):
         store.record(Session(declined, seed=1), learner=name)
 
 
+def test_a_unicode_error_without_a_codec_reason_is_a_store_error(store):
+    # a driver may raise a bare UnicodeError, which has no .reason: its message says why instead
+    with (
+        pytest.raises(StoreError, match=r"reading: text that is not valid UTF-8 \(bad bytes\)$"),
+        store.db.errors("reading"),
+    ):
+        raise UnicodeError("bad bytes")
+    with (
+        pytest.raises(StoreError, match=r"text that is not valid UTF-8 \(surrogates not allowed\)$"),
+        store.db.errors("reading"),
+    ):
+        "\udcff".encode()
+
+
 def test_a_damaged_row_is_reported_and_the_others_still_read(store, declined):
     good = started(store, declined, "ana", 1)
     bad = started(store, declined, "ana", 2)
