@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,11 +288,6 @@ def cases(level: str | None = None) -> st.SearchStrategy[Case]:
 # --- the promise: commands ----------------------------------------------------------------------
 
 DEADLINE = 10  # seconds: the promise for every command on any input (issue 12)
-
-
-def parley_argv() -> list[str]:
-    exe = shutil.which("parley")
-    return [exe] if exe else [sys.executable, "-m", "simulator"]
 
 
 def held(result: subprocess.CompletedProcess[str]) -> None:

@@ -19,11 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # hostile, and command_support beside the tests
 
 import subprocess  # noqa: E402
 
-from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case, parley_argv  # noqa: E402
+from command_support import parley_argv  # noqa: E402
+from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case  # noqa: E402
 
 
 def sweep(

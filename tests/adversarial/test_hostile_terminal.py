@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held, parley_argv
+from command_support import installed_parley, parley_argv
+from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held
 
 from simulator.cli.render import Text, make_console
 
@@ -194,13 +195,9 @@ def test_input_that_does_not_decode_is_read_as_no_move_not_a_crash(encoding, typ
 @POSIX
 def test_in_a_real_terminal_nothing_from_the_file_acts_on_it(evil, tmp_path):
     """prompt-toolkit's menu, completions and toolbar as well as rich's output, in a pseudo-terminal."""
-    import shutil
-
     import pexpect
 
-    exe = shutil.which("parley")
-    if exe is None:
-        pytest.skip("the parley console script is not installed")
+    exe = installed_parley()
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "PARLEY_DB": str(tmp_path / "p.db")}
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(
