@@ -4,6 +4,7 @@ against its schema, ``replay``, ``schema``, plain piped play and start-up import
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,10 +138,11 @@ def test_a_partial_run_is_valid_too(run_parley):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_committed_schema_files_equal_the_command_output(run_parley, kind):
-    printed = run_parley(["schema", kind]).stdout
-    assert printed == render_schema(kind)
+    result = run_parley(["schema", kind])
+    assert result.returncode == 0, result.stderr
     committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
-    assert committed == printed, "run: parley schema --out schemas"
+    assert result.stdout == committed, "run: parley schema --out schemas"
+    jsonschema.Draft202012Validator.check_schema(json.loads(result.stdout))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -157,8 +159,28 @@ def test_bundled_files_validate_against_the_schemas_they_name(kind):
 def test_schema_out_writes_both(run_parley, tmp_path):
     result = run_parley(["schema", "--out", str(tmp_path / "s")])
     assert result.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(f"{kind}.schema.json" for kind in KINDS)
     for kind in KINDS:
-        assert (tmp_path / "s" / f"{kind}.schema.json").read_text() == render_schema(kind)
+        committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+        assert (tmp_path / "s" / f"{kind}.schema.json").read_text(encoding="utf-8") == committed
+    assert result.stdout.splitlines() == [f"wrote {tmp_path / 's' / f'{kind}.schema.json'}" for kind in KINDS]
+
+
+def test_schema_without_a_kind_prints_both_in_one_document(run_parley):
+    result = run_parley(["schema"])
+    assert result.returncode == 0, result.stderr
+    both = json.loads(result.stdout)
+    assert list(both) == list(KINDS)
+    for kind in KINDS:
+        assert both[kind] == json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def test_schema_out_into_a_file_is_a_one_line_error(run_parley, tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    result = run_parley(["schema", "--out", str(tmp_path / "taken" / "s")])
+    # a folder that cannot be one is a mistake in the arguments (2), as a bad --db is
+    assert_one_line_error(result)
+    assert f"cannot write schemas to {str(tmp_path / 'taken' / 's')!r}: Not a directory" in result.stderr
 
 
 # --- plain, piped play -------------------------------------------------------------------------
@@ -191,9 +213,14 @@ def test_end_of_piped_input_quits_with_a_summary(run_parley):
     )
 
 
-def test_a_fresh_seed_is_printed_so_the_run_can_be_replayed(run_parley):
-    out = run_parley(["play", SCENARIO_IDS[0], "--no-save"], input="").stdout
-    assert "(replay this run with --seed " in out
+def test_a_fresh_seed_is_printed_so_the_run_can_be_replayed(run_parley, ending_line):
+    typed = "".join(key.replace(":", " ").replace("/", " ") + "\n" for key in ending_line(SCENARIO_IDS[0]))
+    first = run_parley(["play", SCENARIO_IDS[0], "--no-save"], input=typed)
+    assert first.returncode == 0, first.stderr
+    seed = re.search(r"\(replay this run with --seed (\d+)\)", first.stdout).group(1)
+    again = run_parley(["play", SCENARIO_IDS[0], "--no-save", "--seed", seed], input=typed)
+    # the same replies, scores and debrief; only the reminder of the seed is not repeated
+    assert again.stdout == first.stdout.replace(f"Seed {seed} (replay this run with --seed {seed})", f"Seed {seed}")
 
 
 def test_without_an_id_a_scenario_is_chosen_from_a_list(run_parley):
@@ -391,18 +418,56 @@ def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monk
     assert hint.returncode == 0 and "No hint: the analysis does not hold" in hint.stdout
 
 
-def test_hint_ranks_the_moves_in_plain_words_and_never_offers_what_the_source_warns_against(run_parley):
-    from pathlib import Path
+# what a hint says a move is worth against the best one now, from the best to the worst
+WORTH = ("as good as anything now", "nearly as good", "gives up a little", "gives up a lot")
 
-    phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+
+def hint_lines(out: str) -> list[str]:
+    return out.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
+
+
+def test_hint_ranks_the_moves_best_first_in_plain_words(run_parley):
+    """At the start of declined-offer the analysis tells the three strongest moves apart: the
+    hint lists them from the best down, each with its worth in words (not numbers)."""
     hint = run_parley(
-        ["play", str(phrased), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
+        ["play", "declined-offer", "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
     )
     assert hint.returncode == 0, hint.stderr
-    block = hint.stdout.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
-    assert block[0].split() == "Apologise → Dana Reyes, sincere as good as anything now; keeps the door open".split()
-    assert len(block) == 3 and all("door" in line for line in block)
-    assert not any("Vent" in line for line in block)  # venting is the scenario's named anti-pattern
+    lines = hint_lines(hint.stdout)
+    assert len(lines) == 3
+    worth = [next(i for i, words in enumerate(WORTH) if f"  {words}" in line) for line in lines]
+    assert worth[0] == 0, "the first is the best there is"
+    assert worth == sorted(worth) and len(set(worth)) > 1, f"not ranked best first: {lines}"
+    assert not any(ch.isdigit() for line in lines for ch in line), "plain words, no values"
+
+
+def test_hint_never_offers_what_the_source_warns_against(run_parley, write_scenario):
+    """phrased.yaml changed so that venting pays (in a one-turn session, Dana trusts you more for
+    it and the matter is repaired) while the story still names it as the anti-pattern: the
+    analysis rates the vent best, and the hint leaves it out all the same."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent / "cases" / "phrased.yaml").read_text(encoding="utf-8")
+    vent_closes = "          - to: closed\n            effects: {trust: -3}\n"
+    assert vent_closes in text
+    one_turn = "limits:\n  turns: 4\n"
+    assert one_turn in text
+    text = (
+        text.replace(vent_closes, "          - effects: {trust: 3, scene.repaired: 1}\n")
+        .replace(one_turn, "limits:\n  turns: 1\n")  # one move: no later apology evens it out
+        .replace("persona: ../../../personas/hr_rep.yaml", "persona: hr_rep")
+    )
+    path = write_scenario(text, name="venting-pays.yaml")
+    from simulator.analysis import solver_for
+
+    scenario = simulator.load_scenario(path)
+    best = solver_for(scenario).best_moves(simulator.Session(scenario, seed=3).situation)
+    assert best == ["vent:hr_rep"], "venting is the strongest move by the numbers"
+    hint = run_parley(["play", str(path), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    assert hint.returncode == 0, hint.stderr
+    block = hint_lines(hint.stdout)
+    assert len(block) == 3 and block[0].startswith("Apologise → Dana Reyes, sincere ")
+    assert not any("Vent" in line for line in block)
 
 
 def test_moves_describes_built_in_moves_too(run_parley):

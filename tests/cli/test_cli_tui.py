@@ -154,10 +154,13 @@ def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
     assert code == 0
     assert "not a move" not in out
     assert out.count("You: ") == 1
-    last = out.rstrip().splitlines()[-1]
-    assert (
-        last
-        == f"{scenario_id}: stopped after 1 of {simulator.load_scenario(scenario_id).rules.turn_limit} turns, overall {last.split('overall ')[1].split(';')[0]}; seed 5; replay with: parley play {scenario_id} --seed 5"
+    # the summary's score is the one the same move gives in a session of our own
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=5) as alone:
+        alone.play(line[0])
+        limit, overall = alone.scenario.rules.turn_limit, alone.scores["overall"]
+    assert out.rstrip().splitlines()[-1] == (
+        f"{scenario_id}: stopped after 1 of {limit} turns, overall {overall}; "
+        f"seed 5; replay with: parley play {scenario_id} --seed 5"
     )
 
 
@@ -190,13 +193,24 @@ def test_illegal_move_names_the_legal_ones():
     )
 
 
-def test_coach_mode_shows_hidden_meters(ending_line):
+def test_coach_mode_shows_each_counterparts_hidden_state_and_meters(ending_line):
     scenario_id = SCENARIO_IDS[0]
     line = ending_line(scenario_id)
     _, coached = asyncio.run(Driver(scenario_id, coach=True).run([typed(line[0]), "\x04"]))
     _, plain = asyncio.run(Driver(scenario_id).run([typed(line[0]), "\x04"]))
-    assert "Coach" in coached and "Meters" in coached
     assert "Meters" not in plain and "coach:" not in plain
+    # each counterpart's hidden state and meters as they stand after the move, on its own row
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=1) as alone:
+        alone.play(line[0])
+        cast = alone.counterparts()
+    table = " ".join(coached.split("Coach")[-1].split())
+    names = [c.name.split(" (")[0] for c in cast]
+    for person, name in zip(cast, names, strict=True):
+        row = table.split(f" {name} ", 1)[1]
+        for other in [*names, "scene "]:
+            row = row.split(f" {other}", 1)[0]
+        assert row.startswith(f"{person.state} "), (name, row)
+        assert all(f"{meter} {value}" in row for meter, value in person.meters.items()), (name, row)
 
 
 def test_help_moves_transcript_and_save(tmp_path, ending_line):
@@ -206,8 +220,18 @@ def test_help_moves_transcript_and_save(tmp_path, ending_line):
     steps = ["/help\r", "/moves\r", typed(line[0]), "/transcript\r", f"/save {path}\r", "/quit\r"]
     code, out = asyncio.run(Driver(scenario_id).run(steps))
     assert code == 0
+    words = " ".join(out.split())
     assert "/undo" in out and "take back your last move" in out
-    assert f"Saved the transcript to {path}" in " ".join(out.split())
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=1) as alone:
+        described = [m.description for m in alone.moves() if m.description]
+        turn = alone.play(line[0])
+    # /moves describes every legal move; the menu alone shows no descriptions
+    before_move, after_move = words.split("You: ", 1)
+    assert described and all(" ".join(d.split()) in before_move for d in described)
+    # /transcript repeats what was said and the reply, numbered
+    shown = after_move.split(f" 1. {turn.label} ", 1)[1]
+    assert " ".join(turn.line.split()) in shown
+    assert f"Saved the transcript to {path}" in words
     import json
 
     import jsonschema

@@ -64,7 +64,8 @@ def test_progress_shows_attempts_best_latest_trend_and_a_sparkline(store, ref, d
     row = next(line for line in out.splitlines() if "declined-offer" in line).split()
     assert row[1:4] == ["2", str(max(finals)), str(finals[-1])]
     assert row[4] == f"{finals[1] - finals[0]:+d}"
-    assert row[5] == sparkline(finals)
+    # one block per attempt, each as tall as its score on the fixed 0-100 scale of eight blocks
+    assert row[5] == "".join("▁▂▃▄▅▆▇█"[round(score * 7 / 100)] for score in finals)
 
 
 def test_show_prints_the_transcript_and_the_debrief(store, ref, declined, capsys):
