@@ -104,3 +104,27 @@ def _unique_prefix(word: str, offered: set[str], *, shortest: int) -> str | None
         if [w for w in offered if w.startswith(prefix)] == [word]:
             return prefix
     return None
+
+
+# A probe run in a fresh interpreter: the modules loaded before its first line (by site, a .pth
+# file, or coverage measuring the process) are not the code's doing, so only what it adds counts.
+_PROBE = """\
+import sys as _sys
+_before = set(_sys.modules)
+exec(compile({code!r}, "<probe>", "exec"), {{"__name__": "__main__"}})
+import json as _json
+print(_json.dumps(sorted(set(_sys.modules) - _before)), file=_sys.__stderr__)
+"""
+
+
+def modules_imported_by(code: str) -> set[str]:
+    """The modules that running ``code`` in a fresh interpreter imports (standard output is the
+    code's own; the answer comes on the last line of standard error)."""
+    import json
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(code=code)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import doctest
-import json
-import os
-import subprocess
-import sys
 import types
+
+from command_support import modules_imported_by
 
 import simulator
 
@@ -94,17 +92,11 @@ def test_the_package_docstring_example_runs():
     assert result.attempted > 0 and result.failed == 0
 
 
+HEAVY = ("rich", "prompt_toolkit", "transitions.extensions")
+
+
 def _modules_after(code: str) -> list[str]:
-    probe = (
-        "import json, sys\n"
-        f"{code}\n"
-        "heavy = ('rich', 'prompt_toolkit', 'transitions.extensions')\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=dict(os.environ), timeout=60
-    )
-    return json.loads(out.stdout)
+    return sorted(m for m in modules_imported_by(code) if m.startswith(HEAVY))
 
 
 def test_import_simulator_does_not_import_the_front_end_libraries():

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from command_support import modules_imported_by
 
 import simulator
 from simulator.cli.document import SCHEMA_FILE
@@ -235,19 +236,13 @@ def test_without_an_id_a_scenario_is_chosen_from_a_list(run_parley):
 # --- start-up ------------------------------------------------------------------------------------
 
 
-def loaded_after(code: str) -> set[str]:
-    probe = code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    return set(json.loads(result.stderr.strip().splitlines()[-1]))
-
-
 def test_import_simulator_loads_no_front_end():
-    modules = loaded_after("import simulator")
+    modules = modules_imported_by("import simulator")
     assert not {m for m in modules if m.startswith(("prompt_toolkit", "rich"))}
 
 
 def test_parley_list_does_not_import_prompt_toolkit():
-    modules = loaded_after("from simulator.cli.main import main\nmain(['list'])")
+    modules = modules_imported_by("from simulator.cli.main import main\nmain(['list'])")
     assert "rich.console" in modules
     assert not {m for m in modules if m.startswith("prompt_toolkit")}
     # nor what validating or analysing a scenario needs, nor the store or a database driver:
@@ -267,7 +262,7 @@ def test_the_parsers_limit_default_is_the_analysis_default():
 
 def test_piped_play_does_not_import_prompt_toolkit():
     code = f"import io, sys\nsys.stdin = io.StringIO('')\nfrom simulator.cli.main import main\nmain(['play', {SCENARIO_IDS[0]!r}, '--no-save'])"
-    assert not {m for m in loaded_after(code) if m.startswith("prompt_toolkit")}
+    assert not {m for m in modules_imported_by(code) if m.startswith("prompt_toolkit")}
 
 
 # --- saving --------------------------------------------------------------------------------------
