@@ -118,6 +118,15 @@ def test_play_with_standard_input_closed_says_so():
 
 @POSIX
 @pytest.mark.parametrize(
+    ("args", "code"), [(["dance"], 2), (["play", "no-such-scenario", "--no-save"], 2), (["list"], 0)]
+)
+def test_with_standard_error_closed_the_exit_code_still_tells(args, code):
+    """Nowhere to write the message: the exit code is all that is left, and no crash."""
+    assert finish(spawn(args, preexec=_close(2)))[:2] == (code, finish(spawn(args))[1])
+
+
+@POSIX
+@pytest.mark.parametrize(
     "args", [["list", "--json"], ["play", "declined-offer", "--moves", "wait", "--json", "--no-save"], ["list"]]
 )
 def test_output_to_a_closed_standard_output_says_so(args):

@@ -102,6 +102,44 @@ def test_help_everywhere(run_parley, run_installed):
     assert_one_line_error(run_installed(["play", "--seed", "x"]), "a seed is a whole number")
 
 
+@pytest.mark.parametrize(
+    ("raised", "code", "message"),
+    [
+        (
+            RuntimeError("planted"),
+            1,
+            "parley: error: internal error: RuntimeError: planted (set PARLEY_TRACEBACK=1 to see where)",
+        ),
+        (RecursionError(), 1, "parley: error: the input is too large or too deeply nested (RecursionError)"),
+        (MemoryError(), 1, "parley: error: the input is too large or too deeply nested (MemoryError)"),
+        (KeyboardInterrupt(), 130, "parley: interrupted"),
+    ],
+    ids=["bug", "recursion", "memory", "ctrl-c"],
+)
+def test_however_a_command_ends_it_is_an_exit_code_and_one_line(run_parley, monkeypatch, raised, code, message):
+    """A fault planted in `parley list`: a bug, an input too deep or too large, Ctrl-C."""
+    from simulator.cli import catalog
+
+    def fail(args):
+        raise raised
+
+    monkeypatch.setattr(catalog, "run", fail)
+    monkeypatch.delenv("PARLEY_TRACEBACK", raising=False)
+    result = run_parley(["list"])
+    assert (result.returncode, result.stderr) == (code, message + "\n")
+
+
+def test_parley_traceback_shows_where_a_bug_is(run_parley, monkeypatch):
+    from simulator.cli import catalog
+
+    def fail(args):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(catalog, "run", fail)
+    with pytest.raises(RuntimeError, match="planted"):
+        run_parley(["list"], env={"PARLEY_TRACEBACK": "1"})
+
+
 # --- list, --json, replay ----------------------------------------------------------------------
 
 
