@@ -59,6 +59,8 @@ def test_a_too_large_seed_is_refused_before_choosing_a_scenario(run_parley):
 def test_the_largest_seed_plays(run_parley):
     result = run_parley(["play", SCENARIO_IDS[0], "--seed", str(2**63 - 1), "--moves", "wait", "--json", "--no-save"])
     assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["seed"] == 2**63 - 1 and [m["key"] for m in doc["moves"]] == ["wait"]
 
 
 def test_unknown_move_names_the_legal_ones(run_parley):

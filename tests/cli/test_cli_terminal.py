@@ -189,23 +189,28 @@ def test_plain_mode_ctrl_c_twice_quits_with_the_summary(cli_env):
 
 def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_env):
     # A learner types a sentence, sees how it was heard, asks for the other readings with Tab,
-    # picks another, and plays on to the ending and the debrief.
+    # picks another, and plays on to the ending and the debrief: the stored turn is the reading
+    # picked, said in the learner's words.
     from pathlib import Path
 
-    exe = installed_parley()
+    from simulator.store import Store
+
+    said = "sorry dana, i was out of line on that call"
     phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+    with simulator.Session(simulator.load_scenario(phrased), seed=1) as alone:
+        readings = alone.interpret(said)
     env = {**cli_env, "TERM": "xterm-256color", "NO_COLOR": "1"}
     env.pop("COLUMNS", None)
     child = pexpect.spawn(
-        str(exe),
-        ["play", str(phrased), "--seed", "1", "--no-save"],
+        installed_parley(),
+        ["play", str(phrased), "--seed", "1", "--learner", "pty"],
         env=env,
         dimensions=(50, 160),
         encoding="utf-8",
         timeout=15,
     )
     child.expect(PROMPT)
-    child.send("sorry dana, i was out of line on that call\r")
+    child.send(said + "\r")
     child.expect("Heard as:")  # styles put escape codes between the words: expect the parts
     child.expect("owning it plainly")
     child.expect("Enter plays it")
@@ -213,12 +218,19 @@ def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_
     child.expect("Pick a number")
     listed = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
     second = re.search(r"^2 Apologise → Dana Reyes, ([a-z' ]+?) +\d+%", listed, re.MULTILINE).group(1)
+    assert second != "owning it plainly"
     child.send("2\r")
-    child.expect("“sorry dana, i was out of line on that call”")
+    child.expect(f"“{said}”")
     for _ in range(3):
         child.expect(PROMPT)
         child.send("wait\r")
     child.expect("Your words|Scores")
     child.expect(r"phrased: ending '")
     child.expect(pexpect.EOF)
-    assert second != "owning it plainly"
+    child.close()
+    assert child.exitstatus == 0
+    with Store(cli_env["PARLEY_DB"]) as store:
+        [record] = store.sessions(learner="pty")
+        first = store.turns(record.id)[0]
+    assert first.key == readings[1].key != readings[0].key  # the second reading, as listed
+    assert first.detail["said"] == said
