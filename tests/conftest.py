@@ -19,6 +19,9 @@ from hypothesis import HealthCheck, settings
 
 import simulator
 
+# pytester: the pytest plugin's tests run pytest on small projects, in this process
+pytest_plugins = ["pytester"]
+
 settings.register_profile(
     "parley",
     max_examples=25,

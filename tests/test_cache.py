@@ -33,18 +33,32 @@ def test_clear_forgets_everything():
     assert len(cache) == 0 and cache.get(1, lambda: 2) == 2
 
 
-def test_concurrent_builders_all_get_the_first_stored_value():
+def test_builders_racing_on_one_key_all_get_the_value_stored_first():
+    """Every thread is made to build at once: each passes the first look-up before any stores.
+    Each builds its own object, and the cache must hand all of them the one stored first (a plain
+    assignment would hand each thread its own).
+    """
+    threads = 8
     cache: ContentCache[object] = ContentCache(4)
-    start = threading.Barrier(8)
-    results = []
+    # the build itself is the seam: no thread's build returns until every thread is building
+    all_building = threading.Barrier(threads, timeout=30)
+    built: list[object] = []
+    results: list[object] = []
 
-    def worker():
-        start.wait()
-        results.append(cache.get("k", object))
+    def build() -> object:
+        value = object()
+        built.append(value)
+        all_building.wait()
+        return value
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
+    def worker() -> None:
+        results.append(cache.get("k", build))
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in workers:
         t.start()
-    for t in threads:
+    for t in workers:
         t.join()
-    assert len({id(r) for r in results}) == 1
+    assert len(built) == threads, "every thread built (building happens outside the lock)"
+    assert len(results) == threads and len({id(r) for r in results}) == 1
+    assert results[0] in built and cache.get("k", object) is results[0]

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from hostile import DEADLINE, parley_argv
+from command_support import parley_argv
+from hostile import DEADLINE
 
 
 @pytest.fixture

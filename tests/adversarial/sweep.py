@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import argparse
 import collections
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # hostile, and command_support beside the tests
 
-import subprocess
-
-from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case, parley_argv
+from command_support import parley_argv  # noqa: E402
+from hostile import DEADLINE, MUTATIONS, Broken, held, judge, make_case  # noqa: E402
 
 
 def sweep(

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held, parley_argv
+from command_support import installed_parley, parley_argv
+from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held
 
 from simulator.cli.render import Text, make_console
 
@@ -117,6 +118,15 @@ def test_play_with_standard_input_closed_says_so():
 
 @POSIX
 @pytest.mark.parametrize(
+    ("args", "code"), [(["dance"], 2), (["play", "no-such-scenario", "--no-save"], 2), (["list"], 0)]
+)
+def test_with_standard_error_closed_the_exit_code_still_tells(args, code):
+    """Nowhere to write the message: the exit code is all that is left, and no crash."""
+    assert finish(spawn(args, preexec=_close(2)))[:2] == (code, finish(spawn(args))[1])
+
+
+@POSIX
+@pytest.mark.parametrize(
     "args", [["list", "--json"], ["play", "declined-offer", "--moves", "wait", "--json", "--no-save"], ["list"]]
 )
 def test_output_to_a_closed_standard_output_says_so(args):
@@ -194,13 +204,9 @@ def test_input_that_does_not_decode_is_read_as_no_move_not_a_crash(encoding, typ
 @POSIX
 def test_in_a_real_terminal_nothing_from_the_file_acts_on_it(evil, tmp_path):
     """prompt-toolkit's menu, completions and toolbar as well as rich's output, in a pseudo-terminal."""
-    import shutil
-
     import pexpect
 
-    exe = shutil.which("parley")
-    if exe is None:
-        pytest.skip("the parley console script is not installed")
+    exe = installed_parley()
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "PARLEY_DB": str(tmp_path / "p.db")}
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(

@@ -100,6 +100,19 @@ anti_patterns:
 """
 
 
+# TINY without waiting, and with the door closing only at trust 9: after a vent Dana is closed,
+# nothing is legal, and no ending holds. The analysis finds that dead end at 'vent:hr_rep'.
+DEAD_END = (
+    TINY.replace("  - id: wait\n    takes: 2 weeks\n", "")
+    .replace(
+        "  reactions:\n    - move: wait\n      outcomes:\n        - effects: {hr_rep.patience: 1}\n"
+        '          say: ["Two weeks pass."]\n',
+        "",
+    )
+    .replace("    when: {state: hr_rep, in: [closed]}", "    when: {meter: hr_rep.trust, at_least: 9}")
+)
+
+
 def write(tmp: Path, text: str = TINY, name: str = "tiny.yaml") -> Path:
     path = tmp / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")

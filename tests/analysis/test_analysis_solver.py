@@ -109,3 +109,30 @@ def test_a_line_then_optimal_play_is_bounded_by_the_optimum_and_by_the_line_alon
     # an ultimatum gives up far more than the source's line does
     assert solver.optimum - solver.line_then_optimal(sc.spec.anti_patterns["match_it_or_else"]) > 20
     assert solver.optimum - solver.line_then_optimal(sc.spec.recommended) < 1
+
+
+def test_parley_solve_prints_the_optimum_the_best_line_and_what_cannot_be_undone(tmp_path, capsys):
+    """`parley solve` on TINY, against what is known of it: the optimum a naive expectimax
+    finds, venting as the worst first move (the door closes: overall 25, the lowest final score)
+    and as a certain point of no return, and a best line that ends repaired.
+    """
+    import json
+
+    from simulator.cli.main import main
+
+    path = fx.write(tmp_path)
+    optimum = fx.naive_expectimax(fx.load(tmp_path))
+    assert main(["solve", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "tiny: 43 situations"
+    assert lines[1] == f"optimum (expected overall under optimal play): {optimum:.2f}"
+    first = lines[lines.index("first moves (expected overall, optimal play afterwards):") + 1 :][:4]
+    values = [float(line.split()[0]) for line in first]
+    assert values == sorted(values, reverse=True) and first[-1].split() == ["25.00", "vent:hr_rep"]
+    best = lines[lines.index("best line (most likely path of optimal play):") + 1 :][:3]
+    assert best[0].startswith("  1. apologize:hr_rep") and best[-1].endswith("-> repaired")
+    assert "  vent:hr_rep                  always, turns 1-3; e.g. vent:hr_rep" in lines
+    assert main(["solve", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert round(data["optimum"], 4) == round(optimum, 4) and data["best_ending"] == "repaired"  # rounded to 6 places

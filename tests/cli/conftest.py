@@ -7,24 +7,18 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from command_support import parley_argv
 
 import simulator
 
 SCENARIO_IDS = [info.id for info in simulator.list_scenarios()]
 REPO = Path(__file__).resolve().parents[2]
-
-
-def parley_argv() -> list[str]:
-    """The installed console script, or ``python -m simulator`` when it is not on PATH."""
-    exe = shutil.which("parley")
-    return [exe] if exe else [sys.executable, "-m", "simulator"]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ against its schema, ``replay``, ``schema``, plain piped play and start-up import
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from command_support import modules_imported_by
 
 import simulator
 from simulator.cli.document import SCHEMA_FILE
@@ -58,6 +60,8 @@ def test_a_too_large_seed_is_refused_before_choosing_a_scenario(run_parley):
 def test_the_largest_seed_plays(run_parley):
     result = run_parley(["play", SCENARIO_IDS[0], "--seed", str(2**63 - 1), "--moves", "wait", "--json", "--no-save"])
     assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["seed"] == 2**63 - 1 and [m["key"] for m in doc["moves"]] == ["wait"]
 
 
 def test_unknown_move_names_the_legal_ones(run_parley):
@@ -101,6 +105,44 @@ def test_help_everywhere(run_parley, run_installed):
     assert_one_line_error(run_installed(["play", "--seed", "x"]), "a seed is a whole number")
 
 
+@pytest.mark.parametrize(
+    ("raised", "code", "message"),
+    [
+        (
+            RuntimeError("planted"),
+            1,
+            "parley: error: internal error: RuntimeError: planted (set PARLEY_TRACEBACK=1 to see where)",
+        ),
+        (RecursionError(), 1, "parley: error: the input is too large or too deeply nested (RecursionError)"),
+        (MemoryError(), 1, "parley: error: the input is too large or too deeply nested (MemoryError)"),
+        (KeyboardInterrupt(), 130, "parley: interrupted"),
+    ],
+    ids=["bug", "recursion", "memory", "ctrl-c"],
+)
+def test_however_a_command_ends_it_is_an_exit_code_and_one_line(run_parley, monkeypatch, raised, code, message):
+    """A fault planted in `parley list`: a bug, an input too deep or too large, Ctrl-C."""
+    from simulator.cli import catalog
+
+    def fail(args):
+        raise raised
+
+    monkeypatch.setattr(catalog, "run", fail)
+    monkeypatch.delenv("PARLEY_TRACEBACK", raising=False)
+    result = run_parley(["list"])
+    assert (result.returncode, result.stderr) == (code, message + "\n")
+
+
+def test_parley_traceback_shows_where_a_bug_is(run_parley, monkeypatch):
+    from simulator.cli import catalog
+
+    def fail(args):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(catalog, "run", fail)
+    with pytest.raises(RuntimeError, match="planted"):
+        run_parley(["list"], env={"PARLEY_TRACEBACK": "1"})
+
+
 # --- list, --json, replay ----------------------------------------------------------------------
 
 
@@ -138,10 +180,11 @@ def test_a_partial_run_is_valid_too(run_parley):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_committed_schema_files_equal_the_command_output(run_parley, kind):
-    printed = run_parley(["schema", kind]).stdout
-    assert printed == render_schema(kind)
+    result = run_parley(["schema", kind])
+    assert result.returncode == 0, result.stderr
     committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
-    assert committed == printed, "run: parley schema --out schemas"
+    assert result.stdout == committed, "run: parley schema --out schemas"
+    jsonschema.Draft202012Validator.check_schema(json.loads(result.stdout))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -158,8 +201,28 @@ def test_bundled_files_validate_against_the_schemas_they_name(kind):
 def test_schema_out_writes_both(run_parley, tmp_path):
     result = run_parley(["schema", "--out", str(tmp_path / "s")])
     assert result.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(f"{kind}.schema.json" for kind in KINDS)
     for kind in KINDS:
-        assert (tmp_path / "s" / f"{kind}.schema.json").read_text() == render_schema(kind)
+        committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+        assert (tmp_path / "s" / f"{kind}.schema.json").read_text(encoding="utf-8") == committed
+    assert result.stdout.splitlines() == [f"wrote {tmp_path / 's' / f'{kind}.schema.json'}" for kind in KINDS]
+
+
+def test_schema_without_a_kind_prints_both_in_one_document(run_parley):
+    result = run_parley(["schema"])
+    assert result.returncode == 0, result.stderr
+    both = json.loads(result.stdout)
+    assert list(both) == list(KINDS)
+    for kind in KINDS:
+        assert both[kind] == json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def test_schema_out_into_a_file_is_a_one_line_error(run_parley, tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    result = run_parley(["schema", "--out", str(tmp_path / "taken" / "s")])
+    # a folder that cannot be one is a mistake in the arguments (2), as a bad --db is
+    assert_one_line_error(result)
+    assert f"cannot write schemas to {str(tmp_path / 'taken' / 's')!r}: Not a directory" in result.stderr
 
 
 # --- plain, piped play -------------------------------------------------------------------------
@@ -192,9 +255,14 @@ def test_end_of_piped_input_quits_with_a_summary(run_parley):
     )
 
 
-def test_a_fresh_seed_is_printed_so_the_run_can_be_replayed(run_parley):
-    out = run_parley(["play", SCENARIO_IDS[0], "--no-save"], input="").stdout
-    assert "(replay this run with --seed " in out
+def test_a_fresh_seed_is_printed_so_the_run_can_be_replayed(run_parley, ending_line):
+    typed = "".join(key.replace(":", " ").replace("/", " ") + "\n" for key in ending_line(SCENARIO_IDS[0]))
+    first = run_parley(["play", SCENARIO_IDS[0], "--no-save"], input=typed)
+    assert first.returncode == 0, first.stderr
+    seed = re.search(r"\(replay this run with --seed (\d+)\)", first.stdout).group(1)
+    again = run_parley(["play", SCENARIO_IDS[0], "--no-save", "--seed", seed], input=typed)
+    # the same replies, scores and debrief; only the reminder of the seed is not repeated
+    assert again.stdout == first.stdout.replace(f"Seed {seed} (replay this run with --seed {seed})", f"Seed {seed}")
 
 
 def test_without_an_id_a_scenario_is_chosen_from_a_list(run_parley):
@@ -209,19 +277,13 @@ def test_without_an_id_a_scenario_is_chosen_from_a_list(run_parley):
 # --- start-up ------------------------------------------------------------------------------------
 
 
-def loaded_after(code: str) -> set[str]:
-    probe = code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    return set(json.loads(result.stderr.strip().splitlines()[-1]))
-
-
 def test_import_simulator_loads_no_front_end():
-    modules = loaded_after("import simulator")
+    modules = modules_imported_by("import simulator")
     assert not {m for m in modules if m.startswith(("prompt_toolkit", "rich"))}
 
 
 def test_parley_list_does_not_import_prompt_toolkit():
-    modules = loaded_after("from simulator.cli.main import main\nmain(['list'])")
+    modules = modules_imported_by("from simulator.cli.main import main\nmain(['list'])")
     assert "rich.console" in modules
     assert not {m for m in modules if m.startswith("prompt_toolkit")}
     # nor what validating or analysing a scenario needs, nor the store or a database driver:
@@ -244,7 +306,7 @@ def test_piped_play_does_not_import_prompt_toolkit():
         "import io, sys\nsys.stdin = io.StringIO('')\nfrom simulator.cli.main import main\n"
         f"main(['play', {SCENARIO_IDS[0]!r}, '--no-save'])"
     )
-    assert not {m for m in loaded_after(code) if m.startswith("prompt_toolkit")}
+    assert not {m for m in modules_imported_by(code) if m.startswith("prompt_toolkit")}
 
 
 # --- saving --------------------------------------------------------------------------------------
@@ -395,18 +457,58 @@ def test_a_situation_the_analysis_does_not_hold_is_no_traceback(run_parley, monk
     assert hint.returncode == 0 and "No hint: the analysis does not hold" in hint.stdout
 
 
-def test_hint_ranks_the_moves_in_plain_words_and_never_offers_what_the_source_warns_against(run_parley):
-    from pathlib import Path
+# what a hint says a move is worth against the best one now, from the best to the worst
+WORTH = ("as good as anything now", "nearly as good", "gives up a little", "gives up a lot")
 
-    phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+
+def hint_lines(out: str) -> list[str]:
+    return out.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
+
+
+def test_hint_ranks_the_moves_best_first_in_plain_words(run_parley):
+    """At the start of declined-offer the analysis tells the three strongest moves apart: the
+    hint lists them from the best down, each with its worth in words (not numbers).
+    """
     hint = run_parley(
-        ["play", str(phrased), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
+        ["play", "declined-offer", "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"}
     )
     assert hint.returncode == 0, hint.stderr
-    block = hint.stdout.split("Hint: the strongest moves now\n")[1].split("Your move")[0].splitlines()
-    assert block[0].split() == "Apologise → Dana Reyes, sincere as good as anything now; keeps the door open".split()
-    assert len(block) == 3 and all("door" in line for line in block)
-    assert not any("Vent" in line for line in block)  # venting is the scenario's named anti-pattern
+    lines = hint_lines(hint.stdout)
+    assert len(lines) == 3
+    worth = [next(i for i, words in enumerate(WORTH) if f"  {words}" in line) for line in lines]
+    assert worth[0] == 0, "the first is the best there is"
+    assert worth == sorted(worth) and len(set(worth)) > 1, f"not ranked best first: {lines}"
+    assert not any(ch.isdigit() for line in lines for ch in line), "plain words, no values"
+
+
+def test_hint_never_offers_what_the_source_warns_against(run_parley, write_scenario):
+    """phrased.yaml changed so that venting pays (in a one-turn session, Dana trusts you more for
+    it and the matter is repaired) while the story still names it as the anti-pattern: the
+    analysis rates the vent best, and the hint leaves it out all the same.
+    """
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent / "cases" / "phrased.yaml").read_text(encoding="utf-8")
+    vent_closes = "          - to: closed\n            effects: {trust: -3}\n"
+    assert vent_closes in text
+    one_turn = "limits:\n  turns: 4\n"
+    assert one_turn in text
+    text = (
+        text.replace(vent_closes, "          - effects: {trust: 3, scene.repaired: 1}\n")
+        .replace(one_turn, "limits:\n  turns: 1\n")  # one move: no later apology evens it out
+        .replace("persona: ../../../personas/hr_rep.yaml", "persona: hr_rep")
+    )
+    path = write_scenario(text, name="venting-pays.yaml")
+    from simulator.analysis import solver_for
+
+    scenario = simulator.load_scenario(path)
+    best = solver_for(scenario).best_moves(simulator.Session(scenario, seed=3).situation)
+    assert best == ["vent:hr_rep"], "venting is the strongest move by the numbers"
+    hint = run_parley(["play", str(path), "--seed", "3", "--no-save"], input="/hint\n/quit\n", env={"COLUMNS": "200"})
+    assert hint.returncode == 0, hint.stderr
+    block = hint_lines(hint.stdout)
+    assert len(block) == 3 and block[0].startswith("Apologise → Dana Reyes, sincere ")
+    assert not any("Vent" in line for line in block)
 
 
 def test_moves_describes_built_in_moves_too(run_parley):

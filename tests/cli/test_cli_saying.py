@@ -5,6 +5,9 @@ confirmed, coaching on the words, in plain mode (the terminal interface has its 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,12 +44,30 @@ def test_a_move_said_several_ways_asks_how_and_records_the_words(run_parley):
     assert f"You: “{SINCERE}”  (Apologise → Dana Reyes)" in out
 
 
+ORDERS = """
+import json, sys
+import simulator
+from simulator.cli.saying import phrasing_order
+move = next(m for m in simulator.load_scenario(sys.argv[1]).rules.moves if m.id == "apologize")
+print(json.dumps([[p.text for p in phrasing_order(move.phrasings, 1, turn, move.key)] for turn in range(6)]))
+"""
+
+
 def test_the_order_of_phrasings_changes_from_turn_to_turn_but_not_between_runs():
     scenario = simulator.load_scenario(PHRASED)
     move = next(m for m in scenario.rules.moves if m.id == "apologize")
-    orders = {tuple(p.manner for p in phrasing_order(move.phrasings, 1, turn, move.key)) for turn in range(6)}
-    assert len(orders) > 1
-    assert phrasing_order(move.phrasings, 1, 0, move.key) == phrasing_order(move.phrasings, 1, 0, move.key)
+    here = [[p.text for p in phrasing_order(move.phrasings, 1, turn, move.key)] for turn in range(6)]
+    assert len({tuple(order) for order in here}) > 1
+    for hash_seed in ("1", "2"):  # other processes, with other string hashes
+        other = subprocess.run(
+            [sys.executable, "-c", ORDERS, str(PHRASED)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            timeout=60,
+            check=True,
+        )
+        assert json.loads(other.stdout) == here
 
 
 def test_own_words_are_heard_then_played_on_enter(run_parley):
@@ -56,7 +77,7 @@ def test_own_words_are_heard_then_played_on_enter(run_parley):
     assert "You: “sorry dana, i was out of line on that call”  (Apologise → Dana Reyes)" in out
 
 
-def test_tab_or_a_question_mark_lists_other_readings_to_pick_from(run_parley):
+def test_a_question_mark_when_piped_lists_other_readings_to_pick_from(run_parley):
     result = play(run_parley, "sorry dana, i was out of line on that call\n?\n7\n2\n")
     out = result.stdout
     assert "Heard as:" in out and "1 Apologise → Dana Reyes, owning it plainly" in out

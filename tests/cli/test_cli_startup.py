@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 import yaml
+from command_support import modules_imported_by
 
 from simulator.catalogue import _header, bundled_scenario_paths
 
 HEADER = ("id", "title", "source", "summary")
 
 
-def _loaded_after(code: str) -> set[str]:
-    probe = code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    return set(json.loads(result.stderr.strip().splitlines()[-1]))
-
-
 def test_parley_list_imports_neither_importlib_resources_nor_the_loader():
     # What the interpreter loads before any line runs (a site .pth file may import certifi, and
-    # with it importlib.resources) is not parley's doing: count only what parley adds.
-    before = _loaded_after("pass")
-    modules = _loaded_after(
+    # with it importlib.resources) is not parley's doing: only what parley adds is counted.
+    added = modules_imported_by(
         "import io, contextlib\nfrom simulator.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])"
     )
-    added = modules - before
+    assert "simulator.cli.catalog" in added  # the probe did run the command
     assert not {m for m in added if m.startswith(("importlib.resources", "zipfile", "tempfile", "simulator.loader"))}
 
 

@@ -11,25 +11,21 @@ import re
 
 import pexpect
 import pytest
+from command_support import installed_parley, typed_with_tab
 
 import simulator
 
 SCENARIO_IDS = [info.id for info in simulator.list_scenarios()]
 PROMPT = "Your move"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
+# what a terminal is sent between two letters of a word as prompt-toolkit redraws the line
+# (styles, cursor moves, hiding and showing the cursor)
+CONTROLS = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
 
 
-def installed_parley() -> str:
-    """The ``parley`` installed with the interpreter running the tests (not whatever is first on
-    PATH); its absence is a failure, since these tests are the only ones of the command as users
-    meet it.
-    """
-    import sys
-    from pathlib import Path
-
-    exe = Path(sys.executable).with_name("parley")
-    assert exe.exists(), f"the parley console script is not installed beside {sys.executable}"
-    return str(exe)
+def drawn(word: str) -> str:
+    """A pattern for ``word`` as the terminal draws it: control sequences allowed between letters."""
+    return CONTROLS.join(re.escape(ch) for ch in word)
 
 
 def spawn(args, cli_env, *, width=80, extra=None):
@@ -60,16 +56,28 @@ def colours_in(text: str) -> set[str]:
     return found
 
 
-def play_through(child, line):
-    for key in line:
-        child.expect(PROMPT)
-        child.send(key.replace(":", " ").replace("/", " ") + "\r")
+def type_with_tab(child, session, key) -> int:
+    """Type the choice ``key`` as a person would, pressing Tab where it can complete a word, and
+    wait until each completion is drawn; returns how many Tabs were pressed.
+    """
+    tabs = 0
+    for keys in typed_with_tab(session.moves(), key):
+        child.send(keys.send)
+        if keys.completes:
+            tabs += 1
+            child.expect(drawn(keys.completes))  # the typed prefix, then the rest Tab put there
+    return tabs
 
 
 @pytest.mark.parametrize(
     "scenario_id", [*SCENARIO_IDS[:1], *(pytest.param(i, marks=pytest.mark.slow) for i in SCENARIO_IDS[1:])]
 )
-def test_a_whole_scenario_in_a_terminal_with_tab_ctrl_c_and_quit_prompt(scenario_id, cli_env, ending_line):
+def test_a_whole_scenario_in_a_terminal_typed_with_tab_ctrl_c_and_quit_prompt(scenario_id, cli_env, ending_line):
+    """Every move is typed with Tab completing its words, and what Tab completed is what is
+    played (the store holds exactly the line); Ctrl-C clears a line without playing it.
+    """
+    from simulator.store import Store
+
     line = ending_line(scenario_id, seed=11)
     child = spawn(["play", scenario_id, "--seed", "11", "--learner", "pty"], cli_env)
     child.expect(PROMPT)
@@ -78,22 +86,24 @@ def test_a_whole_scenario_in_a_terminal_with_tab_ctrl_c_and_quit_prompt(scenario
     child.send("\x03")  # Ctrl-C on an empty line: asks
     child.expect(r"Quit this session\? \[y/N\]")
     child.send("n\r")
-    words = line[0].replace(":", " ").replace("/", " ").split()
-    first = words[0]
-    child.expect(PROMPT)
-    child.send(first[: max(1, len(first) - 2)] + "\t")  # Tab finishes the move id
-    child.expect(first)
-    for word in words[1:]:
-        child.send(" " + word)  # a second space is harmless
-    child.send("\r")
-    child.expect("You: ")
-    play_through(child, line[1:])
+    session = simulator.Session(simulator.load_scenario(scenario_id), seed=11)
+    tabs = 0
+    for key in line:
+        child.expect(PROMPT)
+        tabs += type_with_tab(child, session, key)
+        child.expect("You: ")
+        session.play(key)
+    session.close()
+    assert tabs >= len(line), "Tab completed at least one word of each move"
     child.expect("Their side of the story")
     child.expect(f"{scenario_id}: ending '")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert "Traceback" not in child.before
+    with Store(cli_env["PARLEY_DB"]) as store:
+        [record] = store.sessions(learner="pty")
+        assert record.finished and [t.key for t in store.turns(record.id, undone=True)] == line
 
 
 def test_ctrl_d_quits_with_a_summary_and_a_replay_hint_and_stores_nothing(cli_env):
@@ -183,23 +193,28 @@ def test_plain_mode_ctrl_c_twice_quits_with_the_summary(cli_env):
 
 def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_env):
     # A learner types a sentence, sees how it was heard, asks for the other readings with Tab,
-    # picks another, and plays on to the ending and the debrief.
+    # picks another, and plays on to the ending and the debrief: the stored turn is the reading
+    # picked, said in the learner's words.
     from pathlib import Path
 
-    exe = installed_parley()
+    from simulator.store import Store
+
+    said = "sorry dana, i was out of line on that call"
     phrased = Path(__file__).resolve().parent / "cases" / "phrased.yaml"
+    with simulator.Session(simulator.load_scenario(phrased), seed=1) as alone:
+        readings = alone.interpret(said)
     env = {**cli_env, "TERM": "xterm-256color", "NO_COLOR": "1"}
     env.pop("COLUMNS", None)
     child = pexpect.spawn(
-        str(exe),
-        ["play", str(phrased), "--seed", "1", "--no-save"],
+        installed_parley(),
+        ["play", str(phrased), "--seed", "1", "--learner", "pty"],
         env=env,
         dimensions=(50, 160),
         encoding="utf-8",
         timeout=15,
     )
     child.expect(PROMPT)
-    child.send("sorry dana, i was out of line on that call\r")
+    child.send(said + "\r")
     child.expect("Heard as:")  # styles put escape codes between the words: expect the parts
     child.expect("owning it plainly")
     child.expect("Enter plays it")
@@ -207,12 +222,19 @@ def test_own_words_in_a_real_terminal_heard_corrected_and_played_to_the_end(cli_
     child.expect("Pick a number")
     listed = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
     second = re.search(r"^2 Apologise → Dana Reyes, ([a-z' ]+?) +\d+%", listed, re.MULTILINE).group(1)
+    assert second != "owning it plainly"
     child.send("2\r")
-    child.expect("“sorry dana, i was out of line on that call”")
+    child.expect(f"“{said}”")
     for _ in range(3):
         child.expect(PROMPT)
         child.send("wait\r")
     child.expect("Your words|Scores")
     child.expect(r"phrased: ending '")
     child.expect(pexpect.EOF)
-    assert second != "owning it plainly"
+    child.close()
+    assert child.exitstatus == 0
+    with Store(cli_env["PARLEY_DB"]) as store:
+        [record] = store.sessions(learner="pty")
+        first = store.turns(record.id)[0]
+    assert first.key == readings[1].key != readings[0].key  # the second reading, as listed
+    assert first.detail["said"] == said

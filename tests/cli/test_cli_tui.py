@@ -10,6 +10,7 @@ import asyncio
 import io
 
 import pytest
+from command_support import typed_with_tab
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -105,37 +106,25 @@ def test_a_whole_session_by_typing_moves(scenario_id, ending_line):
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
-def test_tab_completes_move_then_target(scenario_id, ending_line):
+def test_tab_completes_moves_targets_and_manners_and_the_completed_line_is_played(scenario_id, ending_line):
+    """Each move of a whole line typed with Tab wherever it can complete a word; after each Tab
+    the line holds the completed word, and the session plays exactly the line.
+    """
     line = ending_line(scenario_id)
-    from simulator.notation import MoveRef
-
-    targeted = next((k for k in line if ":" in k), line[0])
-    index = line.index(targeted)
-    ref = MoveRef.parse(targeted)
-    move, target, manner = ref.id, ref.target or "", ref.manner
     session = simulator.Session(simulator.load_scenario(scenario_id), seed=1)
-    for key in line[:index]:
+    steps: list = []
+    for key in line:
+        for keys in typed_with_tab(session.moves(), key):
+            steps.append(keys.send)
+            if keys.completes:
+                steps.append(buffer_is(keys.line))
         session.play(key)
-    same_prefix = [m.id for m in session.moves() if m.id.startswith(move[:3])]
-    targets = [m.target for m in session.moves() if m.id == move]
     session.close()
-    steps = [typed(k) for k in line[:index]]
-    if len(set(same_prefix)) == 1:
-        steps += [move[:3] + "\t", buffer_is(move + (" " if target or manner else ""))]
-    else:
-        steps += [move + " "]
-    if not target:
-        pass  # a move without a target: the id alone was completed
-    elif len(targets) == 1:
-        steps += ["\t", buffer_is(f"{move} {target}")]
-    else:
-        steps += [target[:1], f"{target[1:]}"]
-    if manner:  # the manner completes too
-        steps += [" " if target else "", manner[:2] + "\t", buffer_is(" ".join(w for w in (move, target, manner) if w))]
-    steps += ["\r", *(typed(k) for k in line[index + 1 :])]
-    code, out = asyncio.run(Driver(scenario_id).run(steps))
+    assert sum(callable(step) for step in steps) >= len(line), "Tab completed a word of each move"
+    driver = Driver(scenario_id)
+    code, out = asyncio.run(driver.run(steps))
     assert code == 0
-    assert out.count("You: ") == len(line)
+    assert driver.session.played == line and out.count("You: ") == len(line)
 
 
 def test_undo_takes_back_a_move_and_the_session_goes_on(ending_line):
@@ -166,11 +155,12 @@ def test_ctrl_c_clears_a_line_then_asks_to_quit(ending_line):
     assert code == 0
     assert "not a move" not in out
     assert out.count("You: ") == 1
-    last = out.rstrip().splitlines()[-1]
-    turns = simulator.load_scenario(scenario_id).rules.turn_limit
-    overall = last.split("overall ")[1].split(";")[0]
-    assert last == (
-        f"{scenario_id}: stopped after 1 of {turns} turns, overall {overall}; "
+    # the summary's score is the one the same move gives in a session of our own
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=5) as alone:
+        alone.play(line[0])
+        limit, overall = alone.scenario.rules.turn_limit, alone.scores["overall"]
+    assert out.rstrip().splitlines()[-1] == (
+        f"{scenario_id}: stopped after 1 of {limit} turns, overall {overall}; "
         f"seed 5; replay with: parley play {scenario_id} --seed 5"
     )
 
@@ -204,13 +194,24 @@ def test_illegal_move_names_the_legal_ones():
     )
 
 
-def test_coach_mode_shows_hidden_meters(ending_line):
+def test_coach_mode_shows_each_counterparts_hidden_state_and_meters(ending_line):
     scenario_id = SCENARIO_IDS[0]
     line = ending_line(scenario_id)
     _, coached = asyncio.run(Driver(scenario_id, coach=True).run([typed(line[0]), "\x04"]))
     _, plain = asyncio.run(Driver(scenario_id).run([typed(line[0]), "\x04"]))
-    assert "Coach" in coached and "Meters" in coached
     assert "Meters" not in plain and "coach:" not in plain
+    # each counterpart's hidden state and meters as they stand after the move, on its own row
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=1) as alone:
+        alone.play(line[0])
+        cast = alone.counterparts()
+    table = " ".join(coached.split("Coach")[-1].split())
+    names = [c.name.split(" (")[0] for c in cast]
+    for person, name in zip(cast, names, strict=True):
+        row = table.split(f" {name} ", 1)[1]
+        for other in [*names, "scene "]:
+            row = row.split(f" {other}", 1)[0]
+        assert row.startswith(f"{person.state} "), (name, row)
+        assert all(f"{meter} {value}" in row for meter, value in person.meters.items()), (name, row)
 
 
 def test_help_moves_transcript_and_save(tmp_path, ending_line):
@@ -220,8 +221,18 @@ def test_help_moves_transcript_and_save(tmp_path, ending_line):
     steps = ["/help\r", "/moves\r", typed(line[0]), "/transcript\r", f"/save {path}\r", "/quit\r"]
     code, out = asyncio.run(Driver(scenario_id).run(steps))
     assert code == 0
+    words = " ".join(out.split())
     assert "/undo" in out and "take back your last move" in out
-    assert f"Saved the transcript to {path}" in " ".join(out.split())
+    with simulator.Session(simulator.load_scenario(scenario_id), seed=1) as alone:
+        described = [m.description for m in alone.moves() if m.description]
+        turn = alone.play(line[0])
+    # /moves describes every legal move; the menu alone shows no descriptions
+    before_move, after_move = words.split("You: ", 1)
+    assert described and all(" ".join(d.split()) in before_move for d in described)
+    # /transcript repeats what was said and the reply, numbered
+    shown = after_move.split(f" 1. {turn.label} ", 1)[1]
+    assert " ".join(turn.line.split()) in shown
+    assert f"Saved the transcript to {path}" in words
     import json
 
     import jsonschema
