@@ -83,17 +83,16 @@ def typed_with_tab(moves: Sequence[Any], key: str) -> list[Keys]:
     keys: list[Keys] = []
     line = ""
     for n, (word, offered) in enumerate(words):
-        last = n == len(words) - 1
+        more = n < len(words) - 1
         prefix = _unique_prefix(word, set(offered), shortest=0 if n else 1)
         if prefix is None:
-            line += word + ("" if last else " ")
-            keys.append(Keys(word + ("" if last else " "), None, line))
+            line += word + (" " if more else "")
+            keys.append(Keys(word + (" " if more else ""), None, line))
             continue
-        line += word
-        keys.append(Keys(prefix + "\t", word, line + (" " if n == 0 and not last else "")))
-        if n == 0 and not last:
-            line += " "  # the move's completion brings the space before its target or manner
-        elif not last:
+        # a move's completion brings the space before its target or manner; later words' do not
+        line += word + (" " if n == 0 and more else "")
+        keys.append(Keys(prefix + "\t", word, line))
+        if more and n > 0:
             line += " "
             keys.append(Keys(" ", None, line))
     keys.append(Keys("\r", None, line))
