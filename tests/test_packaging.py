@@ -267,12 +267,14 @@ SDIST_TESTS = [
 @pytest.mark.slow
 def test_an_unpacked_sdist_carries_the_project_and_runs_its_own_tests(tmp_path):
     source = _source_copy(tmp_path)
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "dist"), str(source)],
-        check=True,
         capture_output=True,
+        text=True,
         timeout=BUILD_TIMEOUT,
+        check=False,
     )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     (sdist,) = (tmp_path / "dist").glob("parley-*.tar.gz")
     with tarfile.open(sdist) as archive:
         archive.extractall(tmp_path / "unpacked", filter="data")
