@@ -27,7 +27,7 @@ def test_a_mutated_file_is_refused_with_a_location_or_plays(level, data, tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.parametrize("level", LEVELS)
-@settings(max_examples=120, deadline=None, suppress_health_check=FOLDER_CHECKS)
+@settings(max_examples=60, deadline=None, suppress_health_check=FOLDER_CHECKS)
 @given(data=st.data())
 def test_many_mutated_files_hold_through_the_analysis_too(level, data, tmp_path_factory):
     case = data.draw(cases(level), label="case")

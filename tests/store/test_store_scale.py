@@ -55,10 +55,10 @@ EXPORTS = """
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak memory from Linux's /proc")
 def test_exports_and_reports_of_a_large_cohort_run_in_bounded_memory(store, ref, declined):
-    """100,000 turns (10,000 sessions): held in memory they would take some 350 MB."""
+    """50,000 turns (5,000 sessions): held in memory they would take some 175 MB."""
     from store_bench import fill_turns
 
-    turns = 100_000
+    turns = 50_000
     fill_turns(store, declined, turns)
     store.close()
     result = subprocess.run(
