@@ -251,16 +251,15 @@ def test_an_editable_install_finds_the_bundled_files_in_the_checkout_and_serves_
     _check_installed(python, _project(tmp_path))
 
 
-# What an unpacked sdist must be able to run: the suite's shared conftest and support modules, and
-# every folder of cases (golden transcripts, invalid and hostile inputs, utterances, CLI cases).
+# What an unpacked sdist runs of its own suite: the shared conftest and support modules, the golden
+# transcripts and the invalid inputs, the CLI's fixtures (every other shipped file is compared with
+# the checkout's file list above: a whole second run of the suite would not fit the CI budget).
 SDIST_TESTS = [
     "tests/test_docs.py",
     "tests/test_golden.py",
     "tests/test_invalid_cases.py",
-    "tests/test_reading_accuracy.py",
     "tests/test_packaging.py",
-    "tests/cli/test_cli_commands.py",
-    "tests/adversarial/test_hostile_cases.py",
+    "tests/cli/test_cli_render.py",
 ]
 
 
