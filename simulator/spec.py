@@ -75,7 +75,7 @@ Points = Annotated[int, Field(ge=-MAX_POINTS, le=MAX_POINTS)]
 BoundValue = Annotated[int, Field(ge=-MAX_BOUND, le=MAX_BOUND)]
 
 _DURATION = re.compile(r"^\s*([0-9]+)\s*(day|days|week|weeks|month|months)\s*$", re.ASCII)
-_DAYS_PER_UNIT = {"day": 1, "week": 7, "month": 30}
+DAYS_PER_UNIT = {"day": 1, "week": 7, "month": 30}  # a month counts 30 days (also how durations are shown)
 
 
 def parse_duration(text: str) -> int:
@@ -84,7 +84,7 @@ def parse_duration(text: str) -> int:
     if not match:
         raise ValueError(f"{text[:40]!r} is not a duration; write it like '3 days', '2 weeks' or '1 month'")
     digits = match.group(1).lstrip("0") or "0"
-    days = int(digits) * _DAYS_PER_UNIT[match.group(2).rstrip("s")] if len(digits) <= 6 else MAX_DAYS + 1
+    days = int(digits) * DAYS_PER_UNIT[match.group(2).rstrip("s")] if len(digits) <= 6 else MAX_DAYS + 1
     if days > MAX_DAYS:
         raise ValueError(f"{text.strip()[:40]!r} is more than the {MAX_DAYS:,} days a move may take")
     return days

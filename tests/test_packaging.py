@@ -164,9 +164,17 @@ print(checked, simulator.__version__)
 """
 
 
-def _check_installed(python: Path, project: Path) -> None:
+def _clean_env(db: Path) -> dict[str, str]:
+    """The environment without what would point an installed copy back at the checkout, and with
+    a store of its own.
+    """
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
-    env["PARLEY_DB"] = str(project / "parley.db")
+    env["PARLEY_DB"] = str(db)
+    return env
+
+
+def _check_installed(python: Path, project: Path) -> None:
+    env = _clean_env(project / "parley.db")
 
     def run(*args: object, cwd: Path = project) -> subprocess.CompletedProcess[str]:
         return subprocess.run([python, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=BUILD_TIMEOUT)
@@ -286,8 +294,7 @@ def test_an_unpacked_sdist_carries_the_project_and_runs_its_own_tests(tmp_path):
     assert {"LICENSE", "README.md", "pyproject.toml", ".ci/run"} <= shipped
     python = _venv(tmp_path / "venv")
     _pip(python, "-e", str(unpacked))
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PARLEY_DB"}}
-    env["PARLEY_DB"] = str(tmp_path / "parley.db")
+    env = _clean_env(tmp_path / "parley.db")
     tests = subprocess.run(
         [python, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:cacheprovider", *SDIST_TESTS],
         cwd=unpacked,

@@ -488,7 +488,7 @@ class Practice:
         return {m.id for m in self.session.rules.moves}
 
     def show_menu(self) -> None:
-        from .render import coach_view, move_menu
+        from .render import coach_view
 
         console, session = self.console, self.session
         if self.coach:
@@ -497,7 +497,23 @@ class Practice:
             console.print(coach_view(session.counterparts(), session.scores, scene))
         console.print()
         console.print(self.status_text(session), style="dim")
-        console.print(move_menu(session.moves(), self.names, width=console.width, timed=session.day is not None))
+        self.print_moves(described=False)
+
+    def print_moves(self, *, described: bool) -> None:
+        """The legal moves as a numbered menu; ``described`` adds each move's description (/moves)."""
+        from .render import move_menu
+
+        session = self.session
+        descriptions = session.rules.move_descriptions if described else None
+        self.console.print(
+            move_menu(
+                session.moves(),
+                self.names,
+                descriptions=descriptions,
+                width=self.console.width,
+                timed=session.day is not None,  # the scenario counts days: show what each move takes
+            )
+        )
 
     def play(self, move: Said) -> None:
         from ..coaching import notes_for
@@ -575,7 +591,7 @@ class Practice:
 
     async def command(self, text: str) -> str | None:
         """Run a slash command; returns "quit", "menu" (show the moves again) or None."""
-        from .render import COMMANDS, help_view, hint_view, move_menu, transcript_view
+        from .render import COMMANDS, help_view, hint_view, transcript_view
 
         console, session = self.console, self.session
         name, _, arg = text.partition(" ")
@@ -585,15 +601,7 @@ class Practice:
         if name == "/help":
             console.print(help_view())
         elif name == "/moves":
-            console.print(
-                move_menu(
-                    session.moves(),
-                    self.names,
-                    descriptions=session.rules.move_descriptions,
-                    width=console.width,
-                    timed=session.day is not None,
-                )
-            )
+            self.print_moves(described=True)
         elif name == "/undo":
             try:
                 last = session.undo()

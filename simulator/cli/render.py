@@ -223,7 +223,9 @@ def duration_words(days: int) -> str:
     """How long a move takes, as a person would say it: ``7`` -> ``"a week"``, ``90`` -> ``"3 months"``
     (a month counts 30 days, as :func:`simulator.spec.parse_duration` reads them).
     """
-    for size, unit in ((30, "month"), (7, "week"), (1, "day")):
+    from ..spec import DAYS_PER_UNIT
+
+    for unit, size in sorted(DAYS_PER_UNIT.items(), key=lambda item: -item[1]):
         if days % size == 0:
             count = days // size
             return f"a {unit}" if count == 1 else f"{count} {unit}s"
