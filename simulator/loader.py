@@ -29,7 +29,7 @@ from .catalogue import ScenarioInfo, bundled_dir, bundled_scenario_paths, list_s
 from .claims import parse_claims
 from .errors import ScenarioError
 from .layout import NameProblem, unknown
-from .moves import BUILTIN_MOVES
+from .moves import BUILTIN_MOVES, FINISH
 from .notation import MoveRef, Unresolved
 from .rules import Rules, check_persona, compile_rules
 from .safetext import brief, clip
@@ -416,6 +416,8 @@ def _check_move(move: MoveSpec, path: list[str | int], doc: Document, cast: set[
         raise doc.error(path, f"move {move.id!r} needs targets (cast ids)")
     if not builtin.targeted and move.targets:
         raise doc.error([*path, "targets"], f"move {move.id!r} takes no target")
+    if move.id == FINISH and "takes" in move.model_fields_set:
+        raise doc.error([*path, "takes"], f"move {FINISH!r} spends whatever time is left; remove its 'takes'")
 
 
 def _check_cast(spec: ScenarioSpec, doc: Document, personas: dict[str, PersonaSpec], targeted_moves: set[str]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["BUILTIN_MOVES", "MoveInfo"]
+__all__ = ["BUILTIN_MOVES", "FINISH", "MoveInfo"]
 
 
 class MoveInfo(NamedTuple):
@@ -29,4 +29,9 @@ BUILTIN_MOVES: dict[str, MoveInfo] = {
     "follow_up": MoveInfo("Follow up", "Send a brief later message that brings something of value.", True),
     "wait": MoveInfo("Wait", "Let time pass and cool off.", False),
     "vent": MoveInfo("Vent", "Let your frustration out.", True),
+    # A scenario offers it (with a ``when``) once its story's last beat has happened; it spends the
+    # turns and days left, so the session ends as if the time had run out (Rules.begin).
+    "finish": MoveInfo("Leave it there", "End here and let the time left pass without another move.", False),
 }
+
+FINISH = "finish"

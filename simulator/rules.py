@@ -22,7 +22,7 @@ from .cache import ContentCache
 from .conditions import NOTHING, Check, Reads, Scope, compile_condition
 from .layout import NEVER, Layout, NameProblem, unknown
 from .manners import BUILTIN_MANNERS
-from .moves import BUILTIN_MOVES
+from .moves import BUILTIN_MOVES, FINISH
 from .notation import MoveRef, format_key
 from .spec import Condition, MoveSpec, PersonaSpec, Reaction, ScenarioSpec, parse_duration
 from .yamlsource import dotted
@@ -128,6 +128,7 @@ class Choice:
     key: str
     move_key: str  # the key of its move without the manner
     phrasings: tuple[Phrasing, ...]  # what can be said for it
+    ends: bool = False  # ``finish``: spends the turns and days left (see Rules.begin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class Move:
     manners: tuple[str, ...]
     phrasings: tuple[Phrasing, ...]
     choices: tuple[Choice, ...] = field(repr=False)
+    ends: bool = False  # ``finish``: takes the time left, not ``days``
 
 
 class Rules:
@@ -200,7 +202,8 @@ class Rules:
             label = m.label if m.label is not None else BUILTIN_MOVES[m.id].label
             description = m.description or (BUILTIN_MOVES[m.id].description if m.id in BUILTIN_MOVES else label)
             when = _compile(m.when, scope, ("moves", i, "when")) if m.when else None
-            days = parse_duration(m.takes)
+            ends = m.id == FINISH
+            days = 0 if ends else parse_duration(m.takes)
             for j, p in enumerate(m.phrasings):
                 if p.manner not in self.manner_names:
                     raise NameProblem(
@@ -245,6 +248,7 @@ class Rules:
                             key,
                             move_key,
                             phrasings,
+                            ends,
                         )
                     )
                 choices.extend(own)
@@ -260,6 +264,7 @@ class Rules:
                         manners=manners,
                         phrasings=tuple(p for c in own for p in c.phrasings),
                         choices=tuple(own),
+                        ends=ends,
                     )
                 )
         return tuple(moves), tuple(choices)
@@ -350,11 +355,20 @@ class Rules:
     # --- the questions a step asks -------------------------------------------------------
 
     def begin(self, s: Sequence[int], choice: Choice) -> list[int]:
-        """The situation as the choice lands: a turn used and its time spent."""
+        """The situation as the choice lands: a turn used and its time spent. ``finish`` spends
+        all the turns and days left, so the endings decided at a timeout decide this one: leaving
+        it there is letting the rest of the time pass, not a way round the clock.
+        """
         out = list(s)
-        out[self.layout.turn] += 1
-        if self.layout.track_days:
-            out[self.layout.day] += choice.days
+        layout = self.layout
+        if choice.ends:
+            out[layout.turn] = self.turn_limit
+            if layout.track_days and self.day_limit is not None:
+                out[layout.day] = max(out[layout.day], self.day_limit)
+            return out
+        out[layout.turn] += 1
+        if layout.track_days:
+            out[layout.day] += choice.days
         return out
 
     def react(self, s: Sequence[int], choice: Choice) -> CompiledReaction:

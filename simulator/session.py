@@ -194,6 +194,13 @@ class Session:
         """The choices that are legal now: each move once per manner it can be said in."""
         return self.rules.legal(self._situation)
 
+    @property
+    def can_finish(self) -> bool:
+        """Whether the story's last beat has happened, so that ``play("finish")`` may end the
+        session now (the scenario declares when, as the ``when`` of its ``finish`` move).
+        """
+        return any(c.ends for c in self.rules.legal(self._situation))
+
     def interpret(self, text: object) -> list[Reading]:
         """What the learner's own words could mean here, best first: each :class:`Reading` has
         ``.id``, ``.target``, ``.manner``, ``.confidence`` (0 to 1) and ``.cues``, and

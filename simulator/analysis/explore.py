@@ -377,7 +377,7 @@ class _Coder:
         layout = rules.layout
         cast_n = len(layout.cast)
         max_days = max([c.days for c in rules.choices] + [0])
-        max_day = rules.turn_limit * max_days if rules.day_limit is None else rules.day_limit - 1 + max_days
+        max_day = rules.turn_limit * max_days if rules.day_limit is None else rules.day_limit - 1 + max(max_days, 1)
         lows: list[int] = []
         sizes: list[int] = []
         for p in range(self.width):
@@ -422,6 +422,8 @@ class _Coder:
             positions: set[Place] = {choice.target_index} if choice.target_index >= 0 else set()
             for reaction in rules.reactions[choice.index]:
                 positions |= reaction.reads.keys | reaction.writes
+            if choice.ends:  # it jumps the turn and day to their limits: how far depends on both
+                positions |= {rules.layout.turn, *([rules.layout.day] if rules.layout.track_days else [])}
             # A contact written (set to the day) is patched in after the memo: see Table._explore.
             self.choice_keys.append(self._key(positions, shift=choice.days))
         self.score_key = self._key(set(scenario.rubric.positions))

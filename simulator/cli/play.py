@@ -518,12 +518,13 @@ class Practice:
     def play(self, move: Said) -> None:
         from ..coaching import notes_for
         from ..scoring import advice_for
-        from .render import turn_view
+        from .render import finish_offer, turn_view
 
         session = self.session
         unrepaired = any(m.id == "apologize" for m in session.rules.moves) and not any(
             t.move == "apologize" for t in session.transcript
         )
+        could_finish = session.can_finish
         turn = session.play(move)
         if self.recording is not None:
             self.keep(self.recording.turn, turn)
@@ -533,6 +534,9 @@ class Practice:
             notes = notes_for(turn.number, turn.said, turn.move, advice, manner=turn.manner, unrepaired=unrepaired)
         self.console.print()
         self.console.print(turn_view(turn, mood=turn.mood, coach=self.coach, notes=notes))
+        if session.can_finish and not could_finish:
+            finish = next(m for m in session.moves() if m.ends)
+            self.console.print(finish_offer(finish.label))
 
     def keep(self, write: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
         """Save through the recording. When the store is unreachable for a while (a server

@@ -258,7 +258,7 @@ def move_menu(
         description = (descriptions or {}).get(move.id)
         if description and description != move.label:  # a move without one is described by its label
             label.append("\n" + description, style="dim italic")
-        time = [duration_words(move.days)] if timed else []
+        time = [("the time left" if move.ends else duration_words(move.days))] if timed else []
         table.add_row(f"{i}", label, *time, *([typed_form(move.key)] if wide else []))
     return table
 
@@ -282,6 +282,14 @@ def hanging(head: RichText, body: RichText, *, indent: int = 2) -> Table:
     grid.add_column(overflow="fold")
     grid.add_row(Text(" " * indent) + head, body)
     return grid
+
+
+def finish_offer(label: str) -> Text:
+    """Said once, when a scenario's last beat has just happened: the learner may stop here."""
+    return Text.assemble(
+        ("The story has reached its last beat: ", "bold"),
+        f"you can finish here (“{label}”, or type finish) or play on.",
+    )
 
 
 def you_line(turn: Turn) -> Text:

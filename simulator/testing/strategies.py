@@ -241,6 +241,18 @@ def personas(*, max_states: int = 4, max_meters: int = 2, max_reactions: int = 4
     )
 
 
+def _finish_move(
+    draw: st.DrawFn, qualified: list[str], state_map: dict[str, list[str]], clocks: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Sometimes a ``finish`` (it jumps the clocks to their limits), offered once a condition
+    holds or from the start; else none.
+    """
+    if draw(st.integers(0, 3)) != 0:
+        return []
+    condition = _condition(draw, qualified, state_map, clocks)
+    return [{"id": "finish"} if condition is None else {"id": "finish", "when": condition}]
+
+
 @st.composite
 def _scenario_data(
     draw: st.DrawFn, max_cast: int, max_states: int, max_meters: int, max_turns: int
@@ -267,6 +279,8 @@ def _scenario_data(
     for move in moves:
         if clocks and draw(st.integers(0, 4)) == 0:
             move["when"] = _condition(draw, [], {}, clocks) or {"clock": clocks[0], "at_least": 0}
+    finish = _finish_move(draw, qualified, state_map, clocks)
+    moves += finish
     cast = {}
     for c in cast_ids:
         own = list(persona_files[c]["meters"])
@@ -287,8 +301,11 @@ def _scenario_data(
             member["reactions"] = extra
         cast[c] = member
     scene: dict[str, Any] = {"meters": {m: {"initial": 0, "min": 0, "max": 3} for m in scene_meters}}
-    if with_wait:
-        scene["reactions"] = [draw(_reaction([], [], qualified, own=False, move="wait", scene=True, clocks=clocks))]
+    answered = ["wait"] * with_wait + ["finish"] * (bool(finish) and draw(st.booleans()))
+    if answered:  # a move the scene does not answer gets the scene's fallback line
+        scene["reactions"] = [
+            draw(_reaction([], [], qualified, own=False, move=move, scene=True, clocks=clocks)) for move in answered
+        ]
     endings = []
     for k in range(draw(st.integers(1, 3))):
         cond = _condition(draw, qualified, state_map, clocks) or {

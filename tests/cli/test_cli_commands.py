@@ -524,3 +524,20 @@ def test_moves_describes_built_in_moves_too(run_parley):
     for move_id in undescribed:
         if move_id in legal:
             assert BUILTIN_MOVES[move_id].description in shown.stdout
+
+
+def test_the_offer_to_finish_comes_once_when_the_last_beat_happens(run_parley):
+    """declined-offer: Marcus answers the grade question on the third move; the offer is printed
+    right after his answer, not before and not again, and "finish" then ends the session.
+    """
+    moves = "decide_repair\napologize:hiring_manager/sincere\nclarify:hiring_manager/curious\n"
+    played = run_parley(
+        ["play", "declined-offer", "--seed", "2", "--no-save"], input=moves + "wait\nfinish\n", env={"COLUMNS": "200"}
+    )
+    assert played.returncode == 0, played.stderr
+    out = played.stdout
+    offer = "The story has reached its last beat: you can finish here (“Leave it there”, or type finish) or play on."
+    assert out.count(offer) == 1
+    assert out.index("We've filled the role") < out.index(offer) < out.index("Your move › wait")
+    assert "You leave it there." in out
+    assert "The story stands" in out  # the ending a timeout gives: nothing was mended with Daniel

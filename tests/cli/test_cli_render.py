@@ -269,3 +269,50 @@ def test_a_session_reads_cleanly_at_60_80_and_110_columns(run_parley, width, sce
         if before.startswith(" ") and (line[:1].islower() or line.startswith(("overall", "→")))
     ]
     assert not lost, "\n".join(lost)
+
+
+def test_a_timed_menu_says_finish_takes_the_time_left(write_scenario, console):
+    """In a scenario that counts days, every move shows what it costs; ``finish`` costs whatever
+    is left, not the one day a move takes by default.
+    """
+    import simulator
+
+    path = write_scenario(
+        """\
+        schema_version: 1
+        id: timed
+        title: Timed
+        source: none.txt
+        summary: Two moves.
+        briefing: Wait, or stop.
+        goal: None.
+        cast:
+          hr_rep: {persona: hr_rep, name: Dana Reyes}
+        moves:
+          - id: wait
+            takes: 2 weeks
+          - id: finish
+        scene:
+          reactions:
+            - move: wait
+              outcomes: [{say: ["Two weeks pass."]}]
+            - move: finish
+              outcomes: [{say: ["You leave it there."]}]
+        limits: {turns: 3, days: 60}
+        endings:
+          - {id: early, title: Early, text: It ends early., when: {clock: days, at_most: 0}}
+          - {id: over, title: Over, text: It ends., at_timeout_only: true}
+        scoring:
+          outcome: {base: 10}
+          relationship: {base: 10}
+          integrity: {base: 10}
+          overall: {weights: {outcome: 1, relationship: 1, integrity: 1}}
+        """,
+        name="timed.yaml",
+    )
+    session = simulator.Session(simulator.load_scenario(path), seed=1)
+    out = console(80)
+    out.print(render.move_menu(session.moves(), {}, width=80, timed=True))
+    rows = [line.rstrip() for line in out.file.getvalue().splitlines()]
+    assert rows[0].split() == ["1", "Wait", "2", "weeks", "wait"]
+    assert rows[1].split() == ["2", "Leave", "it", "there", "the", "time", "left", "finish"]
