@@ -112,9 +112,14 @@ def _scenario_files(paths: list[str]) -> list[str]:
             raise UsageError("an empty PATH names no file (use '.' for the current folder)")
         path = Path(raw)
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 str(p) for p in path.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"} and _looks_like_scenario(p)
             )
+            if not found:  # "ok" over nothing would pass a CI step that checks the wrong folder
+                from .usage import UsageError
+
+                raise UsageError(f"no scenario files in {raw!r} (a scenario is a .yaml file with a top-level 'cast:')")
+            files += found
         else:
             files.append(raw)
     return files
@@ -166,8 +171,6 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(json_text(data) + "\n")
         return 0 if ok else EXIT_ERRORS
     out = _VisibleWriter(sys.stdout)
-    if not files:
-        out.write("no scenario files found\n")
     for report, personas in checked:
         name = report.scenario or report.file
         counts = {s: sum(d.severity == s for d in report.diagnostics) for s in ("error", "warning", "info")}

@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(both, indent=2, ensure_ascii=False) + "\n")
         return 0
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise SimulatorError(f"--out names a folder to write into; {str(out)!r} is a file")
     try:
         out.mkdir(parents=True, exist_ok=True)
         for kind in kinds:

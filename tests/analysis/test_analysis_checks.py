@@ -94,6 +94,9 @@ def test_cli_check_json_is_the_report_data(tmp_path, capsys):
 
 
 def test_cli_check_exit_codes_and_folders(tmp_path, capsys):
+    # a folder with no scenario in it is a mistake in the arguments, not a pass
+    assert main(["check", str(tmp_path)]) == 2
+    assert f"no scenario files in {str(tmp_path)!r}" in capsys.readouterr().err
     fx.write(tmp_path)
     assert main(["check", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -223,6 +223,10 @@ def test_schema_out_into_a_file_is_a_one_line_error(run_parley, tmp_path):
     # a folder that cannot be one is a mistake in the arguments (2), as a bad --db is
     assert_one_line_error(result)
     assert f"cannot write schemas to {str(tmp_path / 'taken' / 's')!r}: Not a directory" in result.stderr
+    named = run_parley(["schema", "--out", str(tmp_path / "taken")])
+    assert_one_line_error(named)
+    assert f"--out names a folder to write into; {str(tmp_path / 'taken')!r} is a file" in named.stderr
+    assert (tmp_path / "taken").read_text() == "a file, not a folder"
 
 
 # --- plain, piped play -------------------------------------------------------------------------
