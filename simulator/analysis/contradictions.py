@@ -307,22 +307,21 @@ def _time_words_at_end(lines: _Lines) -> list[Diagnostic]:
     clock shows at the end.
     """
     table, history, rules = lines.table, lines.history, lines.rules
-    earliest: dict[tuple[str, Document, tuple[str | int, ...]], tuple[int, int]] = {}
+    earliest: dict[tuple[str, str | None, tuple[str | int, ...]], tuple[int, int, Document]] = {}
     for j, states in lines.ends:
+        day = history.day[j]
         texts = [lines.story_place(who, state) for who, state in enumerate(states)]
         end = table.ending[j]
         if end >= 0:
-            texts += [
-                (getattr(rules.endings[end], f), lines.scenario.document, ["endings", end, f])
-                for f in ("title", "text")
-            ]
+            ending = rules.endings[end]
+            texts += [(getattr(ending, f), lines.scenario.document, ["endings", end, f]) for f in ("title", "text")]
         for text, doc, path in texts:
             found = lines.claim(text)
-            key = (text, doc, tuple(path))
-            if found and history.day[j] < found[0] and (key not in earliest or history.day[j] < earliest[key][0]):
-                earliest[key] = (history.day[j], j)
+            key = (text, doc.file, tuple(path))
+            if found and day < found[0] and (key not in earliest or day < earliest[key][0]):
+                earliest[key] = (day, j, doc)
     out = []
-    for (text, doc, where), (day, j) in earliest.items():
+    for (text, _, where), (day, j, doc) in earliest.items():
         days, words = lines.claim(text) or (0, "")
         what = "this ending" if where[0] == "endings" else "this closing story"
         message = f"{what} says {words!r} ({days} days or more), but can be reached on day {day}"
