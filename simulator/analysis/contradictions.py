@@ -67,41 +67,63 @@ class _History:
     every way into a node before leaving it.
     """
 
-    def __init__(self, scenario: Scenario, table: Table, cold: Callable[[CompiledOutcome, int, int], bool]) -> None:
+    def __init__(self, table: Table, cold: Callable[[CompiledOutcome, int, int], bool], kinds: frozenset[str]) -> None:
         self.table = table
         rules = table.rules
         self._cast = len(rules.layout.cast)
         self._names = [_short_name(n) for n in rules.names]
         self._cold = cold
+        self._kinds = kinds  # the kinds of fact some check needs: the pass tracks only those
         n = table.size
         self.day = [1 << 60] * n
         self.day[0] = 0
         self._day_from = [-1] * n  # the edge the fewest days came through
         self._day_parent = [-1] * n
-        start = frozenset(("unmet", w) for w in range(self._cast))
+        start = frozenset(("unmet", w) for w in range(self._cast)) if "unmet" in kinds else frozenset()
         self.facts: list[frozenset[Fact]] = [frozenset()] * n
         self.facts[0] = start
         self._from: dict[tuple[int, Fact], tuple[int, int, int]] = {}  # (node, fact) -> (parent, edge, k)
         self._memo: dict[tuple[frozenset[Fact], int, int], frozenset[Fact]] = {}
         self._effects: dict[tuple[int, int], tuple[frozenset[tuple[Hashable, ...]], frozenset[Fact]]] = {}
-        self._run()
+        self._days()
+        if kinds:
+            self._run()
+
+    def _days(self) -> None:
+        """The fewest days to each node, and the edge they came through."""
+        table, day, day_from, day_parent = self.table, self.day, self._day_from, self._day_parent
+        takes = [table.rules.choices[entry.choice].days for entry in table.entries]
+        edge_start, edge_entry, branch_start, branch_node = (
+            table.edge_start,
+            table.edge_entry,
+            table.branch_start,
+            table.branch_node,
+        )
+        for i in range(table.size):
+            today = day[i]
+            for e in range(edge_start[i], edge_start[i + 1]):
+                landed = today + takes[edge_entry[e]]
+                for j in branch_node[branch_start[e] : branch_start[e + 1]]:
+                    if landed < day[j]:
+                        day[j], day_from[j], day_parent[j] = landed, e, i
 
     def _run(self) -> None:
-        table, facts, day, witness = self.table, self.facts, self.day, self._from
-        choices, entries = table.rules.choices, table.entries
-        edge_entry, branch_start, branch_node = table.edge_entry, table.branch_start, table.branch_node
+        """The facts of each node, each with the first way in that carried it."""
+        table, facts, witness = self.table, self.facts, self._from
+        edge_start, edge_entry, branch_start, branch_node = (
+            table.edge_start,
+            table.edge_entry,
+            table.branch_start,
+            table.branch_node,
+        )
         memo, step = self._memo, self._step
         for i in range(table.size):
-            here, today = facts[i], day[i]
-            for e in table.edges(i):
+            here = facts[i]
+            for e in range(edge_start[i], edge_start[i + 1]):
                 ei = edge_entry[e]
-                entry = entries[ei]
-                landed = today + choices[entry.choice].days
                 b = branch_start[e]
-                for k in range(len(entry.deltas)):
+                for k in range(branch_start[e + 1] - b):
                     j = branch_node[b + k]
-                    if landed < day[j]:
-                        day[j], self._day_from[j], self._day_parent[j] = landed, e, i
                     after = memo.get((here, ei, k))
                     if after is None:
                         after = memo[(here, ei, k)] = step(here, ei, k)
@@ -131,11 +153,11 @@ class _History:
         if target >= 0:
             gone.add(("unmet", target))
             added.add(("met", target))
-        for who in self._concerned(target, outcome):
+        for who in self._concerned(target, outcome) if "cold" in self._kinds else ():
             gone.add(("cold", who))
             if self._cold(outcome, who, target):
                 added.add(("cold", who, id(outcome)))
-        return frozenset(gone), frozenset(added)
+        return frozenset(gone), frozenset(f for f in added if f[0] in self._kinds)
 
     def _concerned(self, target: int, outcome: CompiledOutcome) -> Iterator[int]:
         """Who an outcome is an event for: the counterpart who answered, anyone it moves, and
@@ -196,13 +218,30 @@ class _Lines:
 
     def __init__(self, scenario: Scenario, table: Table) -> None:
         self.scenario, self.table, self.rules = scenario, table, table.rules
-        self.history = _History(scenario, table, self._cold)
         self._claims: dict[str, tuple[int, str] | None] = {}
         self._stories = {
             (w, s): self._story_place(w, s)
             for w in range(len(self.rules.layout.cast))
             for s in range(len(self.rules.layout.states[w]))
         }
+        self.history = _History(table, self._cold, self._kinds())
+
+    def _kinds(self) -> frozenset[str]:
+        """The facts the checks will ask about, given the texts there are: none at all for a
+        scenario with no claim of silence, no warm story and no face cue in an in-person mood.
+        """
+        rules = self.rules
+        stories = [text for text, _, _ in self._stories.values()]
+        said = [line for entry in self.table.entries for o in entry.outcomes for line in o.lines]
+        kinds = set()
+        if any(silence_claim(t) for t in [*stories, *said]):
+            kinds.add("met")
+        if any(story_leaning(t) > 0 for t in stories):
+            kinds.add("cold")
+        for w, moods in enumerate(rules.moods):
+            if in_person(rules.channels[w]) and any(face_cue(m) for s, m in enumerate(moods) if s != rules.initial[w]):
+                kinds.add("unmet")
+        return frozenset(kinds)
 
     def claim(self, text: str) -> tuple[int, str] | None:
         """The time ``text`` says has passed (see :func:`.cues.claimed_days`), once per text."""
@@ -282,14 +321,18 @@ def _time_words_said(lines: _Lines) -> list[Diagnostic]:
     own time included: a reply comes as the move lands).
     """
     table, history = lines.table, lines.history
-    earliest: dict[tuple[int, int], tuple[int, int, int, _Said, tuple[int, str]]] = {}
+    first: dict[int, tuple[int, int, int, _Said]] = {}  # id(outcome) -> fewest days, node, edge
     for said, i, e in lines.said(lines.claim):
+        day = history.day[i] + table.choice_of(e).days
+        key = id(said.outcome)
+        if key not in first or day < first[key][0]:
+            first[key] = (day, i, e, said)
+    earliest: dict[tuple[int, int], tuple[int, int, int, _Said, tuple[int, str]]] = {}
+    for key, (day, i, e, said) in first.items():
         for n, text in enumerate(said.outcome.lines):
             found = lines.claim(text)
-            day = history.day[i] + table.choice_of(e).days
-            key = (id(said.outcome), n)
-            if found and day < found[0] and (key not in earliest or day < earliest[key][0]):
-                earliest[key] = (day, i, e, said, found)
+            if found and day < found[0]:
+                earliest[(key, n)] = (day, i, e, said, found)
     return [
         _finding(
             said.doc,
@@ -307,19 +350,22 @@ def _time_words_at_end(lines: _Lines) -> list[Diagnostic]:
     clock shows at the end.
     """
     table, history, rules = lines.table, lines.history, lines.rules
-    earliest: dict[tuple[str, str | None, tuple[str | int, ...]], tuple[int, int, Document]] = {}
+    first: dict[tuple[int, tuple[int, ...]], tuple[int, int]] = {}  # (ending, states) -> fewest days, node
     for j, states in lines.ends:
-        day = history.day[j]
+        key = (int(table.ending[j]), states)
+        if key not in first or history.day[j] < first[key][0]:
+            first[key] = (history.day[j], j)
+    earliest: dict[tuple[str, str | None, tuple[str | int, ...]], tuple[int, int, Document]] = {}
+    for (end, states), (day, j) in first.items():
         texts = [lines.story_place(who, state) for who, state in enumerate(states)]
-        end = table.ending[j]
         if end >= 0:
             ending = rules.endings[end]
             texts += [(getattr(ending, f), lines.scenario.document, ["endings", end, f]) for f in ("title", "text")]
         for text, doc, path in texts:
             found = lines.claim(text)
-            key = (text, doc.file, tuple(path))
-            if found and day < found[0] and (key not in earliest or day < earliest[key][0]):
-                earliest[key] = (day, j, doc)
+            key2 = (text, doc.file, tuple(path))
+            if found and day < found[0] and (key2 not in earliest or day < earliest[key2][0]):
+                earliest[key2] = (day, j, doc)
     out = []
     for (text, _, where), (day, j, doc) in earliest.items():
         days, words = lines.claim(text) or (0, "")
