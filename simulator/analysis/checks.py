@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AnalysisError, ScenarioError
 from ..loader import load_scenario
 from ..rules import manner_signatures
+from .contradictions import contradictions
+from .cues import note_leaning
 from .diagnostics import SEVERITIES, Diagnostic, locate, origin_document
 from .expectations import evaluate
 from .explore import DEFAULT_LIMIT, explore
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from .explore import Table
     from .solver import Solver
 
-__all__ = ["SEVERITIES", "Diagnostic", "Report", "analyse", "check_file"]
+__all__ = ["SEVERITIES", "Diagnostic", "Report", "analyse", "check_file", "note_leaning"]
 
 
 @dataclass
@@ -89,6 +91,7 @@ def analyse(scenario: Scenario, *, limit: int = DEFAULT_LIMIT) -> Report:
         *_generic_lines(scenario, table),
         *_fallback_lines_never_said(scenario, table),
         *_unread_meters(scenario, table),
+        *contradictions(scenario, table),
     ]
     ranges, score_findings = _score_ranges(scenario, table)
     out.extend(score_findings)
@@ -407,76 +410,6 @@ def _manner_findings(scenario: Scenario, table: Table) -> list[Diagnostic]:
                         )
                     )
     return out
-
-
-# Words that make a note read as a setback, or as progress. A note is judged only when it leans
-# clearly: two or more words of one side and none of the other, or one unmistakable word; a
-# note with a "but" in it, or a mild word alone, is left alone (most notes weigh both sides).
-_SETBACK = (
-    "hurt",
-    "costs you",
-    "cost you",
-    "lost",
-    "worse",
-    "damag",
-    "muddie",
-    "undermin",
-    "backfir",
-    "confirms the",
-    "pressure",
-    "tactic",
-    "fake",
-    "not heard",
-    "closes",
-    "closed",
-    "burn",
-    "suspicio",
-    "bluff",
-    "threat",
-    "sour",
-    "offend",
-    "resent",
-    "grievance",
-    "put off",
-    "shut",
-)
-_PROGRESS = (
-    "helped",
-    "landed",
-    "lets them",
-    "opened",
-    "opens a",
-    "repaired",
-    "believed",
-    "warmed",
-    "accepted",
-    "kept the door",
-    "worked",
-    "the right call",
-    "earned",
-    "rewrite their",
-    "respected",
-    "welcomed",
-    "carried",
-    "kept you",
-    "improve",
-    "healthy",
-)
-_UNMISTAKABLE = ("muddies", "backfires", "undermines", "closes the door", "burns")
-
-
-def note_leaning(note: str) -> int:
-    """+1 when a note clearly reads as progress, -1 as a setback, 0 otherwise."""
-    text = note.lower()
-    if " but " in text or ";" in text:
-        return 0  # it weighs both sides
-    down = sum(w in text for w in _SETBACK)
-    up = sum(w in text for w in _PROGRESS)
-    if up == 0 and (down >= 2 or any(w in text for w in _UNMISTAKABLE)):
-        return -1
-    if down == 0 and up >= 2:
-        return 1
-    return 0
 
 
 def _note_signs(scenario: Scenario, table: Table) -> list[Diagnostic]:

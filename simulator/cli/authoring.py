@@ -32,7 +32,9 @@ def register(subparsers: Subparsers) -> None:
         help="prove what scenarios do: reachability, dead ends, scores, expectations",
         description=(
             "Explore every reachable situation of each scenario and report unreachable endings, "
-            "states and reactions, dead ends, lines never said, score ranges, dominant moves and "
+            "states and reactions, dead ends, lines never said, score ranges, dominant moves, "
+            "contradictions (time words against the clock, face-to-face cues under a remote "
+            "channel, claims of silence after contact, closing stories against the last event) and "
             "the scenario's own 'expect:' claims. Exit 1 when there are errors."
         ),
     )
