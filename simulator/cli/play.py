@@ -476,7 +476,7 @@ class Practice:
         except InputProblem as exc:
             if _reads_as_words(text, self._move_ids()):
                 return await self.saying.for_words(text)
-            self.console.print(str(exc), style="yellow", soft_wrap=True)
+            self.console.print(str(exc), style="yellow", soft_wrap=True, markup=False)
             return None
         from ..rules import Move
 
@@ -648,6 +648,14 @@ class Practice:
         try:
             path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.console.print(f"Could not save to {str(path)!r}: {exc.strerror or exc}", style="yellow")
+            self.console.print(
+                f"Could not save to {str(path)!r}: {exc.strerror or exc}", style="yellow", soft_wrap=True
+            )
             return
-        self.console.print(f"Saved the transcript to {path} (replay with: parley replay {path})", style="bold")
+        # soft_wrap: the terminal wraps the line, so a path copied from it is never split
+        self.console.print(
+            f"Saved the transcript to {path} (replay with: parley replay {path})",
+            style="bold",
+            soft_wrap=True,
+            markup=False,
+        )

@@ -140,7 +140,7 @@ def _open_or_say(args: argparse.Namespace) -> Store | None:
             return _open(args)
         except NoStore as exc:
             message = f"No saved sessions: {exc}. Start one with: parley play"
-    _console().print(message, markup=False)
+    _console().print(message, markup=False, soft_wrap=True)  # a path is never split
     return None
 
 

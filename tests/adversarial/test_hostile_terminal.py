@@ -19,7 +19,12 @@ import pytest
 from command_support import installed_parley, parley_argv
 from hostile import DEADLINE, EVIL, UNSAFE, evil_scenario, held
 
+from simulator.catalogue import bundled_scenario_paths
 from simulator.cli.render import Text, make_console
+
+# check writes only once its analysis is done: the smallest bundled scenario keeps these tests
+# about the output, not about how long five analyses take on a loaded machine
+SMALL = str(next(p for p in bundled_scenario_paths() if p.stem == "bypass-hr"))
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file descriptors")
 LEARNER = "ana" + EVIL  # refused by the store (a name is data too), in one visible line
@@ -138,7 +143,12 @@ def test_output_to_a_closed_standard_output_says_so(args):
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["list", "--json"], ["check", "--quiet"], ["play", "declined-offer", "--moves", "wait", "--no-save"]],
+    [
+        ["list"],
+        ["list", "--json"],
+        ["check", "--quiet", SMALL],
+        ["play", "declined-offer", "--moves", "wait", "--no-save"],
+    ],
 )
 def test_output_to_a_full_device_says_so(args):
     with open("/dev/full", "w") as full:
@@ -148,7 +158,7 @@ def test_output_to_a_full_device_says_so(args):
 
 @POSIX
 @pytest.mark.parametrize(
-    "args", [["list"], ["list", "--json"], ["check"], ["play", "declined-offer", "--moves", "wait", "--no-save"]]
+    "args", [["list"], ["list", "--json"], ["check", SMALL], ["play", "declined-offer", "--moves", "wait", "--no-save"]]
 )
 def test_a_pipe_closed_early_ends_quietly(args):
     process = spawn(args)
