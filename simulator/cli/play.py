@@ -649,7 +649,7 @@ class Practice:
             path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as exc:
             self.console.print(
-                f"Could not save to {str(path)!r}: {exc.strerror or exc}", style="yellow", soft_wrap=True
+                f"Could not save to {str(path)!r}: {exc.strerror or exc}", style="yellow", soft_wrap=True, markup=False
             )
             return
         # soft_wrap: the terminal wraps the line, so a path copied from it is never split
