@@ -286,12 +286,12 @@ def test_quitting_before_the_first_move_stores_nothing(ref):
 
 def test_store_migrate_and_info(ref, capsys):
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "created at schema 3" in capsys.readouterr().out
+    assert "created at schema 4" in capsys.readouterr().out
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "already at schema 3; nothing to do" in capsys.readouterr().out
+    assert "already at schema 4; nothing to do" in capsys.readouterr().out
     assert main(["store", "info", "--db", ref]) == 0
     out = capsys.readouterr().out
-    assert "schema:   3 (current" in out and "holds:    0 learners, 0 sessions, 0 turns" in out
+    assert "schema:   4 (current" in out and "holds:    0 learners, 0 sessions, 0 turns" in out
     assert ("PostgreSQL" if ref.startswith("postgresql") else "SQLite") in out
     assert main(["store"]) == 0 and "migrate" in capsys.readouterr().out
 

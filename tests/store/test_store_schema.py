@@ -78,8 +78,8 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
     return session
 
 
-def test_schema_is_at_version_three(store):
-    assert SCHEMA_VERSION == 3 and store.schema_version == 3
+def test_schema_is_at_version_four(store):
+    assert SCHEMA_VERSION == 4 and store.schema_version == 4
 
 
 def test_the_shipped_sqlite_schemas_are_frozen(db):
@@ -150,7 +150,7 @@ def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version)
     moves = ["decide_repair", "ask:hiring_manager", "wait"]  # old schemas stored no manner
     original = write_old_store(ref, version, declined, moves)
     with Store(ref, migrate=True) as store:
-        assert store.schema_version == 3 and store.found_version == version
+        assert store.schema_version == SCHEMA_VERSION and store.found_version == version
         info = store.get(1)
         assert (info.learner, info.display, info.engine, info.turns, info.damage) == ("ana", "Ana", "0.0.9", 3, None)
         turns = store.turns(1)
@@ -185,7 +185,7 @@ def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(r
         line.append(key)
     write_old_store(ref, 2, declined, line, ending_at_end=True)
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "upgraded from schema 2 to 3" in capsys.readouterr().out
+    assert "upgraded from schema 2 to 4" in capsys.readouterr().out
     assert main(["history", "--learner", "ana", "--db", ref]) == 0
     assert session.ending.title in " ".join(capsys.readouterr().out.split())
 
@@ -193,7 +193,7 @@ def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(r
 def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
     write_old_store(pg_url, 2, declined, ["wait"])
     with pytest.raises(
-        StoreError, match=r"at schema 2 and this Parley .* needs schema 3; upgrade it once with: parley store migrate"
+        StoreError, match=r"at schema 2 and this Parley .* needs schema 4; upgrade it once with: parley store migrate"
     ):
         Store(pg_url)
     assert main(["history", "--learner", "ana", "--db", pg_url]) == 2
@@ -202,14 +202,14 @@ def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
     assert "schema:   2 (older: run parley store migrate" in capsys.readouterr().out
     assert main(["store", "migrate", "--db", pg_url]) == 0
     with Store(pg_url) as store:
-        assert store.schema_version == 3 and store.get(1).turns == 1
+        assert store.schema_version == SCHEMA_VERSION and store.get(1).turns == 1
 
 
 def test_an_empty_server_database_gets_the_schema_when_first_written(pg_url):
     with pytest.raises(NoStore, match="holds no Parley store yet"):
         Store(pg_url, create=False)
     with Store(pg_url) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_the_migration_is_all_or_nothing(ref, declined, monkeypatch):
@@ -229,7 +229,7 @@ def test_the_migration_is_all_or_nothing(ref, declined, monkeypatch):
     assert db.row("SELECT count(*) FROM turns")[0] == 1
     db.close()
     with Store(ref, migrate=True) as store:
-        assert store.schema_version == 3 and store.get(1).turns == 1
+        assert store.schema_version == SCHEMA_VERSION and store.get(1).turns == 1
 
 
 def test_a_newer_schema_is_refused(ref):
@@ -240,7 +240,7 @@ def test_a_newer_schema_is_refused(ref):
     db.close()
     for attempt in (lambda: Store(ref), lambda: Store(ref, migrate=True)):
         with pytest.raises(
-            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 3 and older"
+            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 4 and older"
         ) as info:
             attempt()
         assert "\n" not in str(info.value)
@@ -259,7 +259,7 @@ def test_a_server_database_shared_with_other_tables_is_fine(pg_url):
     db.run("CREATE TABLE invoices (id INTEGER)")
     db.close()
     with Store(pg_url) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_the_migrations_are_one_text_for_both_databases():
