@@ -20,7 +20,7 @@ STAMP = "2026-01-01T00:00:0{}.000Z"
 
 
 def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=False):
-    """A store as Parley wrote it with schema ``version`` (1 or 2): learner ana, one session of ``moves``."""
+    """A store as Parley wrote it with schema ``version`` (1, 2 or 3): learner ana, one session of ``moves``."""
     db = open_database(locate(ref), timeout=5, durable=False, create=True)
     session = Session(scenario, seed)
     with db.write("writing an old store"):
@@ -59,6 +59,13 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
             )
             if version == 1:
                 db.run("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            elif version == 3:
+                db.run(
+                    "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
+                    " detail, move_key, uid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, json.dumps(t.to_dict()), t.key, f"{t.number:032d}"),
+                )
             else:
                 db.run(
                     "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
@@ -66,7 +73,7 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*row, json.dumps(t.to_dict())),
                 )
-        if version == 2:
+        if version >= 2:
             scores = session.scores
             ended = STAMP.format(3) if session.over and ending_at_end else None
             db.run(
@@ -142,10 +149,16 @@ def test_the_shipped_sqlite_schemas_are_frozen(db):
         "detail",
     ]
     assert v2["learners"][-1] == ("cohort", "TEXT") and v2["sessions"][-1] == ("overall", "INTEGER")
+    for sql in statements(2, "sqlite"):
+        con.execute(sql)
+    assert columns()["sessions"][-1] == ("ending_title", "TEXT")
+    for sql in statements(3, "sqlite"):
+        con.execute(sql)
+    assert columns()["sessions"][-3:] == [("ending_title", "TEXT"), ("worth", "REAL"), ("optimum", "REAL")]
     con.close()
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version):
     moves = ["decide_repair", "ask:hiring_manager", "wait"]  # old schemas stored no manner
     original = write_old_store(ref, version, declined, moves)
@@ -156,6 +169,7 @@ def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version)
         turns = store.turns(1)
         assert [t.key for t in turns] == moves and all(t.undone_at is None for t in turns)
         assert all((t.detail is None) == (version == 1) for t in turns)
+        assert (info.worth, info.optimum, info.skill, info.chance) == (None, None, None, None)  # none invented
         assert [t.scores for t in turns] == [t.scores for t in original.transcript]
         # what came later works on migrated data: undo keeps the turn, cohorts, the overall column
         rec = store.resume(1, learner="ana")
@@ -170,6 +184,46 @@ def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version)
         [verdict] = store.verify(1)
         assert verdict.ok and any("engine 0.0.9" in n for n in verdict.notes)
         assert store.db.row("SELECT overall FROM sessions")[0] is not None
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_sessions_finished_before_schema_4_keep_their_scores_and_get_no_skill(ref, declined, version):
+    """An upgraded store shows its old finished sessions honestly: scores intact, skill none;
+    a session finished after the upgrade is rated, and progress follows it beside the old ones.
+    """
+    line = _ending_line(declined, 3)
+    old = write_old_store(ref, version, declined, line, ending_at_end=True)
+    with Store(ref, migrate=True) as store:
+        assert store.found_version == version and store.schema_version == SCHEMA_VERSION
+        info = store.get(1)
+        assert info.finished and info.scores == old.scores and info.turns == len(line)
+        assert (info.worth, info.optimum, info.skill) == (None, None, None)
+        [before] = store.progress("ana")
+        assert before.history == (old.scores["overall"],) and before.skills == (None,)
+        assert (before.best_skill, before.latest_skill, before.skill_trend) == (None, None, None)
+        session = Session(declined, 3)
+        rec = store.record(session, learner="ana")
+        for key in line:
+            rec.turn(session.play(key))
+        rec.finish()
+        [after] = store.progress("ana")
+        new = store.get(rec.session_id)
+        assert new.skill is not None and after.skills == (None, new.skill)
+        assert after.history == (old.scores["overall"], session.scores["overall"])
+        assert after.latest_skill == after.best_skill == new.skill and after.skill_trend is None
+
+
+def _ending_line(scenario, seed):
+    """The scenario's recommended line, then waits, up to its ending."""
+    session = Session(scenario, seed)
+    line = []
+    for key in [*scenario.spec.recommended, *["wait"] * 40]:
+        if session.over:
+            break
+        session.play(key)
+        line.append(key)
+    assert session.over
+    return line
 
 
 def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(ref, declined, capsys, monkeypatch):
