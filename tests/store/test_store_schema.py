@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from simulator import Session, StoreError
+from simulator.analysis.review import skill_of
 from simulator.cli.main import main
 from simulator.store import NoStore, Store
 from simulator.store import schema as schema_module
@@ -211,6 +212,40 @@ def test_sessions_finished_before_schema_4_keep_their_scores_and_get_no_skill(re
         assert new.skill is not None and after.skills == (None, new.skill)
         assert after.history == (old.scores["overall"], session.scores["overall"])
         assert after.latest_skill == after.best_skill == new.skill and after.skill_trend is None
+
+
+def test_store_migrate_rate_gives_old_sessions_their_figure_only_where_it_is_exact(ref, declined, capsys):
+    line = _ending_line(declined, 3)
+    old = write_old_store(ref, 3, declined, line, ending_at_end=True)
+    with Store(ref, migrate=True) as store:
+        for copy in (2, 3):  # the same session twice more: one from an edited file, one whose record differs
+            store.db.run(
+                "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
+                " started, ended, ending, scores, overall) SELECT ?, learner_id, scenario_id, scenario_hash,"
+                " scenario_path, title, engine, seed, started, ended, ending, scores, overall"
+                " FROM sessions WHERE id = 1",
+                (str(copy) * 32,),
+            )
+            store.db.run(
+                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail,"
+                " move_key) SELECT ?, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key"
+                " FROM turns WHERE session_id = 1",
+                (copy,),
+            )
+        store.db.run("UPDATE sessions SET scenario_hash = 'edited' WHERE id = 2")
+        store.db.run("UPDATE sessions SET scores = '{\"overall\": 1}' WHERE id = 3")
+    assert main(["store", "migrate", "--rate", "--db", ref]) == 0
+    out = capsys.readouterr().out
+    assert "already at schema 4" in out and "rated 1 finished session that had no skill figure" in out
+    assert "session 2: no figure: its scenario file has changed since it was played" in out
+    assert "session 3: no figure: it does not replay identically (final scores" in out
+    with Store(ref) as store:
+        expected = skill_of(old)
+        assert store.get(1).worth == pytest.approx(expected.worth) and store.get(1).skill == expected.share
+        assert store.get(2).skill is None and store.get(3).skill is None
+        assert store.get(1).scores == old.scores  # nothing else touched
+    assert main(["store", "migrate", "--rate", "--db", ref]) == 0  # again: nothing more to rate, same two left
+    assert "rated 0 finished sessions" in capsys.readouterr().out
 
 
 def _ending_line(scenario, seed):
