@@ -74,7 +74,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _rate(store: Store) -> None:
-    from .records import visible
+    from ..safetext import visible
 
     done = store.rate_unrated()
     sessions = "session" if done.rated == 1 else "sessions"
