@@ -33,7 +33,7 @@ def skill_share(worth: float | None, optimum: float | None) -> int | None:
     """
     if worth is None or optimum is None or not optimum > 0:
         return None
-    return max(0, min(100, round(100 * worth / optimum)))
+    return round(100 * max(0.0, min(1.0, worth / optimum)))  # clamped first: a tiny optimum is no overflow
 
 
 @dataclass(frozen=True)
