@@ -129,6 +129,8 @@ COLUMNS = {
         "scores",
         "overall",
         "ending_title",
+        "worth",
+        "optimum",
     ],
     "turns": [
         "session_id",
