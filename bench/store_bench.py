@@ -161,12 +161,14 @@ def fill_sessions(store: Store, learner: str, count: int, others: int) -> None:
                     "done",
                     f'{{"overall": {overall}}}',
                     overall,
+                    overall * 0.8,  # the rating a finished session keeps (schema 4), read by progress
+                    80.0,
                 )
             )
         db.many(
             "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, title, engine, seed, started, ended,"
             " ending,"
-            " scores, overall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " scores, overall, worth, optimum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 

@@ -44,6 +44,7 @@ _LAZY = {
     "Scenario": "scenario",
     "ScenarioInfo": "catalogue",
     "Session": "session",
+    "Skill": "skill",
     "StateChange": "transcript",
     "Store": "store",
     "StoryAtEnd": "scoring",
@@ -76,6 +77,7 @@ __all__ = [
     "ScenarioInfo",
     "Session",
     "SimulatorError",
+    "Skill",
     "SnapshotError",
     "StateChange",
     "Store",
@@ -115,5 +117,6 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .scoring import Debrief, StoryAtEnd, TurningPoint
     from .session import Counterpart, Session
+    from .skill import Skill
     from .store import Course, Store
     from .transcript import EndingInfo, StateChange, Turn

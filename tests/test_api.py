@@ -30,6 +30,7 @@ EXPECTED = {
     "ScenarioInfo",
     "Session",
     "SimulatorError",
+    "Skill",
     "SnapshotError",
     "StateChange",
     "Store",

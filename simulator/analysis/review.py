@@ -6,6 +6,9 @@ For each turn the solver knows the best value there (``V``) and the value of the
 average over every way chance could have gone; the final score minus that is what chance added
 or took. A choice that gave up several points is a turning point even when nothing showed at
 once (a decision that shut a door, a wait that let a chance pass).
+
+The same rating, without the rest of the debrief, is what the store keeps of each finished
+session (:func:`skill_of`, a :class:`~simulator.skill.Skill`), so progress follows skill.
 """
 
 from __future__ import annotations
@@ -15,16 +18,57 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..scoring import Debrief, TurningPoint, advice_for
+from ..skill import ANALYSIS_LIMIT, Skill
 
 if TYPE_CHECKING:
     from ..rules import Rules
+    from ..scenario import Scenario
     from ..session import Session
-    from .solver import Alternative
+    from .solver import Alternative, Review, Solver
 
-__all__ = ["COSTLY", "rated_debrief"]
+__all__ = ["COSTLY", "rated_debrief", "rating_solver", "skill_of"]
 
 # A choice that gives up this many points of expected score is a turning point.
 COSTLY = 3.0
+
+
+def rating_solver(scenario: Scenario, *, limit: int = ANALYSIS_LIMIT) -> Solver | None:
+    """The solver that rates a scenario's moves, explored up to ``limit`` situations (built once
+    per scenario content and shared: the debrief, the hints and the store ask for the same one);
+    None when the scenario is larger (an incomplete table rates moves by a part of the scenario).
+    """
+    from .solver import solver_for
+
+    solver = solver_for(scenario, limit=limit)
+    return solver if solver.table.complete else None
+
+
+def _costs(rows: Sequence[Alternative] | Sequence[Review]) -> dict[int, float]:
+    """Per turn, the points of expected score the choice made gave up against the best there."""
+    return {row["turn"]: max(0.0, row["best_value"] - row["played_value"]) for row in rows}
+
+
+def _skill(rows: Sequence[Alternative] | Sequence[Review]) -> Skill:
+    """The start's optimum, and what the choices left of it (the rows of a whole session)."""
+    optimum = float(rows[0]["best_value"])
+    return Skill(worth=optimum - sum(_costs(rows).values()), optimum=optimum)
+
+
+def skill_of(session: Session, solver: Solver | None = None) -> Skill | None:
+    """What an ended session's choices were worth against the best possible; None while it is
+    not over, or when the analysis cannot rate it (a scenario too large, a situation its table
+    does not hold, no move played). ``solver`` defaults to :func:`rating_solver`'s.
+    """
+    if not session.over or session.ending is None or not session.transcript:
+        return None
+    solver = solver if solver is not None else rating_solver(session.scenario)
+    if solver is None:
+        return None
+    try:
+        rows = solver.review(session.history, session.played)
+    except KeyError:
+        return None
+    return _skill(rows) if rows else None
 
 
 def rated_debrief(session: Session, rows: Sequence[Alternative]) -> Debrief:
@@ -37,7 +81,7 @@ def rated_debrief(session: Session, rows: Sequence[Alternative]) -> Debrief:
     if not rows:
         return debrief
     debrief = _with_better_lines(debrief, rows, rules)
-    cost = {row["turn"]: max(0.0, row["best_value"] - row["played_value"]) for row in rows}
+    cost = _costs(rows)
     turns = {t.number: t for t in transcript}
     points = {p.turn: replace(p, cost=cost.get(p.turn)) for p in debrief.turning_points}
     for number, lost in cost.items():
@@ -58,9 +102,8 @@ def rated_debrief(session: Session, rows: Sequence[Alternative]) -> Debrief:
     rated = replace(debrief, turning_points=tuple(points[k] for k in sorted(points)))
     if debrief.ending is None:
         return rated
-    optimum = float(rows[0]["best_value"])
-    worth = optimum - sum(cost.values())
-    return replace(rated, optimum=optimum, worth=worth, chance=debrief.scores["overall"] - worth)
+    skill = _skill(rows)
+    return replace(rated, optimum=skill.optimum, worth=skill.worth, chance=skill.chance(debrief.scores["overall"]))
 
 
 def _with_better_lines(debrief: Debrief, rows: Sequence[Alternative], rules: Rules) -> Debrief:

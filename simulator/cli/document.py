@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from ..errors import SnapshotError
+from ..skill import ANALYSIS_LIMIT as _ANALYSIS_LIMIT
 
 if TYPE_CHECKING:
     from ..analysis.solver import Alternative, Solver
@@ -49,10 +50,9 @@ DOCUMENT_FORMAT = "parley-transcript"
 DOCUMENT_VERSION = 2
 SCHEMA_FILE = Path(__file__).with_name("play_output.schema.json")
 
-# The front end explores at most this many situations to rate moves (the bundled scenarios have
-# ~2,500-31,000; each costs ~300 bytes). Past it the table is incomplete and its values are those
-# of a part of the scenario, so nothing is rated rather than something rated wrongly.
-ANALYSIS_LIMIT = 200_000
+# How many situations the front end explores to rate moves: the analysis's limit (see
+# simulator.skill), named here so that tests can lower it for the front end alone.
+ANALYSIS_LIMIT = _ANALYSIS_LIMIT
 UNKNOWN_SITUATION = "the analysis does not hold a situation this run reached"
 
 
@@ -295,10 +295,9 @@ def load_solver(scenario: Scenario) -> Solver | None:
     """The analysis solver for a scenario, explored up to :data:`ANALYSIS_LIMIT` situations; None
     when the scenario is larger (an incomplete table rates moves by a part of the scenario).
     """
-    from ..analysis import solver_for
+    from ..analysis.review import rating_solver
 
-    solver = solver_for(scenario, limit=ANALYSIS_LIMIT)
-    return solver if solver.table.complete else None
+    return rating_solver(scenario, limit=ANALYSIS_LIMIT)
 
 
 def move_values(solver: Solver, situation: tuple[int, ...]) -> dict[str, float] | None:

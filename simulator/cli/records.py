@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # types only: the store and rich are imported inside the comm
 
     from ..store import SessionRecord, Store, TurnRecord
     from ..transcript import Turn
+    from .render import Text
     from .usage import Subparsers
 
 from .usage import add_db_argument
@@ -27,6 +28,13 @@ __all__ = ["register", "sparkline"]
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 20
+UNKNOWN_SPARK = "·"
+PROGRESS_CAPTION = (
+    "Skill is what your choices were worth, apart from luck: the share of the best possible score "
+    "they could expect (0-100), in your latest attempt. Best, Trend (latest minus the attempt before) "
+    "and History (oldest first; · = no figure, played before Parley kept one) are skill too. "
+    "Score is the latest final score, luck included; +N: attempts not finished."
+)
 MAX_SESSION = 2**63 - 1  # SQLite's largest INTEGER (the store's MAX_INTEGER, not imported: parsing stays light)
 
 
@@ -181,12 +189,28 @@ def ending_titles(store: Store, rows: Sequence[SessionRecord]) -> dict[int, str]
     return titles
 
 
-def sparkline(values: Sequence[int], *, low: int = 0, high: int = 100, width: int = SPARK_WIDTH) -> str:
-    """Scores as block characters on a fixed 0-100 scale (so two rows compare), the last ``width``."""
+def sparkline(values: Sequence[int | None], *, low: int = 0, high: int = 100, width: int = SPARK_WIDTH) -> str:
+    """Scores as block characters on a fixed 0-100 scale (so two rows compare), the last ``width``;
+    a value that is not known (an attempt with no skill figure) is a dot, never a made-up block.
+    """
     shown = list(values)[-width:]
     span = max(high - low, 1)
     top = len(SPARKS) - 1
-    return "".join(SPARKS[min(top, max(0, round((v - low) * top / span)))] for v in shown)
+    return "".join(
+        UNKNOWN_SPARK if v is None else SPARKS[min(top, max(0, round((v - low) * top / span)))] for v in shown
+    )
+
+
+def _figure(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _trend(change: int | None) -> Text:
+    from .render import Text
+
+    if change is None:
+        return Text("-", style="dim")
+    return Text(f"{change:+d}", style="green" if change > 0 else "red" if change < 0 else "")
 
 
 def _when(stamp: str | None) -> str:
@@ -298,38 +322,36 @@ def _progress(args: argparse.Namespace) -> int:
     if not rows:
         console.print(f"No saved sessions for learner {visible(learner)!r}. Start one with: parley play", markup=False)
         return 0
+    # the skill history gives way to a narrow terminal: the latest attempts, never a wrapped line
+    spark = max(4, min(SPARK_WIDTH, console.width - 52))
     table = Table(
         box=box.SIMPLE_HEAD,
         title=Text(f"Progress of {visible(learner)}"),
         title_justify="left",
         show_edge=False,
-        caption="Scores are overall, 0-100; trend is latest minus the attempt before; "
-        "history is every finished attempt.",
-        caption_justify="left",
+        pad_edge=False,
+        collapse_padding=True,
     )
     table.add_column("Scenario", overflow="fold", min_width=10)
-    table.add_column("Attempts", justify="right", no_wrap=True)
+    table.add_column("Tries", justify="right", no_wrap=True)
+    table.add_column("Skill", justify="right", no_wrap=True)
     table.add_column("Best", justify="right", no_wrap=True)
-    table.add_column("Latest", justify="right", no_wrap=True)
     table.add_column("Trend", justify="right", no_wrap=True)
     table.add_column("History", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
     for p in rows:
-        attempts = str(p.attempts) + (f" (+{p.unfinished} unfinished)" if p.unfinished else "")
-        trend = p.trend
-        trend_text = (
-            Text("-", style="dim")
-            if trend is None
-            else Text(f"{trend:+d}", style="green" if trend > 0 else "red" if trend < 0 else "")
-        )
+        tries = str(p.attempts) + (f" +{p.unfinished}" if p.unfinished else "")
         table.add_row(
             Text(visible(p.scenario_id)),
-            attempts,
-            "-" if p.best is None else str(p.best),
-            "-" if p.latest is None else str(p.latest),
-            trend_text,
-            sparkline(p.history),
+            tries,
+            _figure(p.latest_skill),
+            _figure(p.best_skill),
+            _trend(p.skill_trend),
+            sparkline(p.skills, width=spark),
+            _figure(p.latest),
         )
     console.print(table)
+    console.print(Text(PROGRESS_CAPTION, style="dim"))  # as wide as the terminal, not the table
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..store import Store
     from .usage import Subparsers
 
 __all__ = ["register"]
@@ -30,6 +31,14 @@ def register(subparsers: Subparsers, db_option: Callable[[argparse.ArgumentParse
         help="upgrade the store's schema to this Parley's (creating it in an empty database)",
         description="Upgrade the store's schema to the one this Parley writes, in one transaction. "
         "Safe to run twice, and from several machines at once.",
+        epilog="Sessions finished before schema 4 have no skill figure (what the choices were worth, apart "
+        "from luck); --rate gives it to those whose scenario file is at hand unchanged and that replay "
+        "identically, and names the others.",
+    )
+    m.add_argument(
+        "--rate",
+        action="store_true",
+        help="also rate the finished sessions that have no skill figure, where that is exact",
     )
     db_option(m)
     m.set_defaults(run=_migrate)
@@ -51,13 +60,27 @@ def _migrate(args: argparse.Namespace) -> int:
     with Store(args.db, migrate=True) as store:
         found = store.found_version
         where = store.url
-    if found == SCHEMA_VERSION:
-        print(f"session store {where}: already at schema {SCHEMA_VERSION}; nothing to do")
-    elif found == 0:
-        print(f"session store {where}: created at schema {SCHEMA_VERSION}")
-    else:
-        print(f"session store {where}: upgraded from schema {found} to {SCHEMA_VERSION}")
+        if found == SCHEMA_VERSION:
+            print(
+                f"session store {where}: already at schema {SCHEMA_VERSION}" + ("" if args.rate else "; nothing to do")
+            )
+        elif found == 0:
+            print(f"session store {where}: created at schema {SCHEMA_VERSION}")
+        else:
+            print(f"session store {where}: upgraded from schema {found} to {SCHEMA_VERSION}")
+        if args.rate:
+            _rate(store)
     return 0
+
+
+def _rate(store: Store) -> None:
+    from ..safetext import visible
+
+    done = store.rate_unrated()
+    sessions = "session" if done.rated == 1 else "sessions"
+    print(f"rated {done.rated} finished {sessions} that had no skill figure")
+    for session_id, why in sorted(done.left.items()):
+        print(visible(f"  session {session_id}: no figure: {why}"))
 
 
 def _info(args: argparse.Namespace) -> int:

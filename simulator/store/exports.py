@@ -64,6 +64,7 @@ _TURN_FIELDS = tuple(f.name for f in fields(TurnRecord))
 def _session_dict(s: SessionRecord) -> dict[str, Any]:
     data = {name: getattr(s, name) for name in _SESSION_FIELDS}
     data["finished"] = s.finished
+    data["skill"], data["chance"] = s.skill, s.chance  # None for sessions with no rating
     return data
 
 
@@ -134,6 +135,10 @@ SESSION_HEAD = [
     "ended",
     "ending",
     "turns",
+    "skill",
+    "worth",
+    "optimum",
+    "chance",
 ]
 TURN_HEAD = ["session", "learner", "scenario", "number", "key", "move", "target", "reply", "at", "undone_at", "ending"]
 
@@ -164,6 +169,7 @@ def write_csv(path: Path, pairs: Pairs, dims: Sequence[str], *, table: str = "se
                         s.ended or "",
                         s.ending or "",
                         s.turns,
+                        *(_blank(v) for v in (s.skill, s.worth, s.optimum, s.chance)),
                     ]
                     + [scores.get(d, "") for d in dims],
                 )
@@ -192,6 +198,11 @@ def write_csv(path: Path, pairs: Pairs, dims: Sequence[str], *, table: str = "se
                 )
                 count += 1
         return count
+
+
+def _blank(value: float | None) -> Any:
+    """An empty cell for no figure (a session with no rating), as for a missing score."""
+    return "" if value is None else value
 
 
 def write_json_array(path: Path, items: Iterable[Any]) -> int:
@@ -292,6 +303,13 @@ def _session_statement(s: SessionRecord, o: XapiOptions) -> dict[str, Any]:
             f"{o.activity_base}/extensions/turns": s.turns,
         },
     }
+    if s.skill is not None:  # what the choices were worth, apart from luck (see simulator.skill)
+        result["extensions"][f"{o.activity_base}/extensions/skill"] = {
+            "share": s.skill,
+            "worth": s.worth,
+            "optimum": s.optimum,
+            "chance": s.chance,
+        }
     if s.finished and o.pass_mark is not None:
         result["success"] = overall >= o.pass_mark
     if s.ended:

@@ -15,13 +15,21 @@ from typing import Any
 from ..errors import StoreError
 from .database import MAX_INTEGER, Database
 from .location import Location, learner_name
-from .records import LearnerRecord, Progress, SessionRecord, TurnRecord, session_from_row, turn_from_row
+from .records import (
+    LearnerRecord,
+    Progress,
+    SessionRecord,
+    TurnRecord,
+    session_from_row,
+    skill_from_row,
+    turn_from_row,
+)
 
 __all__ = ["PROGRESS_SQL", "SESSION_COLUMNS", "TURN_COLUMNS", "Queries"]
 
 SESSION_COLUMNS = (
     "s.id, s.uid, l.name, l.display, s.scenario_id, s.scenario_hash, s.scenario_path, s.title,"
-    " s.engine, s.seed, s.started, s.ended, s.ending, s.scores, s.ending_title"
+    " s.engine, s.seed, s.started, s.ended, s.ending, s.scores, s.ending_title, s.worth, s.optimum"
 )
 TURN_COLUMNS = (
     "id, session_id, number, move, target, reply, scores, delta, ending, draws, at, undone_at, detail, move_key, uid"
@@ -32,7 +40,7 @@ _SESSION_SQL = f"SELECT {SESSION_COLUMNS}, {_LIVE_COUNT}{_FROM}"
 _TURN_SQL = f"SELECT {TURN_COLUMNS} FROM turns "
 # one learner's sessions in the order played: served by the index sessions_by_learner(learner_id, started)
 PROGRESS_SQL = (
-    "SELECT s.scenario_id, s.title, s.ended, s.overall, s.started FROM sessions s "
+    "SELECT s.scenario_id, s.title, s.ended, s.overall, s.worth, s.optimum, s.started FROM sessions s "
     "WHERE s.learner_id = (SELECT id FROM learners WHERE name = ?) ORDER BY s.started, s.id"
 )
 
@@ -195,7 +203,7 @@ class Queries:
     # --- learners and progress --------------------------------------------------------------------
 
     def progress(self, learner: str | None = None) -> list[Progress]:
-        """Per scenario the learner played: attempts, best and latest ``overall``, and the history.
+        """Per scenario the learner played: attempts, best and latest ``overall`` and skill, and the histories.
 
         One indexed query (``sessions_by_learner``): a learner with 10,000 sessions reads in
         milliseconds on either database.
@@ -203,13 +211,16 @@ class Queries:
         name = learner_name(learner)
         rows = self.db.rows(PROGRESS_SQL, (name,), doing="reading progress")
         by: dict[str, dict[str, Any]] = {}
-        for scenario_id, title, ended, overall, started in rows:
-            p = by.setdefault(str(scenario_id), {"title": title, "history": [], "unfinished": 0, "last": started})
+        for scenario_id, title, ended, overall, worth, optimum, started in rows:
+            p = by.setdefault(
+                str(scenario_id), {"title": title, "history": [], "skills": [], "unfinished": 0, "last": started}
+            )
             p["title"], p["last"] = str(title), str(started)
             if ended is None:
                 p["unfinished"] += 1
             elif isinstance(overall, int):  # a damaged value is left out, not fatal
                 p["history"].append(overall)
+                p["skills"].append(skill_from_row(worth, optimum))
         return [
             Progress(
                 scenario_id=sid,
@@ -220,6 +231,7 @@ class Queries:
                 latest=p["history"][-1] if p["history"] else None,
                 history=tuple(p["history"]),
                 last_played=p["last"],
+                skills=tuple(p["skills"]),
             )
             for sid, p in sorted(by.items())
         ]

@@ -13,6 +13,12 @@ stored by *another* recording under the same number is a conflict, reported.
 
 Why an empty session is never stored: the session row is written with its first turn, in the
 same transaction. A learner who quits before playing leaves nothing behind.
+
+Why a finished session carries its skill figure: the turn that reaches an ending is rated by
+the solver (what the choices were worth against the best possible, :mod:`simulator.skill`)
+before it is written, outside the transaction, and the rating goes into the session row with
+it. The solver is built once per scenario content and shared with the debrief and the hints,
+so a front end that shows the debrief rates the session once.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from .records import SessionRecord, TurnRecord
 if TYPE_CHECKING:
     from ..scenario import Scenario
     from ..session import Session
+    from ..skill import Skill
     from ..transcript import Turn
 
 __all__ = ["Recorder", "Recording", "UnsavedChanges"]
@@ -61,11 +68,13 @@ class _Change:
     scores: dict[str, int]
     ending: str | None
     ending_title: str | None
+    skill: Skill | None = None  # the finished session's rating, with the turn that ended it
 
 
-def _played(session: Session, turn: Turn) -> _Change:
+def _played(session: Session, turn: Turn, skill: Skill | None) -> _Change:
     ending = turn.ending
-    return _Change(turn, turn.number, uuid.uuid4().hex, dict(turn.scores), ending, _ending_title(session, ending))
+    title = _ending_title(session, ending)
+    return _Change(turn, turn.number, uuid.uuid4().hex, dict(turn.scores), ending, title, skill if ending else None)
 
 
 def _ending_title(session: Session, ending: str | None) -> str | None:
@@ -104,6 +113,7 @@ class Recording:
         self.started = started or utc_now()
         self._queue: list[_Change] = []
         self._live: list[str | None] = list(turn_uids or [])  # the uid of each live turn, in order
+        self._rated: tuple[tuple[str, ...], Skill | None] | None = None  # the line rated, its rating
 
     def __repr__(self) -> str:
         return f"Recording(session_id={self.session_id}, store={self.store!r})"
@@ -121,10 +131,24 @@ class Recording:
 
     def turn(self, turn: Turn) -> None:
         """Commit one turn; it is stored when this returns. An ending also closes the session row."""
-        change = _played(self.session, turn)
+        change = self._played(turn)
         self._queue.append(change)
         self._live.append(change.uid)
         self.flush(f"saving turn {turn.number} of {self._name()}")
+
+    def _played(self, turn: Turn) -> _Change:
+        return _played(self.session, turn, self.skill() if turn.ending else None)
+
+    def skill(self) -> Skill | None:
+        """The session's rating once it has ended (see :func:`simulator.analysis.review.skill_of`),
+        computed once per line played; None while it is not over or when it cannot be rated.
+        """
+        line = tuple(self.session.played)
+        if self._rated is None or self._rated[0] != line:
+            from ..analysis.review import skill_of
+
+            self._rated = (line, skill_of(self.session))
+        return self._rated[1]
 
     def undo(self) -> None:
         """Record that the last move was taken back (call after ``Session.undo``).
@@ -151,17 +175,20 @@ class Recording:
             return
         scores = session.scores
         ending = session.ending.id if session.ending else None
+        skill = self.skill()
         db = self.store.db
         with db.write(f"finishing {self._name()}"):
             db.run(
-                "UPDATE sessions SET ended = coalesce(ended, ?), ending = ?, ending_title = ?, scores = ?, overall = ?"
-                " WHERE id = ?",
+                "UPDATE sessions SET ended = coalesce(ended, ?), ending = ?, ending_title = ?, scores = ?, overall = ?,"
+                " worth = ?, optimum = ? WHERE id = ?",
                 (
                     utc_now(),
                     ending,
                     _ending_title(session, ending),
                     json.dumps(scores),
                     scores.get("overall"),
+                    None if skill is None else skill.worth,
+                    None if skill is None else skill.optimum,
                     self.session_id,
                 ),
             )
@@ -179,13 +206,16 @@ class Recording:
                     self._apply(db, session_id, change)
                 last = self._queue[-1]
                 db.run(
-                    "UPDATE sessions SET scores = ?, overall = ?, ended = ?, ending = ?, ending_title = ? WHERE id = ?",
+                    "UPDATE sessions SET scores = ?, overall = ?, ended = ?, ending = ?, ending_title = ?, worth = ?,"
+                    " optimum = ? WHERE id = ?",
                     (
                         json.dumps(last.scores),
                         last.scores.get("overall"),
                         utc_now() if last.ending else None,
                         last.ending,
                         last.ending_title,
+                        None if last.skill is None else last.skill.worth,
+                        None if last.skill is None else last.skill.optimum,
                         session_id,
                     ),
                 )
@@ -309,7 +339,7 @@ class Recorder:
         """
         rec = Recording(self, session, learner=learner_name(learner), display=display_name(display))
         for turn in session.transcript:
-            change = _played(session, turn)
+            change = rec._played(turn)
             rec._queue.append(change)
             rec._live.append(change.uid)
         rec.flush("saving the turns already played")

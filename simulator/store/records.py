@@ -9,11 +9,22 @@ of sessions still shows every other row and says which one is damaged.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-__all__ = ["LearnerRecord", "Progress", "SessionRecord", "TurnRecord", "session_from_row", "turn_from_row"]
+from ..skill import skill_share
+
+__all__ = [
+    "LearnerRecord",
+    "Progress",
+    "SessionRecord",
+    "TurnRecord",
+    "session_from_row",
+    "skill_from_row",
+    "turn_from_row",
+]
 
 
 @dataclass(frozen=True)
@@ -43,11 +54,28 @@ class SessionRecord:
     scores: dict[str, int] | None  # final scores once ended; else the latest turn's
     turns: int  # live turns (undone ones not counted)
     ending_title: str | None = None  # the ending's title when it was played (schema 3 on)
+    # what the choices were worth and the best possible (see simulator.skill); written when the
+    # session finishes (schema 4 on), None before and for a scenario too large to rate
+    worth: float | None = None
+    optimum: float | None = None
     damage: str | None = None  # what is wrong with this row, when something is
 
     @property
     def finished(self) -> bool:
         return self.ended is not None
+
+    @property
+    def skill(self) -> int | None:
+        """What the choices were worth as a share of the possible, 0-100; None without a rating."""
+        return skill_share(self.worth, self.optimum) if self.finished else None
+
+    @property
+    def chance(self) -> float | None:
+        """What the draw added to (or took from) the final overall; None without a rating."""
+        overall = (self.scores or {}).get("overall")
+        if self.skill is None or self.worth is None or overall is None:
+            return None
+        return overall - self.worth
 
 
 @dataclass(frozen=True)
@@ -72,7 +100,13 @@ class TurnRecord:
 
 @dataclass(frozen=True)
 class Progress:
-    """One learner's record on one scenario; ``history`` is ``overall`` of each finished attempt."""
+    """One learner's record on one scenario, over each finished attempt in the order played.
+
+    Skill is what the choices were worth as a share of the possible, 0-100 (see
+    :mod:`simulator.skill`), apart from luck: ``skills`` has one entry per attempt, beside its
+    ``history`` entry (the raw ``overall``, skill and luck together), and None for an attempt
+    with no rating (finished before the store kept one, or a scenario too large to rate).
+    """
 
     scenario_id: str
     title: str
@@ -82,11 +116,33 @@ class Progress:
     latest: int | None
     history: tuple[int, ...]
     last_played: str
+    skills: tuple[int | None, ...] = ()
 
     @property
     def trend(self) -> int | None:
         """Latest overall minus the attempt before it; None with fewer than two attempts."""
         return self.history[-1] - self.history[-2] if len(self.history) >= 2 else None
+
+    @property
+    def rated(self) -> tuple[int, ...]:
+        """The skill of each rated attempt, in order (the attempts with no rating left out)."""
+        return tuple(s for s in self.skills if s is not None)
+
+    @property
+    def best_skill(self) -> int | None:
+        return max(self.rated, default=None)
+
+    @property
+    def latest_skill(self) -> int | None:
+        """The latest attempt's skill; None when that attempt has no rating."""
+        return self.skills[-1] if self.skills else None
+
+    @property
+    def skill_trend(self) -> int | None:
+        """Latest skill minus the attempt before's; None unless both attempts are rated."""
+        if len(self.skills) < 2 or self.skills[-1] is None or self.skills[-2] is None:
+            return None
+        return self.skills[-1] - self.skills[-2]
 
 
 # --- reading rows ----------------------------------------------------------------------------------
@@ -115,6 +171,15 @@ class _Checker:
             return value
         self.problems.append(f"{name} is not a whole number")
         return 0
+
+    def number(self, value: Any, name: str) -> float | None:
+        """An optional real number (NULL is None); anything else is damage, read as None."""
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        self.problems.append(f"{name} is not a number")
+        return None
 
     def scores(self, value: Any, name: str, *, optional: bool = False) -> dict[str, int] | None:
         if value is None and optional:
@@ -161,6 +226,8 @@ def session_from_row(row: Sequence[Any]) -> SessionRecord:
         ending,
         scores,
         ending_title,
+        worth,
+        optimum,
         turns,
     ) = row
     c = _Checker()
@@ -181,8 +248,18 @@ def session_from_row(row: Sequence[Any]) -> SessionRecord:
         scores=c.scores(scores, "scores", optional=True),
         turns=int(turns or 0),
         ending_title=c.text(ending_title, "ending title", optional=True),
+        worth=c.number(worth, "worth"),
+        optimum=c.number(optimum, "optimum"),
     )
     return replace(record, damage=c.damage) if c.damage else record
+
+
+def skill_from_row(worth: Any, optimum: Any) -> int | None:
+    """The skill figure of a finished session's ``worth`` and ``optimum`` columns; a damaged
+    value (not a number) reads as no figure, never a made-up one.
+    """
+    c = _Checker()
+    return skill_share(c.number(worth, "worth"), c.number(optimum, "optimum"))
 
 
 def turn_from_row(row: Sequence[Any]) -> TurnRecord:

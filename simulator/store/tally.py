@@ -54,11 +54,15 @@ class ScenarioSummary:
     mean_overall: float | None
     best: int | None
     endings: dict[str, int]
+    # skill (see simulator.skill) over the finished sessions that have a figure: ``rated`` of them
+    mean_skill: float | None = None
+    best_skill: int | None = None
+    rated: int = 0
 
 
 @dataclass
 class _Scores:
-    """Running count, sum and best of ``overall`` values."""
+    """Running count, sum and best of ``overall`` (or skill) values."""
 
     count: int = 0
     total: int = 0
@@ -80,6 +84,7 @@ class _ScenarioTally:
     sessions: int = 0
     learners: set[str] = field(default_factory=set)
     overall: _Scores = field(default_factory=_Scores)
+    skill: _Scores = field(default_factory=_Scores)
     finished: int = 0
     endings: Counter[str] = field(default_factory=Counter)
     lost: Counter[int] = field(default_factory=Counter)  # relationship lost at turn -> sessions
@@ -110,11 +115,14 @@ class Tally:
         sc.sessions += 1
         sc.learners.add(s.learner)
         learner = self.learners.setdefault(
-            s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": _Scores()}
+            s.learner, {"display": s.display, "sessions": 0, "finished": 0, "overall": _Scores(), "skill": _Scores()}
         )
         learner["sessions"] += 1
         if s.finished:
             learner["finished"] += 1
+            if s.skill is not None:  # sessions finished before the store kept a figure have none
+                learner["skill"].add(s.skill)
+                sc.skill.add(s.skill)
             if s.scores:
                 learner["overall"].add(s.scores.get("overall", 0))
                 sc.finished += 1
@@ -141,12 +149,16 @@ class Tally:
         out = {}
         for name, row in self.learners.items():
             scores: _Scores = row["overall"]
+            skill: _Scores = row["skill"]
             out[name] = {
                 "display": row["display"],
                 "sessions": row["sessions"],
                 "finished": row["finished"],
                 "mean_overall": scores.mean,
                 "best": scores.best,
+                "mean_skill": skill.mean,
+                "best_skill": skill.best,
+                "rated": skill.count,
             }
         return out
 
@@ -161,6 +173,9 @@ class Tally:
                 mean_overall=sc.overall.mean,
                 best=sc.overall.best,
                 endings=dict(sorted(sc.endings.items())),
+                mean_skill=sc.skill.mean,
+                best_skill=sc.skill.best,
+                rated=sc.skill.count,
             )
             for sid, sc in sorted(self.scenarios.items())
         ]
@@ -191,6 +206,10 @@ class Tally:
                 f"  sessions {sc.sessions} (finished {sc.finished}), learners {sc.learners}, "
                 f"mean overall {sc.mean_overall}, best {sc.best}"
             )
+            lines.append(
+                f"  skill (what the choices were worth, apart from luck, 0-100): mean {_shown(sc.mean_skill)}, "
+                f"best {_shown(sc.best_skill)} over {sc.rated} rated of {sc.finished} finished"
+            )
             lines.append("  endings: " + ", ".join(f"{k} {v}" for k, v in sc.endings.items()))
             top = self.moves(sc.scenario_id)[:5]
             lines.append("  most chosen: " + ", ".join(f"{m.key} x{m.times} ({m.mean_delta:+.1f})" for m in top))
@@ -201,12 +220,23 @@ class Tally:
             else:
                 lines.append("  relationship lost in no session")
         lines.append("")
-        lines.append(f"{'learner':<16} {'sessions':>8} {'finished':>8} {'mean':>6} {'best':>5}")
+        head = ("learner", "sessions", "finished", "mean", "best", "skill", "best")
+        lines.append("{:<16} {:>8} {:>8} {:>6} {:>5} {:>6} {:>5}".format(*head))
         for name, row in sorted(self.by_learner().items()):
-            mean = "-" if row["mean_overall"] is None else f"{row['mean_overall']:.1f}"
-            best = "-" if row["best"] is None else str(row["best"])
-            lines.append(f"{name:<16} {row['sessions']:>8} {row['finished']:>8} {mean:>6} {best:>5}")
+            cells = (row["mean_overall"], row["best"], row["mean_skill"], row["best_skill"])
+            mean, best, skill, best_skill = (_shown(v) for v in cells)
+            lines.append(
+                f"{name:<16} {row['sessions']:>8} {row['finished']:>8} {mean:>6} {best:>5} {skill:>6} {best_skill:>5}"
+            )
+        lines.append("mean and best: overall; skill and best: what the choices were worth, apart from luck")
         return "\n".join(lines)
+
+
+def _shown(value: float | None) -> str:
+    """A figure for the report: "-" when there is none (never a made-up 0)."""
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def loss_of(s: SessionRecord, turns: Sequence[TurnRecord], dimension: str) -> RelationshipLoss | None:

@@ -8,22 +8,24 @@ ISO-8601) are only records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..errors import SimulatorError, StoreError
+from .database import Database
 from .location import Location
 from .records import SessionRecord, TurnRecord
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
     from ..session import Session
+    from ..skill import Skill
     from ..transcript import Turn
 
-__all__ = ["Verdict", "Verifier"]
+__all__ = ["Rated", "Verdict", "Verifier"]
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,21 @@ class Verdict:
         return self.status in ("ok", "edited")
 
 
+@dataclass(frozen=True)
+class Rated:
+    """What :meth:`Verifier.rate_unrated` did: sessions given a skill figure, and those left
+    without one, with why (session id -> reason).
+    """
+
+    rated: int
+    left: dict[int, str]
+
+
 class Verifier:
     """The verifying part of :class:`~simulator.store.Store`."""
 
     location: Location
+    db: Database
 
     if TYPE_CHECKING:  # provided by the other parts of Store
 
@@ -104,6 +117,65 @@ class Verifier:
                 loaded = cache[key]
             verdicts.append(_verify_one(info, stored, loaded))
         return verdicts
+
+    def rate_unrated(self) -> Rated:
+        """Give each finished session with no skill figure (finished before schema 4) the one it
+        would have been given, where that is exact: its scenario loads at the stored hash and the
+        session replays identically (every reply, score, ending and draw as stored), so the
+        rated line is the line played. Any other session keeps no figure: none is guessed.
+
+        The sessions are read one at a time; each figure is written in its own short transaction.
+        """
+        from ..analysis.review import skill_of
+
+        rows = self.db.rows(
+            "SELECT id FROM sessions WHERE ended IS NOT NULL AND worth IS NULL ORDER BY id",
+            doing="finding sessions with no skill figure",
+        )
+        rated, left = 0, {}
+        cache: dict[str, Scenario | SimulatorError] = {}
+        for (sid,) in rows:
+            info = self.get(int(sid))
+            key = f"{info.scenario_path}|{info.scenario_id}"
+            if key not in cache:
+                try:
+                    cache[key] = self.scenario_of(info)
+                except SimulatorError as exc:
+                    cache[key] = exc
+            scenario = cache[key]
+            if isinstance(scenario, SimulatorError):
+                left[info.id] = f"its scenario cannot be loaded: {scenario}"
+                continue
+            if scenario.hash != info.scenario_hash:
+                left[info.id] = "its scenario file has changed since it was played"
+                continue
+            why, skill = _rate_one(info, self.turns(info.id), scenario, skill_of)
+            if skill is None:
+                left[info.id] = why
+                continue
+            with self.db.write(f"rating session {info.id}"):
+                self.db.run(
+                    "UPDATE sessions SET worth = ?, optimum = ? WHERE id = ? AND worth IS NULL",
+                    (skill.worth, skill.optimum, info.id),
+                )
+            rated += 1
+        return Rated(rated, left)
+
+
+def _rate_one(
+    info: SessionRecord, stored: list[TurnRecord], scenario: Scenario, skill_of: Callable[[Session], Skill | None]
+) -> tuple[str, Skill | None]:
+    """The rating of a stored session replayed identically, or why there is none."""
+    verdict = _verify_one(info, stored, scenario)
+    if verdict.status != "ok":
+        return f"it does not replay identically ({verdict.detail})", None
+    from ..session import Session
+
+    with Session(scenario, info.seed) as session:
+        for t in stored:
+            session.play(t.key)
+        skill = skill_of(session)
+    return ("the analysis cannot rate it" if skill is None else ""), skill
 
 
 def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenario | SimulatorError) -> Verdict:

@@ -101,11 +101,13 @@ def test_a_newer_schema(full, capsys, monkeypatch):
     import sqlite3
 
     con = sqlite3.connect(full)
-    con.execute("PRAGMA user_version = 4")
+    from simulator.store.schema import SCHEMA_VERSION
+
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.close()
     run_all(full, capsys, monkeypatch)
     assert main(["history", "--db", str(full)]) == 2
-    assert "written by a newer Parley (schema 4)" in capsys.readouterr().err
+    assert f"written by a newer Parley (schema {SCHEMA_VERSION + 1})" in capsys.readouterr().err
 
 
 # --- rows holding values of the wrong kind --------------------------------------------------------
@@ -127,6 +129,8 @@ COLUMNS = {
         "scores",
         "overall",
         "ending_title",
+        "worth",
+        "optimum",
     ],
     "turns": [
         "session_id",

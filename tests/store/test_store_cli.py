@@ -11,7 +11,7 @@ from command_support import modules_imported_by
 
 from simulator import Session
 from simulator.cli.main import main
-from simulator.cli.records import sparkline
+from simulator.cli.records import PROGRESS_CAPTION, sparkline
 from simulator.store import Store
 
 from .support import damage, play_to_end, started
@@ -28,6 +28,7 @@ def test_sparkline_uses_a_fixed_scale():
     assert sparkline([0, 50, 100]) == "▁▅█"
     assert sparkline([]) == ""
     assert len(sparkline(range(100), width=20)) == 20
+    assert sparkline([None, 100, None]) == "·█·"  # no figure is a dot, never a block
 
 
 def test_history_lists_a_learners_sessions_newest_first(store, ref, declined, capsys, monkeypatch):
@@ -55,18 +56,64 @@ def test_history_uses_the_os_user_by_default(store, ref, declined, capsys, monke
     assert "Sessions of casey" in capsys.readouterr().out
 
 
-def test_progress_shows_attempts_best_latest_trend_and_a_sparkline(store, ref, declined, capsys):
-    finals = [
-        _finish(store, declined, "ana", line, seed)[1].scores["overall"]
-        for seed, line in enumerate([["vent:hr_rep"], declined.spec.recommended])
-    ]
+def test_progress_shows_skill_first_and_the_raw_score_beside_it(store, ref, declined, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "110")
+    played = [_finish(store, declined, "ana", line, seed) for seed, line in enumerate([["vent:hr_rep"], ["wait"]])]
+    skills = [store.get(session_id).skill for session_id, _ in played]
+    finals = [s.scores["overall"] for _, s in played]
     assert main(["progress", "--learner", "ana", "--db", ref]) == 0
     out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == ["Scenario", "Tries", "Skill", "Best", "Trend", "History", "Score"]
     row = next(line for line in out.splitlines() if "declined-offer" in line).split()
-    assert row[1:4] == ["2", str(max(finals)), str(finals[-1])]
-    assert row[4] == f"{finals[1] - finals[0]:+d}"
-    # one block per attempt, each as tall as its score on the fixed 0-100 scale of eight blocks
-    assert row[5] == "".join("▁▂▃▄▅▆▇█"[round(score * 7 / 100)] for score in finals)
+    assert row[1:5] == ["2", str(skills[-1]), str(max(skills)), f"{skills[1] - skills[0]:+d}"]
+    # one block per attempt, each as tall as its skill on the fixed 0-100 scale of eight blocks
+    assert row[5] == "".join("▁▂▃▄▅▆▇█"[round(skill * 7 / 100)] for skill in skills)
+    assert row[6] == str(finals[-1])  # the latest raw score, luck included
+    assert "what your choices were worth, apart from luck" in words(out)
+
+
+def test_progress_shows_a_session_with_no_skill_figure_as_such(store, ref, declined, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "110")
+    first, _ = _finish(store, declined, "ana", ["wait"], 1)
+    damage(store, "UPDATE sessions SET worth = NULL, optimum = NULL")  # as finished before schema 4
+    assert main(["progress", "--learner", "ana", "--db", ref]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "declined-offer" in line).split()
+    assert row[1:6] == ["1", "-", "-", "-", "·"] and row[6] == str(store.get(first).scores["overall"])
+    second, _ = _finish(store, declined, "ana", ["vent:hr_rep"], 2)
+    assert main(["progress", "--learner", "ana", "--db", ref]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "declined-offer" in line).split()
+    skill = store.get(second).skill
+    assert row[2:5] == [str(skill), str(skill), "-"] and row[5].startswith("·")  # no trend from no figure
+
+
+@pytest.mark.parametrize("width", [60, 80, 110])
+def test_progress_reads_cleanly_at_60_80_and_110_columns(sqlite_store, declined, capsys, monkeypatch, width):
+    """Nothing wider than the terminal, no scenario id cut in two, every column on its line, the
+    caption whole; the history gives way to a narrow terminal (the latest attempts) before anything else.
+    """
+    from simulator import load_scenario
+
+    store = sqlite_store
+    monkeypatch.setenv("COLUMNS", str(width))
+    fumble = load_scenario("promotion-fumble")
+    for seed in range(18):
+        _finish(store, declined, "ana", ["wait"], seed)
+    _finish(store, fumble, "ana", ["wait"], 1)
+    started(store, declined, "ana", 99)
+    damage(store, "UPDATE sessions SET worth = NULL WHERE id = 1")
+    assert main(["progress", "--learner", "ana", "--db", str(store.location.path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    rows = {
+        line.split()[0]: line.split() for line in lines if line.split() and line.split()[0] in (declined.id, fumble.id)
+    }
+    assert set(rows) == {declined.id, fumble.id}
+    assert len(rows[declined.id]) == 8 and rows[declined.id][1:3] == ["18", "+1"]  # tries: 18 finished, 1 not
+    history = rows[declined.id][6]
+    assert len(history) == min(18, width - 52)  # every attempt, or the latest that fit
+    assert (history[0] == "·") == (len(history) == 18)  # the unrated first attempt, when it fits
+    caption = " ".join(" ".join(lines[lines.index(next(x for x in lines if x.startswith("Skill is"))) :]).split())
+    assert caption == " ".join(PROGRESS_CAPTION.split())
 
 
 def test_show_prints_the_transcript_and_the_debrief(store, ref, declined, capsys):
@@ -286,12 +333,12 @@ def test_quitting_before_the_first_move_stores_nothing(ref):
 
 def test_store_migrate_and_info(ref, capsys):
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "created at schema 3" in capsys.readouterr().out
+    assert "created at schema 4" in capsys.readouterr().out
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "already at schema 3; nothing to do" in capsys.readouterr().out
+    assert "already at schema 4; nothing to do" in capsys.readouterr().out
     assert main(["store", "info", "--db", ref]) == 0
     out = capsys.readouterr().out
-    assert "schema:   3 (current" in out and "holds:    0 learners, 0 sessions, 0 turns" in out
+    assert "schema:   4 (current" in out and "holds:    0 learners, 0 sessions, 0 turns" in out
     assert ("PostgreSQL" if ref.startswith("postgresql") else "SQLite") in out
     assert main(["store"]) == 0 and "migrate" in capsys.readouterr().out
 

@@ -16,6 +16,7 @@ import pytest
 
 from simulator import Session
 from simulator.store import Store
+from simulator.store.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -208,10 +209,10 @@ def test_processes_opening_a_new_store_at_once_create_the_schema_once(fresh, spa
             proc.stdin.flush()
         for proc in procs:
             out, err = proc.communicate(timeout=120)
-            assert proc.returncode == 0 and out.split()[-1] == "3", err
+            assert proc.returncode == 0 and out.split()[-1] == str(SCHEMA_VERSION), err
             opened += 1
         with Store(ref) as store:
-            assert store.schema_version == 3 and store.sessions() == []
+            assert store.schema_version == SCHEMA_VERSION and store.sessions() == []
     record_property("simultaneous_opens", opened)
 
 

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from simulator import Session, StoreError
+from simulator.analysis.review import skill_of
 from simulator.cli.main import main
 from simulator.store import NoStore, Store
 from simulator.store import schema as schema_module
@@ -20,7 +21,7 @@ STAMP = "2026-01-01T00:00:0{}.000Z"
 
 
 def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=False):
-    """A store as Parley wrote it with schema ``version`` (1 or 2): learner ana, one session of ``moves``."""
+    """A store as Parley wrote it with schema ``version`` (1, 2 or 3): learner ana, one session of ``moves``."""
     db = open_database(locate(ref), timeout=5, durable=False, create=True)
     session = Session(scenario, seed)
     with db.write("writing an old store"):
@@ -59,6 +60,13 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
             )
             if version == 1:
                 db.run("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            elif version == 3:
+                db.run(
+                    "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
+                    " detail, move_key, uid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, json.dumps(t.to_dict()), t.key, f"{t.number:032d}"),
+                )
             else:
                 db.run(
                     "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at,"
@@ -66,7 +74,7 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*row, json.dumps(t.to_dict())),
                 )
-        if version == 2:
+        if version >= 2:
             scores = session.scores
             ended = STAMP.format(3) if session.over and ending_at_end else None
             db.run(
@@ -78,8 +86,8 @@ def write_old_store(ref, version, scenario, moves, *, seed=3, ending_at_end=Fals
     return session
 
 
-def test_schema_is_at_version_three(store):
-    assert SCHEMA_VERSION == 3 and store.schema_version == 3
+def test_schema_is_at_version_four(store):
+    assert SCHEMA_VERSION == 4 and store.schema_version == 4
 
 
 def test_the_shipped_sqlite_schemas_are_frozen(db):
@@ -142,20 +150,27 @@ def test_the_shipped_sqlite_schemas_are_frozen(db):
         "detail",
     ]
     assert v2["learners"][-1] == ("cohort", "TEXT") and v2["sessions"][-1] == ("overall", "INTEGER")
+    for sql in statements(2, "sqlite"):
+        con.execute(sql)
+    assert columns()["sessions"][-1] == ("ending_title", "TEXT")
+    for sql in statements(3, "sqlite"):
+        con.execute(sql)
+    assert columns()["sessions"][-3:] == [("ending_title", "TEXT"), ("worth", "REAL"), ("optimum", "REAL")]
     con.close()
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version):
     moves = ["decide_repair", "ask:hiring_manager", "wait"]  # old schemas stored no manner
     original = write_old_store(ref, version, declined, moves)
     with Store(ref, migrate=True) as store:
-        assert store.schema_version == 3 and store.found_version == version
+        assert store.schema_version == SCHEMA_VERSION and store.found_version == version
         info = store.get(1)
         assert (info.learner, info.display, info.engine, info.turns, info.damage) == ("ana", "Ana", "0.0.9", 3, None)
         turns = store.turns(1)
         assert [t.key for t in turns] == moves and all(t.undone_at is None for t in turns)
         assert all((t.detail is None) == (version == 1) for t in turns)
+        assert (info.worth, info.optimum, info.skill, info.chance) == (None, None, None, None)  # none invented
         assert [t.scores for t in turns] == [t.scores for t in original.transcript]
         # what came later works on migrated data: undo keeps the turn, cohorts, the overall column
         rec = store.resume(1, learner="ana")
@@ -172,6 +187,80 @@ def test_an_older_store_is_migrated_and_keeps_every_turn(ref, declined, version)
         assert store.db.row("SELECT overall FROM sessions")[0] is not None
 
 
+@pytest.mark.parametrize("version", [2, 3])
+def test_sessions_finished_before_schema_4_keep_their_scores_and_get_no_skill(ref, declined, version):
+    """An upgraded store shows its old finished sessions honestly: scores intact, skill none;
+    a session finished after the upgrade is rated, and progress follows it beside the old ones.
+    """
+    line = _ending_line(declined, 3)
+    old = write_old_store(ref, version, declined, line, ending_at_end=True)
+    with Store(ref, migrate=True) as store:
+        assert store.found_version == version and store.schema_version == SCHEMA_VERSION
+        info = store.get(1)
+        assert info.finished and info.scores == old.scores and info.turns == len(line)
+        assert (info.worth, info.optimum, info.skill) == (None, None, None)
+        [before] = store.progress("ana")
+        assert before.history == (old.scores["overall"],) and before.skills == (None,)
+        assert (before.best_skill, before.latest_skill, before.skill_trend) == (None, None, None)
+        session = Session(declined, 3)
+        rec = store.record(session, learner="ana")
+        for key in line:
+            rec.turn(session.play(key))
+        rec.finish()
+        [after] = store.progress("ana")
+        new = store.get(rec.session_id)
+        assert new.skill is not None and after.skills == (None, new.skill)
+        assert after.history == (old.scores["overall"], session.scores["overall"])
+        assert after.latest_skill == after.best_skill == new.skill and after.skill_trend is None
+
+
+def test_store_migrate_rate_gives_old_sessions_their_figure_only_where_it_is_exact(ref, declined, capsys):
+    line = _ending_line(declined, 3)
+    old = write_old_store(ref, 3, declined, line, ending_at_end=True)
+    with Store(ref, migrate=True) as store:
+        for copy in (2, 3):  # the same session twice more: one from an edited file, one whose record differs
+            store.db.run(
+                "INSERT INTO sessions (uid, learner_id, scenario_id, scenario_hash, scenario_path, title, engine, seed,"
+                " started, ended, ending, scores, overall) SELECT ?, learner_id, scenario_id, scenario_hash,"
+                " scenario_path, title, engine, seed, started, ended, ending, scores, overall"
+                " FROM sessions WHERE id = 1",
+                (str(copy) * 32,),
+            )
+            store.db.run(
+                "INSERT INTO turns (session_id, number, move, target, reply, scores, delta, ending, draws, at, detail,"
+                " move_key) SELECT ?, number, move, target, reply, scores, delta, ending, draws, at, detail, move_key"
+                " FROM turns WHERE session_id = 1",
+                (copy,),
+            )
+        store.db.run("UPDATE sessions SET scenario_hash = 'edited' WHERE id = 2")
+        store.db.run("UPDATE sessions SET scores = '{\"overall\": 1}' WHERE id = 3")
+    assert main(["store", "migrate", "--rate", "--db", ref]) == 0
+    out = capsys.readouterr().out
+    assert "already at schema 4" in out and "rated 1 finished session that had no skill figure" in out
+    assert "session 2: no figure: its scenario file has changed since it was played" in out
+    assert "session 3: no figure: it does not replay identically (final scores" in out
+    with Store(ref) as store:
+        expected = skill_of(old)
+        assert store.get(1).worth == pytest.approx(expected.worth) and store.get(1).skill == expected.share
+        assert store.get(2).skill is None and store.get(3).skill is None
+        assert store.get(1).scores == old.scores  # nothing else touched
+    assert main(["store", "migrate", "--rate", "--db", ref]) == 0  # again: nothing more to rate, same two left
+    assert "rated 0 finished sessions" in capsys.readouterr().out
+
+
+def _ending_line(scenario, seed):
+    """The scenario's recommended line, then waits, up to its ending."""
+    session = Session(scenario, seed)
+    line = []
+    for key in [*scenario.spec.recommended, *["wait"] * 40]:
+        if session.over:
+            break
+        session.play(key)
+        line.append(key)
+    assert session.over
+    return line
+
+
 def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(ref, declined, capsys, monkeypatch):
     """Rows from before schema 3 have no stored ending title: history finds it in the scenario."""
     monkeypatch.setenv("COLUMNS", "200")
@@ -185,7 +274,7 @@ def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(r
         line.append(key)
     write_old_store(ref, 2, declined, line, ending_at_end=True)
     assert main(["store", "migrate", "--db", ref]) == 0
-    assert "upgraded from schema 2 to 3" in capsys.readouterr().out
+    assert "upgraded from schema 2 to 4" in capsys.readouterr().out
     assert main(["history", "--learner", "ana", "--db", ref]) == 0
     assert session.ending.title in " ".join(capsys.readouterr().out.split())
 
@@ -193,7 +282,7 @@ def test_a_finished_version_2_session_shows_its_ending_title_after_the_upgrade(r
 def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
     write_old_store(pg_url, 2, declined, ["wait"])
     with pytest.raises(
-        StoreError, match=r"at schema 2 and this Parley .* needs schema 3; upgrade it once with: parley store migrate"
+        StoreError, match=r"at schema 2 and this Parley .* needs schema 4; upgrade it once with: parley store migrate"
     ):
         Store(pg_url)
     assert main(["history", "--learner", "ana", "--db", pg_url]) == 2
@@ -202,14 +291,14 @@ def test_a_server_store_is_upgraded_only_on_purpose(pg_url, declined, capsys):
     assert "schema:   2 (older: run parley store migrate" in capsys.readouterr().out
     assert main(["store", "migrate", "--db", pg_url]) == 0
     with Store(pg_url) as store:
-        assert store.schema_version == 3 and store.get(1).turns == 1
+        assert store.schema_version == SCHEMA_VERSION and store.get(1).turns == 1
 
 
 def test_an_empty_server_database_gets_the_schema_when_first_written(pg_url):
     with pytest.raises(NoStore, match="holds no Parley store yet"):
         Store(pg_url, create=False)
     with Store(pg_url) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_the_migration_is_all_or_nothing(ref, declined, monkeypatch):
@@ -229,7 +318,7 @@ def test_the_migration_is_all_or_nothing(ref, declined, monkeypatch):
     assert db.row("SELECT count(*) FROM turns")[0] == 1
     db.close()
     with Store(ref, migrate=True) as store:
-        assert store.schema_version == 3 and store.get(1).turns == 1
+        assert store.schema_version == SCHEMA_VERSION and store.get(1).turns == 1
 
 
 def test_a_newer_schema_is_refused(ref):
@@ -240,7 +329,7 @@ def test_a_newer_schema_is_refused(ref):
     db.close()
     for attempt in (lambda: Store(ref), lambda: Store(ref, migrate=True)):
         with pytest.raises(
-            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 3 and older"
+            StoreError, match=r"newer Parley \(schema 99\); this Parley .* reads schema 4 and older"
         ) as info:
             attempt()
         assert "\n" not in str(info.value)
@@ -259,7 +348,7 @@ def test_a_server_database_shared_with_other_tables_is_fine(pg_url):
     db.run("CREATE TABLE invoices (id INTEGER)")
     db.close()
     with Store(pg_url) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_the_migrations_are_one_text_for_both_databases():
