@@ -59,7 +59,7 @@ def rows(scenario_id: str, seeds: int) -> list[tuple[str, float, float, int | No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", help="scenario ids (default: every bundled one)")
-    parser.add_argument("--seeds", type=int, default=200, help="seeds per line (default 200)")
+    parser.add_argument("--seeds", type=int, default=50, help="seeds per line (default 50)")
     args = parser.parse_args()
     ids = args.scenarios or [p.stem for p in bundled_scenario_paths()]
     print(f"{'scenario':18} {'line':26} {'raw mean':>8} {'± sd':>6} {'skill':>5} {'worth':>6} {'of':>6}")

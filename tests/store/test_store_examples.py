@@ -54,3 +54,17 @@ def test_the_resume_example_leaves_a_finished_verified_session(ref, tmp_path):
         [info] = store.sessions(learner="ana")
         assert info.finished and len(store.turns(info.id, undone=True)) == info.turns + 1
         assert store.verify(info.id)[0].status == "ok"
+
+
+def test_the_line_skill_example_rates_the_recommended_line_above_every_anti_pattern(tmp_path):
+    result = run(ROOT / "examples" / "line_skill.py", "--seeds", "5", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    by_scenario: dict[str, dict[str, int]] = {}
+    for scenario, name, _mean, _sd, share, _worth, _optimum in rows:
+        by_scenario.setdefault(scenario, {})[name] = int(share)
+    assert len(by_scenario) == 5
+    for scenario, shares in by_scenario.items():
+        others = {k: v for k, v in shares.items() if k != "recommended"}
+        assert others, f"{scenario} names no anti-pattern"
+        assert all(shares["recommended"] > v for v in others.values()), (scenario, shares)
