@@ -149,3 +149,11 @@ def test_an_ending_says_good_terms_only_where_the_boss_was_told():
             assert s[offer] != 1 and s[unanswered] == 0, f"{ending.id} after {' '.join(table.path_to(node))}"
             checked.add(ending.id)
     assert checked == {"new_job", "stepped_up"}
+
+
+def test_bypass_hr_says_you_made_your_case_only_when_you_did():
+    sc = simulator.load_scenario("bypass-hr")
+    with simulator.Session(sc, 1) as session:
+        session.play("move_on")
+        assert session.ending.id == "let_it_lie"
+        assert "made your case" not in session.ending.text
