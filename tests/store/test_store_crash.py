@@ -112,7 +112,9 @@ def kill_at_random(ref, spawn, seed: int) -> int:
     else:
         raise AssertionError(f"child ended early: {proc.stderr.read()}")
     proc.wait(timeout=30)
-    lines += [line.split() for line in proc.stdout.read().splitlines()]  # printed before it died
+    # printed before it died; the kill can cut its last line short (no newline yet): that line is
+    # left out, and the turn it was reporting counts as the one committed as it was killed
+    lines += [line.split() for line in proc.stdout.read().split("\n")[:-1] if line.strip()]
     printed = [w[3] for w in lines if w[0] == "committed"]
     with Store(ref) as store:
         [info] = store.sessions(learner=learner)
