@@ -104,19 +104,21 @@ class Verifier:
         cache: dict[str, Scenario | SimulatorError] = {}
         verdicts = []
         for info, stored in pairs:
-            loaded: Scenario | SimulatorError
-            if scenario is not None:
-                loaded = scenario
-            else:
-                key = f"{info.scenario_path}|{info.scenario_id}"
-                if key not in cache:
-                    try:
-                        cache[key] = self.scenario_of(info)
-                    except SimulatorError as exc:
-                        cache[key] = exc
-                loaded = cache[key]
+            loaded = scenario if scenario is not None else self._scenario_cached(info, cache)
             verdicts.append(_verify_one(info, stored, loaded))
         return verdicts
+
+    def _scenario_cached(
+        self, info: SessionRecord, cache: dict[str, Scenario | SimulatorError]
+    ) -> Scenario | SimulatorError:
+        """The scenario a session was played on, or why it cannot be loaded; each file once."""
+        key = f"{info.scenario_path}|{info.scenario_id}"
+        if key not in cache:
+            try:
+                cache[key] = self.scenario_of(info)
+            except SimulatorError as exc:
+                cache[key] = exc
+        return cache[key]
 
     def rate_unrated(self) -> Rated:
         """Give each finished session with no skill figure (finished before schema 4) the one it
@@ -136,13 +138,7 @@ class Verifier:
         cache: dict[str, Scenario | SimulatorError] = {}
         for (sid,) in rows:
             info = self.get(int(sid))
-            key = f"{info.scenario_path}|{info.scenario_id}"
-            if key not in cache:
-                try:
-                    cache[key] = self.scenario_of(info)
-                except SimulatorError as exc:
-                    cache[key] = exc
-            scenario = cache[key]
+            scenario = self._scenario_cached(info, cache)
             if isinstance(scenario, SimulatorError):
                 left[info.id] = f"its scenario cannot be loaded: {scenario}"
                 continue
