@@ -361,15 +361,18 @@ class Rules:
         """
         out = list(s)
         layout = self.layout
-        if choice.ends:
-            out[layout.turn] = self.turn_limit
-            if layout.track_days and self.day_limit is not None:
-                out[layout.day] = max(out[layout.day], self.day_limit)
-            return out
-        out[layout.turn] += 1
+        out[layout.turn] = self.turn_limit if choice.ends else out[layout.turn] + 1
         if layout.track_days:
-            out[layout.day] += choice.days
+            out[layout.day] = self.landing_day(out[layout.day], choice)
         return out
+
+    def landing_day(self, today: int, choice: Choice) -> int:
+        """The day ``choice`` lands on when played on day ``today``: ``takes`` later, or for
+        ``finish`` the clock's last day (the rest of the time passes; no clock, no time).
+        """
+        if choice.ends:
+            return today if self.day_limit is None else max(today, self.day_limit)
+        return today + choice.days
 
     def react(self, s: Sequence[int], choice: Choice) -> CompiledReaction:
         """The reaction that answers ``choice`` in situation ``s`` (as :meth:`begin` returns it):

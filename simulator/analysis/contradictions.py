@@ -6,7 +6,8 @@ reaches it:
 
 * ``time-words``: a line, an ending or a closing story that says more time has passed ("the
   year went by", "weeks later") than the clock can show when it is seen. The clock is the days
-  the moves have taken (``takes``); a text is judged at the earliest day it can be seen.
+  the moves have taken (``takes``; ``finish`` lets the rest of the time pass, as
+  ``Rules.landing_day`` has it); a text is judged at the earliest day it can be seen.
 * ``face-cue-remote``: body language or the room ("leans in", "nods") in a counterpart's mood,
   line or story while their ``channel`` is remote (e-mail, a friend, the phone); for a
   counterpart seen in person, in the mood of a state they reach before the learner has addressed
@@ -92,7 +93,8 @@ class _History:
     def _days(self) -> None:
         """The fewest days to each node, and the edge they came through."""
         table, day, day_from, day_parent = self.table, self.day, self._day_from, self._day_parent
-        takes = [table.rules.choices[entry.choice].days for entry in table.entries]
+        rules = table.rules
+        choices = [rules.choices[entry.choice] for entry in table.entries]
         edge_start, edge_entry, branch_start, branch_node = (
             table.edge_start,
             table.edge_entry,
@@ -102,7 +104,7 @@ class _History:
         for i in range(table.size):
             today = day[i]
             for e in range(edge_start[i], edge_start[i + 1]):
-                landed = today + takes[edge_entry[e]]
+                landed = rules.landing_day(today, choices[edge_entry[e]])
                 for j in branch_node[branch_start[e] : branch_start[e + 1]]:
                     if landed < day[j]:
                         day[j], day_from[j], day_parent[j] = landed, e, i
@@ -323,7 +325,7 @@ def _time_words_said(lines: _Lines) -> list[Diagnostic]:
     table, history = lines.table, lines.history
     first: dict[int, tuple[int, int, int, _Said]] = {}  # id(outcome) -> fewest days, node, edge
     for said, i, e in lines.said(lines.claim):
-        day = history.day[i] + table.choice_of(e).days
+        day = table.rules.landing_day(history.day[i], table.choice_of(e))
         key = id(said.outcome)
         if key not in first or day < first[key][0]:
             first[key] = (day, i, e, said)

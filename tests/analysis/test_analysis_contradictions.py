@@ -62,6 +62,24 @@ def test_a_line_is_judged_at_the_clock_it_is_said_on(tmp_path):
     assert "says 'Three weeks later' (21 days or more), but can be said on day 14" in found.message
 
 
+def test_finishing_lets_the_rest_of_the_time_pass(tmp_path):
+    """``finish`` lands on the last day of a scenario's clock, so its line may say the months
+    went by, though a line said after the same single move of ``wait`` may not.
+    """
+    text = _replace("  - id: wait\n    takes: 2 weeks\n", "  - id: wait\n    takes: 2 weeks\n  - id: finish\n")
+    text = _replace("limits:\n  turns: 3\n", "limits:\n  turns: 3\n  days: 120\n", text)
+    text = _replace(
+        "    - move: wait\n",
+        '    - move: finish\n      outcomes:\n        - say: ["Months later, you have stopped checking."]\n'
+        "    - move: wait\n",
+        text,
+    )
+    assert _found(tmp_path, text, "time-words") == []
+    planted = _replace('say: ["Two weeks pass."]', 'say: ["Months later, nothing has changed."]', text)
+    (found,) = _found(tmp_path, planted, "time-words")
+    assert found.moves == ("wait",)
+
+
 def test_the_bundled_tiny_scenario_has_no_time_words_to_contradict(tmp_path):
     report = analyse(fx.load(tmp_path))
     assert not set(CODES) & set(report.codes())
