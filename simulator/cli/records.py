@@ -213,6 +213,24 @@ def _trend(change: int | None) -> Text:
     return Text(f"{change:+d}", style="green" if change > 0 else "red" if change < 0 else "")
 
 
+# the narrowest an ending title may get before the history drops a column to make room
+_ENDING_WIDTH = 18
+
+
+def _history_layout(width: int, rows: Sequence[SessionRecord], *, every_learner: bool) -> tuple[bool, bool]:
+    """Which optional columns of ``parley history`` fit ``width``: (Turns, Started). The turn
+    count goes first, then the start time, so that ids stay whole and an ending stays readable.
+    """
+    cells = [len(str(max(s.id for s in rows))), max(len(visible(s.scenario_id)) for s in rows), 5, 5]
+    if every_learner:
+        cells.append(max(len("Learner"), *(len(visible(s.learner)) for s in rows)))
+    left = width - sum(cells) - 3 * (len(cells) + 1)  # a space each side of a cell, one between columns
+    turns, started = 3 + len("Turns"), 3 + len("2026-01-01 00:00")
+    if left - turns - started >= _ENDING_WIDTH:
+        return True, True
+    return False, left - started >= _ENDING_WIDTH
+
+
 def _when(stamp: str | None) -> str:
     return stamp.replace("T", " ")[:16] if stamp else "-"
 
@@ -275,24 +293,30 @@ def _history(args: argparse.Namespace) -> int:
         return 0
     title = Text(f"Sessions of {visible(learner)}" if learner else "All sessions")  # Text: names are not markup
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
-    table.add_column("#", justify="right", no_wrap=True, min_width=len(str(rows[0].id)))
+    turns, started = _history_layout(console.width, rows, every_learner=learner is None)
+    table.add_column("#", justify="right", no_wrap=True)
     if learner is None:
         table.add_column("Learner", no_wrap=True)
-    table.add_column("Scenario", overflow="fold", min_width=10)
-    table.add_column("Started (UTC)", no_wrap=True)
-    table.add_column("Turns", justify="right", no_wrap=True)
-    table.add_column("Ending", overflow="fold")
-    table.add_column("Overall", justify="right", no_wrap=True)
+    table.add_column("Scenario", no_wrap=True)  # an id is never split across lines
+    if started:
+        table.add_column("Started (UTC)", no_wrap=True)
+    if turns:
+        table.add_column("Turns", justify="right", no_wrap=True)
+    table.add_column("Ending", overflow="fold", ratio=1)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Skill", justify="right", no_wrap=True)  # apart from luck: see parley progress
     for s in rows:
-        overall = str((s.scores or {}).get("overall", "-"))
+        score = str((s.scores or {}).get("overall", "-"))
+        skill = "-" if s.skill is None else str(s.skill)
         if s.damage:
             ending = Text("damaged", style="bold red")
         elif s.finished:
             ending = Text(visible(titles.get(s.id, "-")))
         else:
             ending = Text("unfinished", style="yellow")
-        cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id, _when(s.started), str(s.turns)]
-        table.add_row(*(Text(visible(c)) for c in cells), ending, Text(overall))
+        cells = [str(s.id)] + ([s.learner] if learner is None else []) + [s.scenario_id]
+        cells += ([_when(s.started)] if started else []) + ([str(s.turns)] if turns else [])
+        table.add_row(*(Text(visible(c)) for c in cells), ending, Text(score), Text(skill))
     console.print(table)
     for s in rows:
         if s.damage:

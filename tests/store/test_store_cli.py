@@ -352,3 +352,26 @@ def test_history_finds_the_title_of_an_ending_saved_without_one(store, ref, decl
     damage(store, "UPDATE sessions SET scenario_path = '/nowhere/x.yaml', scenario_id = 'gone'")
     assert main(["history", "--learner", "ana", "--db", ref]) == 0
     assert s.ending.id in capsys.readouterr().out  # the scenario is gone: the id is all there is
+
+
+@pytest.mark.parametrize("width", [60, 80, 110])
+def test_history_fits_the_terminal_without_splitting_ids_or_words(store, ref, declined, capsys, monkeypatch, width):
+    """Narrower terminals drop the turn count, then the start time; an id, a title's words and
+    the skill column always survive whole.
+    """
+    monkeypatch.setenv("COLUMNS", str(width))
+    _, s = _finish(store, declined, "ana", ["vent:hr_rep"], 1)
+    started(store, declined, "bo", 3)
+    for args in (["history", "--learner", "ana"], ["history", "--all"]):
+        assert main([*args, "--db", ref]) == 0
+        out = capsys.readouterr().out
+        lines = out.splitlines()
+        assert all(len(line) <= width for line in lines), out
+        assert lines[1].split()[-2:] == ["Score", "Skill"]
+        assert "declined-offer" in out  # whole, on one line
+        cells = " ".join(out.split())
+        assert all(word in cells.split() for word in s.ending.title.split()), out
+        header = lines[1]
+        assert "Started" in header or "Turns" not in header  # the turn count goes first
+        expected = {110: (True, True), 80: (False, args[-1] == "ana"), 60: (False, False)}[width]
+        assert ("Turns" in header, "Started" in header) == expected
