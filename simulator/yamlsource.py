@@ -13,6 +13,7 @@ character YAML refuses, a value Python cannot build (a 4,400-digit integer, the 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from .cache import ContentCache
 from .errors import ScenarioError
 from .safetext import brief, visible
 
@@ -114,8 +116,20 @@ def dotted(path: Sequence[str | int]) -> str:
     return out
 
 
+# Parsed documents by (file, digest of the text): the pure-Python loader costs ~50 ms for a
+# bundled scenario, and a long-lived process (a course server, ``verify --all``, a test run) reads
+# the same unchanged files again and again. A Document is never changed after parsing (the
+# loader validates a copy of its data), so sharing one is safe; a file that fails is not kept.
+_PARSED: ContentCache[Document] = ContentCache(32)
+
+
 def parse(text: str, file: str) -> Document:
     """Parse ``text`` with the safe loader; a syntax error becomes a located ScenarioError."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _PARSED.get((file, digest), lambda: _parse(text, file))
+
+
+def _parse(text: str, file: str) -> Document:
     try:
         loader = _LOADER(text)
     except ReaderError as exc:  # a character YAML does not allow, anywhere in the text

@@ -178,3 +178,16 @@ def test_a_field_path_shows_the_control_characters_of_its_keys():
     assert dotted(["cast", "\x1b[2J\nx", 0]) == "cast.\\x1b[2J\\nx[0]"
     error = parse('"\\e[2J\\nx": 1\n', "x.yaml").error(["\x1b[2J\nx"], "bad", key=True)
     assert str(error) == "x.yaml:1:1: \\x1b[2J\\nx: bad"
+
+
+def test_an_unchanged_text_is_parsed_once_and_a_changed_one_again():
+    from simulator.errors import ScenarioError
+    from simulator.yamlsource import parse
+
+    first = parse("a: 1\n", "same.yaml")
+    assert parse("a: 1\n", "same.yaml") is first  # a long-lived process reads unchanged files once
+    assert parse("a: 2\n", "same.yaml").data == {"a": 2}
+    assert parse("a: 1\n", "other.yaml").file == "other.yaml"  # errors name the file: kept apart
+    for _ in range(2):  # a failure is not kept: it is raised, located, every time
+        with pytest.raises(ScenarioError, match="same.yaml:2:1: YAML syntax error"):
+            parse("a: [\n", "same.yaml")

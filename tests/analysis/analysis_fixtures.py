@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import simulator
+from simulator.analysis import Report, analyse
 from simulator.step import branches
 
 # One counterpart. apologize: 3/4 receptive (+2 trust), 1/4 +1 trust; only while apologies = 0.
@@ -130,6 +131,12 @@ def with_expect(expect_yaml: str, base: str = TINY) -> str:
 @cache
 def bundled(scenario_id: str) -> simulator.Scenario:
     return simulator.load_scenario(scenario_id)
+
+
+@cache
+def bundled_report(scenario_id: str) -> Report:
+    """``analyse`` of a bundled scenario, once per test run: several tests read the same report."""
+    return analyse(bundled(scenario_id))
 
 
 def bundled_ids() -> list[str]:

@@ -206,5 +206,5 @@ def test_every_place_a_persona_answers_with_its_generic_line_is_listed(tmp_path)
 
 def test_no_bundled_scenario_falls_back_on_a_generic_line_anywhere():
     for scenario_id in fx.bundled_ids():
-        report = analyse(fx.bundled(scenario_id))
+        report = fx.bundled_report(scenario_id)
         assert [d.render() for d in report.diagnostics if d.code == "generic-line"] == [], scenario_id

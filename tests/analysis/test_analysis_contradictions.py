@@ -212,7 +212,7 @@ def test_parley_check_shows_a_contradiction_with_its_place_and_line(tmp_path, ca
 
 @pytest.mark.parametrize("scenario_id", fx.bundled_ids())
 def test_bundled_scenarios_contradict_themselves_nowhere(scenario_id):
-    report = analyse(fx.bundled(scenario_id))
+    report = fx.bundled_report(scenario_id)
     found = [d.render() for d in report.diagnostics if d.code in CODES]
     assert found == [], "\n".join(found)
 
