@@ -120,11 +120,16 @@ def dotted(path: Sequence[str | int]) -> str:
 # bundled scenario, and a long-lived process (a course server, ``verify --all``, a test run) reads
 # the same unchanged files again and again. A Document is never changed after parsing (the
 # loader validates a copy of its data), so sharing one is safe; a file that fails is not kept.
-_PARSED: ContentCache[Document] = ContentCache(32)
+# Bounded by count and by size: a parsed document holds ~33 bytes per character of its text
+# (1.9 MB for the largest bundled scenario), so at most 16 of 128 KB or less are kept (~70 MB).
+_PARSED: ContentCache[Document] = ContentCache(16)
+_KEPT_CHARACTERS = 128 * 1024
 
 
 def parse(text: str, file: str) -> Document:
     """Parse ``text`` with the safe loader; a syntax error becomes a located ScenarioError."""
+    if len(text) > _KEPT_CHARACTERS:
+        return _parse(text, file)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return _PARSED.get((file, digest), lambda: _parse(text, file))
 

@@ -191,3 +191,10 @@ def test_an_unchanged_text_is_parsed_once_and_a_changed_one_again():
     for _ in range(2):  # a failure is not kept: it is raised, located, every time
         with pytest.raises(ScenarioError, match="same.yaml:2:1: YAML syntax error"):
             parse("a: [\n", "same.yaml")
+
+
+def test_a_large_text_is_parsed_every_time_so_the_cache_stays_small():
+    from simulator.yamlsource import _KEPT_CHARACTERS, parse
+
+    big = "a: " + "x" * _KEPT_CHARACTERS + "\n"
+    assert parse(big, "big.yaml") is not parse(big, "big.yaml")
