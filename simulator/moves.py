@@ -17,6 +17,8 @@ class MoveInfo(NamedTuple):
     targeted: bool
 
 
+FINISH = "finish"
+
 BUILTIN_MOVES: dict[str, MoveInfo] = {
     "apologize": MoveInfo("Apologise", "Own your behaviour, asking nothing in return.", True),
     "clarify": MoveInfo("Clarify", "Say plainly what you want or what you meant.", True),
@@ -31,7 +33,5 @@ BUILTIN_MOVES: dict[str, MoveInfo] = {
     "vent": MoveInfo("Vent", "Let your frustration out.", True),
     # A scenario offers it (with a ``when``) once its story's last beat has happened; it spends the
     # turns and days left, so the session ends as if the time had run out (Rules.begin).
-    "finish": MoveInfo("Leave it there", "End here and let the time left pass without another move.", False),
+    FINISH: MoveInfo("Leave it there", "End here and let the time left pass without another move.", False),
 }
-
-FINISH = "finish"
