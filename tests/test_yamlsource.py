@@ -189,7 +189,7 @@ def test_an_unchanged_text_is_parsed_once_and_a_changed_one_again():
     assert parse("a: 2\n", "same.yaml").data == {"a": 2}
     assert parse("a: 1\n", "other.yaml").file == "other.yaml"  # errors name the file: kept apart
     for _ in range(2):  # a failure is not kept: it is raised, located, every time
-        with pytest.raises(ScenarioError, match="same.yaml:2:1: YAML syntax error"):
+        with pytest.raises(ScenarioError, match=r"same\.yaml:2:1: YAML syntax error"):
             parse("a: [\n", "same.yaml")
 
 
