@@ -422,12 +422,25 @@ def _show(args: argparse.Namespace) -> int:
 
             print_debrief(console, session, None)
             session.close()
+            _print_stored_skill(console, info)
             return 0
         console.print(f"{why}; showing the stored record.", style="yellow", markup=False)
         console.print(transcript_view([_stored_turn(t) for t in turns]))
         if info.scores:
             console.print("Scores: " + ", ".join(f"{k} {v}" for k, v in info.scores.items()), markup=False)
+        _print_stored_skill(console, info)
     return 1 if damage else 0
+
+
+def _print_stored_skill(console: Console, info: SessionRecord) -> None:
+    """The skill figure kept when the session ended (the rating of that day, not recomputed)."""
+    if info.skill is None or info.worth is None or info.optimum is None:
+        return
+    line = f"Skill {info.skill}: the choices were worth {info.worth:.0f} of a possible {info.optimum:.0f}"
+    chance = info.chance
+    if chance is not None and abs(chance) >= 1:
+        line += f"; the draw {'added' if chance > 0 else 'took'} {abs(round(chance))}"
+    console.print(line + ".", style="bold", markup=False)
 
 
 def _stored_turn(record: TurnRecord) -> Turn:

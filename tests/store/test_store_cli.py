@@ -375,3 +375,16 @@ def test_history_fits_the_terminal_without_splitting_ids_or_words(store, ref, de
         assert "Started" in header or "Turns" not in header  # the turn count goes first
         expected = {110: (True, True), 80: (False, args[-1] == "ana"), 60: (False, False)}[width]
         assert ("Turns" in header, "Started" in header) == expected
+
+
+def test_show_prints_the_skill_figure_kept_when_the_session_ended(store, ref, declined, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    finished, _ = _finish(store, declined, "ana", ["vent:hr_rep"], 1)
+    unfinished = started(store, declined, "ana", 2).session_id
+    info = store.get(finished)
+    assert info.skill is not None
+    assert main(["show", str(finished), "--db", ref]) == 0
+    expected = f"Skill {info.skill}: the choices were worth {info.worth:.0f} of a possible {info.optimum:.0f}"
+    assert expected in capsys.readouterr().out
+    assert main(["show", str(unfinished), "--db", ref]) == 0
+    assert "Skill " not in capsys.readouterr().out
