@@ -204,7 +204,6 @@ def _short_name(name: str) -> re.Pattern[str]:
 class _Said:
     """A line of a reaction's outcome, with where it was written."""
 
-    reaction: CompiledReaction
     outcome: CompiledOutcome
     speaker: int  # the counterpart who says it, -1 for the scene
     doc: Document
@@ -220,7 +219,6 @@ class _Lines:
 
     def __init__(self, scenario: Scenario, table: Table) -> None:
         self.scenario, self.table, self.rules = scenario, table, table.rules
-        self._claims: dict[str, tuple[int, str] | None] = {}
         self._stories = {
             (w, s): self._story_place(w, s)
             for w in range(len(self.rules.layout.cast))
@@ -244,12 +242,6 @@ class _Lines:
             if in_person(rules.channels[w]) and any(face_cue(m) for s, m in enumerate(moods) if s != rules.initial[w]):
                 kinds.add("unmet")
         return frozenset(kinds)
-
-    def claim(self, text: str) -> tuple[int, str] | None:
-        """The time ``text`` says has passed (see :func:`.cues.claimed_days`), once per text."""
-        if text not in self._claims:
-            self._claims[text] = claimed_days(text)
-        return self._claims[text]
 
     def _cold(self, outcome: CompiledOutcome, who: int, target: int) -> bool:
         """A cold turn by ``who`` that leaves their state as it was: a reply (or a scene line
@@ -286,11 +278,11 @@ class _Lines:
     def _place(self, reaction: CompiledReaction, outcome: CompiledOutcome, speaker: int) -> _Said | None:
         if reaction.origin:
             doc, path = origin_document(self.scenario, reaction.origin)
-            return _Said(reaction, outcome, speaker, doc, [*path, "outcomes", outcome.index, "say"])
+            return _Said(outcome, speaker, doc, [*path, "outcomes", outcome.index, "say"])
         if speaker < 0:
             return None  # the scene's own "time passes": written by no one
         who = self.rules.layout.cast[speaker]
-        return _Said(reaction, outcome, speaker, self.scenario.persona_documents[who], ["unmoved"])
+        return _Said(outcome, speaker, self.scenario.persona_documents[who], ["unmoved"])
 
     @cached_property
     def ends(self) -> list[tuple[int, tuple[int, ...]]]:
@@ -324,7 +316,7 @@ def _time_words_said(lines: _Lines) -> list[Diagnostic]:
     """
     table, history = lines.table, lines.history
     first: dict[int, tuple[int, int, int, _Said]] = {}  # id(outcome) -> fewest days, node, edge
-    for said, i, e in lines.said(lines.claim):
+    for said, i, e in lines.said(claimed_days):
         day = table.rules.landing_day(history.day[i], table.choice_of(e))
         key = id(said.outcome)
         if key not in first or day < first[key][0]:
@@ -332,7 +324,7 @@ def _time_words_said(lines: _Lines) -> list[Diagnostic]:
     earliest: dict[tuple[int, int], tuple[int, int, int, _Said, tuple[int, str]]] = {}
     for key, (day, i, e, said) in first.items():
         for n, text in enumerate(said.outcome.lines):
-            found = lines.claim(text)
+            found = claimed_days(text)
             if found and day < found[0]:
                 earliest[(key, n)] = (day, i, e, said, found)
     return [
@@ -364,13 +356,13 @@ def _time_words_at_end(lines: _Lines) -> list[Diagnostic]:
             ending = rules.endings[end]
             texts += [(getattr(ending, f), lines.scenario.document, ["endings", end, f]) for f in ("title", "text")]
         for text, doc, path in texts:
-            found = lines.claim(text)
+            found = claimed_days(text)
             key2 = (text, doc.file, tuple(path))
             if found and day < found[0] and (key2 not in earliest or day < earliest[key2][0]):
                 earliest[key2] = (day, j, doc)
     out = []
     for (text, _, where), (day, j, doc) in earliest.items():
-        days, words = lines.claim(text) or (0, "")
+        days, words = claimed_days(text) or (0, "")
         what = "this ending" if where[0] == "endings" else "this closing story"
         message = f"{what} says {words!r} ({days} days or more), but can be reached on day {day}"
         out.append(_finding(doc, list(where), "time-words", message, history.line_to(j)))
