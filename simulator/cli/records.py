@@ -307,7 +307,7 @@ def _history(args: argparse.Namespace) -> int:
     table.add_column("Skill", justify="right", no_wrap=True)  # apart from luck: see parley progress
     for s in rows:
         score = str((s.scores or {}).get("overall", "-"))
-        skill = "-" if s.skill is None else str(s.skill)
+        skill = _figure(s.skill)
         if s.damage:
             ending = Text("damaged", style="bold red")
         elif s.finished:

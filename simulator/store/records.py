@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..skill import skill_share
+from ..skill import Skill, skill_share
 
 __all__ = [
     "LearnerRecord",
@@ -73,9 +73,9 @@ class SessionRecord:
     def chance(self) -> float | None:
         """What the draw added to (or took from) the final overall; None without a rating."""
         overall = (self.scores or {}).get("overall")
-        if self.skill is None or self.worth is None or overall is None:
+        if self.skill is None or self.worth is None or self.optimum is None or overall is None:
             return None
-        return overall - self.worth
+        return Skill(self.worth, self.optimum).chance(overall)
 
 
 @dataclass(frozen=True)

@@ -161,20 +161,32 @@ class Verifier:
 def _rate_one(
     info: SessionRecord, stored: list[TurnRecord], scenario: Scenario, skill_of: Callable[[Session], Skill | None]
 ) -> tuple[str, Skill | None]:
-    """The rating of a stored session replayed identically, or why there is none."""
-    verdict = _verify_one(info, stored, scenario)
-    if verdict.status != "ok":
+    """The rating of a stored session replayed identically, or why there is none (the replay
+    that verifies it is the session rated: it is played once).
+    """
+    verdict, session = _replayed(info, stored, scenario)
+    if session is None:
         return f"it does not replay identically ({verdict.detail})", None
-    from ..session import Session
-
-    with Session(scenario, info.seed) as session:
-        for t in stored:
-            session.play(t.key)
+    with session:
+        if verdict.status != "ok":
+            return f"it does not replay identically ({verdict.detail})", None
         skill = skill_of(session)
     return ("the analysis cannot rate it" if skill is None else ""), skill
 
 
 def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenario | SimulatorError) -> Verdict:
+    verdict, session = _replayed(info, stored, scenario)
+    if session is not None:
+        session.close()
+    return verdict
+
+
+def _replayed(
+    info: SessionRecord, stored: list[TurnRecord], scenario: Scenario | SimulatorError
+) -> tuple[Verdict, Session | None]:
+    """The verdict on a stored session, and the session that replayed it alike (still open:
+    the caller closes it), or None when the replay could not be made or departed from the record.
+    """
     from ..errors import InvalidSeed
     from ..session import Session
 
@@ -186,27 +198,28 @@ def _verify_one(info: SessionRecord, stored: list[TurnRecord], scenario: Scenari
         notes.append(f"recorded by engine {info.engine}, replayed by {__version__}")
     damage = info.damage or next((t.damage for t in stored if t.damage), None)
     if damage:
-        return verdict("damaged", f"the stored record is damaged: {damage}")
+        return verdict("damaged", f"the stored record is damaged: {damage}"), None
     if isinstance(scenario, SimulatorError):
-        return verdict("missing", f"scenario {info.scenario_id!r} cannot be loaded: {scenario}")
+        return verdict("missing", f"scenario {info.scenario_id!r} cannot be loaded: {scenario}"), None
     edited = scenario.hash != info.scenario_hash
     if edited:
         notes.append(f"scenario hash {info.scenario_hash[:12]} then, {scenario.hash[:12]} now")
     try:
         session = Session(scenario, info.seed)
     except InvalidSeed as exc:  # only a row edited by hand stores one: Store.record saves valid seeds
-        return verdict("unplayable", f"the stored seed is damaged: {exc}")
+        return verdict("unplayable", f"the stored seed is damaged: {exc}"), None
     try:
         departure = _replay(session, info, stored)
-    finally:
+    except BaseException:
         session.close()
+        raise
     if departure is not None:
-        return verdict(*departure)
+        session.close()
+        return verdict(*departure), None
     if edited:
-        return verdict(
-            "edited", f"the scenario file changed, but all {len(stored)} turns replay identically", len(stored)
-        )
-    return verdict("ok", f"all {len(stored)} turns replay identically", len(stored))
+        detail = f"the scenario file changed, but all {len(stored)} turns replay identically"
+        return verdict("edited", detail, len(stored)), session
+    return verdict("ok", f"all {len(stored)} turns replay identically", len(stored)), session
 
 
 def _replay(session: Session, info: SessionRecord, stored: list[TurnRecord]) -> tuple[str, str, int] | None:
